@@ -1,0 +1,29 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import globals from "globals";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "dist/", ".data/", "test-artifacts/", "**/public/vendor/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // telegraf and whatsapp-web.js may only be imported by the channel adapters (ARCHITECTURE §6.1).
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "telegraf", message: "Only bot/channels/* may import telegraf." }] },
+      ],
+    },
+  },
+  {
+    files: ["bot/channels/**/*.ts", "test/**/*.ts"],
+    rules: { "no-restricted-imports": "off" },
+  },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+);

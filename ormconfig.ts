@@ -1,0 +1,28 @@
+/**
+ * The one TypeORM DataSource: entities from shared/entities, schema only through migrations/.
+ * `createDataSource(url)` is what the service uses; the default export serves the TypeORM CLI
+ * (`npx typeorm migration:show -d dist/ormconfig.js`) and reads DATABASE_URL.
+ */
+import "reflect-metadata";
+import { DataSource } from "typeorm";
+import { ENTITIES } from "./shared/entities";
+import { Init1764300000000 } from "./migrations/1764300000000-Init";
+
+export const MIGRATIONS = [Init1764300000000];
+
+export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {
+  return new DataSource({
+    type: "postgres",
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: "typeorm_migrations",
+    synchronize: false,
+    logging: false,
+    poolSize: options.poolSize ?? 20,
+    applicationName: options.applicationName ?? "pustaka-relay",
+    extra: { connectionTimeoutMillis: 5000 },
+  });
+}
+
+export default createDataSource(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/pustaka_relay");

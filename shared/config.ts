@@ -1,0 +1,191 @@
+/**
+ * The environment, read and validated once at start-up into a frozen, typed Config.
+ * Only main.ts calls loadConfig; everything else receives the pieces it needs as options.
+ * A missing or malformed variable stops start-up with a one-line message that names it.
+ */
+import { z } from "zod";
+import { ConfigError } from "./errors";
+import { parseServiceHours, type WeeklyHours } from "./service-hours";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const urlWithProtocols = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => p + "//").join(" or ")}` },
+  );
+
+const intInRange = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: "must be a whole number" })
+      .int({ message: "must be a whole number" })
+      .min(min, { message: `must be at least ${min}` })
+      .max(max, { message: `must be at most ${max}` })
+      .default(fallback),
+  );
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+const schema = z
+  .object({
+    HOST: z.preprocess(blankToUndefined, z.string().default("127.0.0.1")),
+    PORT: intInRange(0, 65535, 3000),
+    DATABASE_URL: optional(urlWithProtocols(["postgres:", "postgresql:"])),
+    REDIS_URL: optional(urlWithProtocols(["redis:", "rediss:"])),
+    TELEGRAM_BOT_TOKEN: optional(
+      z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, { message: "must look like 123456:ABC-DEF… (from @BotFather)" }),
+    ),
+    TELEGRAM_API_ROOT: z.preprocess(
+      blankToUndefined,
+      urlWithProtocols(["http:", "https:"]).default("https://api.telegram.org"),
+    ),
+    TELEGRAM_MODE: z.preprocess(
+      blankToUndefined,
+      z.enum(["polling", "webhook"], { message: "must be polling or webhook" }).default("polling"),
+    ),
+    TELEGRAM_WEBHOOK_URL: optional(urlWithProtocols(["http:", "https:"])),
+    TELEGRAM_WEBHOOK_SECRET: optional(
+      z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, {
+        message: "must be 16–256 characters of A-Z, a-z, 0-9, _ and -",
+      }),
+    ),
+    TELEGRAM_MAX_PER_SECOND: intInRange(1, 10000, 30),
+    LIBRARY_NAME: z.preprocess(blankToUndefined, z.string().max(100).default("Perpustakaan")),
+    LIBRARY_TIMEZONE: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .refine(isTimeZone, { message: "must be an IANA time zone such as Asia/Jakarta" })
+        .default("Asia/Jakarta"),
+    ),
+    LIBRARY_HOURS: z.preprocess(blankToUndefined, z.string().default("mon-thu 08:00-16:00; fri 08:00-16:30")),
+    LOG_LEVEL: z.preprocess(
+      blankToUndefined,
+      z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    ),
+    QUEUE_PREFIX: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: "must be 1–40 characters of A-Z, a-z, 0-9, _ and -" })
+        .default("pustaka"),
+    ),
+    RELAY_CONCURRENCY: intInRange(1, 1000, 50),
+    DATA_DIR: z.preprocess(blankToUndefined, z.string().default(".data")),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TELEGRAM_MODE === "webhook" && env.TELEGRAM_BOT_TOKEN) {
+      if (!env.TELEGRAM_WEBHOOK_URL)
+        ctx.addIssue({ code: "custom", path: ["TELEGRAM_WEBHOOK_URL"], message: "is required when TELEGRAM_MODE=webhook" });
+      if (!env.TELEGRAM_WEBHOOK_SECRET)
+        ctx.addIssue({
+          code: "custom",
+          path: ["TELEGRAM_WEBHOOK_SECRET"],
+          message: "is required when TELEGRAM_MODE=webhook",
+        });
+    }
+  });
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** undefined: the quickstart finds or starts a local PostgreSQL */
+  readonly databaseUrl: string | undefined;
+  /** undefined: the quickstart finds or starts a local Redis */
+  readonly redisUrl: string | undefined;
+  readonly telegram:
+    | {
+        readonly token: string;
+        readonly apiRoot: string;
+        readonly maxPerSecond: number;
+        readonly mode: "polling" | "webhook";
+        readonly webhookUrl: string | undefined;
+        readonly webhookSecret: string | undefined;
+      }
+    | undefined;
+  readonly library: {
+    readonly name: string;
+    readonly timeZone: string;
+    readonly hours: WeeklyHours;
+    readonly hoursSpec: string;
+  };
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly queuePrefix: string;
+  readonly relayConcurrency: number;
+  readonly dataDir: string;
+}
+
+/** Parse the environment. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    const got = env[variable];
+    const shown = got === undefined || got === "" ? "not set" : `got "${redact(variable, got)}"`;
+    throw new ConfigError(variable, `${issue.message} (${shown})`);
+  }
+  const e = parsed.data;
+  let hours: WeeklyHours;
+  try {
+    hours = parseServiceHours(e.LIBRARY_HOURS);
+  } catch (err) {
+    throw new ConfigError("LIBRARY_HOURS", (err as Error).message);
+  }
+  const config: Config = {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+          maxPerSecond: e.TELEGRAM_MAX_PER_SECOND,
+          mode: e.TELEGRAM_MODE,
+          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+        }
+      : undefined,
+    library: { name: e.LIBRARY_NAME, timeZone: e.LIBRARY_TIMEZONE, hours, hoursSpec: e.LIBRARY_HOURS },
+    logLevel: e.LOG_LEVEL,
+    queuePrefix: e.QUEUE_PREFIX,
+    relayConcurrency: e.RELAY_CONCURRENCY,
+    dataDir: e.DATA_DIR,
+  };
+  return deepFreeze(config);
+}
+
+/** Never echo secrets back in an error message. */
+function redact(variable: string, value: string): string {
+  if (/TOKEN|SECRET|PASSWORD/.test(variable)) return "…";
+  if (/_URL$/.test(variable)) return value.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:…@");
+  return value.length > 60 ? value.slice(0, 57) + "…" : value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

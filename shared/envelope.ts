@@ -1,0 +1,85 @@
+/**
+ * Our own message envelope. Channel adapters translate their updates into InboundMessage at
+ * the edge; nothing past the adapter knows telegraf's or whatsapp-web.js's types.
+ */
+export const CHANNELS = ["telegram", "whatsapp", "webchat"] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+export const MESSAGE_KINDS = [
+  "text",
+  "photo",
+  "document",
+  "voice",
+  "audio",
+  "video",
+  "video_note",
+  "animation",
+  "sticker",
+  "location",
+  "venue",
+  "contact",
+  "poll",
+  "dice",
+  /** a button press (Telegram callback_query); text holds the button's data */
+  "callback",
+  /** the patron edited an earlier message; text holds the new text */
+  "edited",
+  /** the patron blocked/unblocked the bot, joined or left */
+  "member_update",
+  /** an update type we do not know; meta.updateType says which */
+  "unknown",
+] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export type Language = "id" | "en";
+
+export interface InboundMessage {
+  channel: ChannelName;
+  /**
+   * Idempotency key, unique per channel: the same update delivered twice carries the same key
+   * (Telegram: `<chat_id>:<message_id>`, or `u<update_id>` for updates that are not messages).
+   */
+  key: string;
+  chatId: string;
+  sender: {
+    id: string;
+    displayName: string;
+    /** the patron's client language (Telegram language_code), a hint only */
+    languageCode?: string;
+  };
+  kind: MessageKind;
+  /** the text, a caption, or a button's data; null when the message has none */
+  text: string | null;
+  /** when the channel says the message was sent (ISO 8601) */
+  sentAt: string;
+  /** JSON-safe channel extras worth keeping in the log (file ids, coordinates, contact, update type) */
+  meta: Record<string, unknown>;
+  /** set by the adapter when it can answer a button press itself (Telegram callback_query id) */
+  callbackId?: string;
+}
+
+export interface Button {
+  text: string;
+  /** sent back as the text of a "callback" message when pressed */
+  data: string;
+}
+
+export interface OutboundMessage {
+  channel: ChannelName;
+  chatId: string;
+  text: string;
+  /** inline buttons, in rows (channels without buttons show them as a numbered list) */
+  buttons?: Button[][];
+}
+
+export interface SentReceipt {
+  /** the channel's id of the message it delivered */
+  channelMessageId: string;
+}
+
+/** Longest text one message may carry, per channel; longer replies are split. */
+export const TEXT_LIMIT: Record<ChannelName, number> = {
+  telegram: 4096,
+  whatsapp: 65536,
+  webchat: 8000,
+};

@@ -1,0 +1,62 @@
+/**
+ * Errors with stable codes (Fastify's FST_ERR_* style). Expected outcomes such as
+ * "cannot renew: reserved" are results, not errors; these are for things that went wrong.
+ */
+export type ErrorCode =
+  | "CONFIG_INVALID"
+  | "LOCAL_SERVICE_UNAVAILABLE"
+  | "CHANNEL_RATE_LIMITED"
+  | "CHANNEL_REJECTED"
+  | "CHANNEL_UNAVAILABLE"
+  | "DATABASE_UNAVAILABLE"
+  | "SHUTTING_DOWN";
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "AppError";
+  }
+}
+
+/** A configuration variable is missing or malformed; the message names it. */
+export class ConfigError extends AppError {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super("CONFIG_INVALID", `${variable}: ${reason}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** The channel asked us to slow down (Telegram 429); retry after `retryAfterMs`, not an attempt lost. */
+export class ChannelRateLimitedError extends AppError {
+  constructor(readonly retryAfterMs: number, message: string) {
+    super("CHANNEL_RATE_LIMITED", message);
+    this.name = "ChannelRateLimitedError";
+  }
+}
+
+/** The channel refused this message for good (blocked bot, bad chat id): retrying will not help. */
+export class ChannelRejectedError extends AppError {
+  constructor(readonly status: number, message: string) {
+    super("CHANNEL_REJECTED", message);
+    this.name = "ChannelRejectedError";
+  }
+}
+
+/** The channel could not be reached or failed on its side (network, 5xx): retry later. */
+export class ChannelUnavailableError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("CHANNEL_UNAVAILABLE", message, options);
+    this.name = "ChannelUnavailableError";
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

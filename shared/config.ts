@@ -61,6 +61,7 @@ const schema = z
     ),
     TELEGRAM_MAX_PER_SECOND: intInRange(1, 10000, 30),
     LIBRARY_NAME: z.preprocess(blankToUndefined, z.string().max(100).default("Perpustakaan")),
+    LIBRARY_CONTACT: optional(z.string().max(200, { message: "must be at most 200 characters" })),
     LIBRARY_TIMEZONE: z.preprocess(
       blankToUndefined,
       z
@@ -127,6 +128,7 @@ export interface Config {
     readonly timeZone: string;
     readonly hours: WeeklyHours;
     readonly hoursSpec: string;
+    readonly contact: string | undefined;
   };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly queuePrefix: string;
@@ -166,7 +168,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
         }
       : undefined,
-    library: { name: e.LIBRARY_NAME, timeZone: e.LIBRARY_TIMEZONE, hours, hoursSpec: e.LIBRARY_HOURS },
+    library: {
+      name: e.LIBRARY_NAME,
+      timeZone: e.LIBRARY_TIMEZONE,
+      hours,
+      hoursSpec: e.LIBRARY_HOURS,
+      contact: e.LIBRARY_CONTACT,
+    },
     logLevel: e.LOG_LEVEL,
     queuePrefix: e.QUEUE_PREFIX,
     relayConcurrency: e.RELAY_CONCURRENCY,

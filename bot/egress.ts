@@ -1,0 +1,121 @@
+/**
+ * Egress hop: drain a conversation's queued replies, in sequence order, through its channel.
+ *
+ * One drain per conversation runs at a time (queue deduplication), so replies keep their order
+ * also across retries. Limits: a bot-wide rate (Telegram ~30 msg/s) shared by every bot process
+ * through Redis; a 429 is honoured by waiting `retry_after` inside the job — no attempt is used
+ * and the reply is neither lost nor sent twice (a 429 means Telegram did not deliver it).
+ * A permanent refusal marks the reply failed with its reason (visible to librarians) and the
+ * drain goes on; a transient failure throws, and the job is retried with backoff.
+ */
+import { Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { ChannelAdapter } from "./channel";
+import { ChannelRateLimitedError, ChannelRejectedError } from "../shared/errors";
+import { delay, once } from "../shared/lifecycle";
+import type { Logger } from "../shared/logger";
+import type { MessageLog } from "../shared/message-log";
+import { outboundQueueName, type DrainJob } from "../shared/queues";
+
+export interface EgressOptions {
+  adapter: ChannelAdapter;
+  log: MessageLog;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  maxPerSecond: number;
+  concurrency?: number;
+  /** longest 429 wait honoured inside a job before handing the job back for later */
+  maxInJobWaitMs?: number;
+}
+
+export class Egress {
+  private worker: Worker<DrainJob> | undefined;
+  private readonly abort = new AbortController();
+  private readonly limiter: RateLimiterRedis;
+
+  constructor(private readonly options: EgressOptions) {
+    this.limiter = new RateLimiterRedis({
+      storeClient: options.redis,
+      keyPrefix: `${options.prefix}:rate:${options.adapter.name}`,
+      points: options.maxPerSecond,
+      duration: 1,
+    });
+  }
+
+  get ready(): boolean {
+    return !!this.worker?.isRunning();
+  }
+
+  async start(): Promise<void> {
+    this.worker = new Worker<DrainJob>(
+      outboundQueueName(this.options.adapter.name),
+      (job) => this.drain(job),
+      {
+        connection: this.options.redis,
+        prefix: this.options.prefix,
+        concurrency: this.options.concurrency ?? 20,
+      },
+    );
+    this.worker.on("failed", (job, err) =>
+      this.options.logger.warn({ conversationId: job?.data.conversationId, err: err.message }, "egress drain failed"),
+    );
+    this.worker.on("error", (err) => this.options.logger.error({ err: err.message }, "egress worker error"));
+    await this.worker.waitUntilReady();
+  }
+
+  readonly close = once(async () => {
+    this.abort.abort();
+    await this.worker?.close();
+  });
+
+  private async drain(job: Job<DrainJob>): Promise<number> {
+    const { log, adapter, logger } = this.options;
+    let sent = 0;
+    for (;;) {
+      if (this.abort.signal.aborted) throw new Error("egress closing; the drain resumes on restart");
+      const reply = await log.nextQueuedOutbound(job.data.conversationId);
+      if (!reply) return sent;
+      await this.takeToken();
+      try {
+        const receipt = await adapter.send({
+          channel: reply.channel,
+          chatId: reply.chatId,
+          text: reply.text,
+          ...(reply.buttons ? { buttons: reply.buttons } : {}),
+        });
+        await log.markSent(reply.id, receipt.channelMessageId);
+        sent++;
+      } catch (err) {
+        if (err instanceof ChannelRateLimitedError) {
+          const wait = err.retryAfterMs;
+          if (wait > (this.options.maxInJobWaitMs ?? 60_000)) throw err;
+          logger.warn({ conversationId: job.data.conversationId, waitMs: wait }, "egress: rate limited by channel");
+          await delay(wait, this.abort.signal);
+          continue; // the same reply again: it is still queued
+        }
+        if (err instanceof ChannelRejectedError) {
+          logger.warn({ messageId: reply.id, status: err.status, reason: err.message }, "egress: reply refused");
+          await log.markFailed(reply.id, `${err.status}: ${err.message}`);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** One token of the bot-wide rate, waiting for the next free slot when it is spent. */
+  private async takeToken(): Promise<void> {
+    for (;;) {
+      try {
+        await this.limiter.consume("all");
+        return;
+      } catch (res) {
+        if (!(res instanceof RateLimiterRes)) throw res;
+        await delay(Math.max(res.msBeforeNext, 5), this.abort.signal);
+        if (this.abort.signal.aborted) throw new Error("egress closing");
+      }
+    }
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * The composition root: reads config once, wires real parts, starts the roles asked for.
+ *
+ *   node dist/main.js all       every role in one process (npm start, the quickstart)
+ *   node dist/main.js web       HTTP: /healthz, channel webhooks
+ *   node dist/main.js bot       channel adapters (Telegram polling / webhook registration) + egress
+ *   node dist/main.js relay     inbound workers: routing and automated answers
+ *   node dist/main.js release   run database migrations, then exit
+ *
+ * SIGTERM/SIGINT: stop intake → drain workers → close HTTP → close Redis and the database.
+ */
+import "reflect-metadata";
+import type { DataSource } from "typeorm";
+import type { Redis } from "ioredis";
+import { createDataSource } from "./ormconfig";
+import type { ChannelAdapter } from "./bot/channel";
+import { TelegramChannel } from "./bot/channels/telegram";
+import { Egress } from "./bot/egress";
+import { createIngress } from "./bot/ingress";
+import { InboundWorker, type RelayOptions } from "./relay/inbound-worker";
+import type { PendingInbound } from "./shared/message-log";
+import { WebServer, type HealthReport } from "./relay/web";
+import { loadConfig, type Config } from "./shared/config";
+import { dbFromDataSource } from "./shared/db";
+import { ConfigError, errorMessage } from "./shared/errors";
+import { Closer, withTimeout } from "./shared/lifecycle";
+import { ensureLocalServices } from "./shared/local-services";
+import { createLogger, type Logger } from "./shared/logger";
+import { MessageLog } from "./shared/message-log";
+import { DrainRequests, INBOUND_QUEUE, outboundQueueName } from "./shared/queues";
+import { createRedis } from "./shared/redis";
+import { Sweeper } from "./shared/sweeper";
+import { BOT_COMMANDS } from "./relay/commands";
+
+export const ROLES = ["web", "bot", "relay"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface AppOptions {
+  config: Config;
+  roles: readonly Role[];
+  logger: Logger;
+  databaseUrl: string;
+  redisUrl: string;
+  /** run migrations before starting (the quickstart; the release role does it for split deployments) */
+  migrate: boolean;
+  sweepIntervalMs?: number;
+  telegramPollTimeoutSeconds?: number;
+  /** test hooks */
+  now?: () => Date;
+  beforeHandle?: (message: PendingInbound) => void | Promise<void>;
+  answers?: RelayOptions["answers"];
+}
+
+export interface App {
+  readonly roles: readonly Role[];
+  readonly web: WebServer | undefined;
+  readonly dataSource: DataSource;
+  readonly redis: Redis;
+  health(): Promise<HealthReport>;
+  close(): Promise<void>;
+}
+
+const MIGRATION_LOCK = 7300;
+
+export async function runMigrations(dataSource: DataSource, logger: Logger): Promise<void> {
+  // Several processes may start at once; one migrates while the others wait.
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+    const applied = await dataSource.runMigrations({ transaction: "each" });
+    for (const m of applied) logger.info({ migration: m.name }, "migration applied");
+  } finally {
+    await runner.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const { config, roles, logger } = options;
+  const closer = new Closer(logger);
+  const has = (role: Role) => roles.includes(role);
+  const started: Array<{ name: string; ready: () => boolean }> = [];
+  try {
+    const dataSource = createDataSource(options.databaseUrl, { applicationName: `pustaka-relay:${roles.join("+")}` });
+    await dataSource.initialize();
+    closer.add("database", () => dataSource.destroy());
+    if (options.migrate) await runMigrations(dataSource, logger);
+    const db = dbFromDataSource(dataSource);
+    const log = new MessageLog(db);
+
+    const redis = createRedis(options.redisUrl, `pustaka-relay:${roles.join("+")}`);
+    redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+    closer.add("redis", () => redis.quit().catch(() => redis.disconnect()));
+    await withTimeout(redis.ping(), 10_000, "connecting to Redis");
+    const prefix = config.queuePrefix;
+    const sweepMs = options.sweepIntervalMs ?? 15_000;
+
+    const adapters: ChannelAdapter[] = [];
+    if (config.telegram && (has("bot") || has("web"))) {
+      adapters.push(
+        new TelegramChannel({
+          ...config.telegram,
+          log: logger.child({ channel: "telegram" }),
+          commands: BOT_COMMANDS,
+          ...(options.telegramPollTimeoutSeconds ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds } : {}),
+        }),
+      );
+    }
+
+    const intake = new AbortController();
+    const inboundDrains = new DrainRequests(INBOUND_QUEUE, redis, prefix);
+    closer.add("ingress queue", () => inboundDrains.close());
+    const ingress = createIngress({ log, drains: inboundDrains, logger: logger.child({ hop: "ingress" }), signal: intake.signal });
+
+    if (has("bot")) {
+      for (const adapter of adapters) {
+        const egress = new Egress({
+          adapter,
+          log,
+          redis,
+          prefix,
+          logger: logger.child({ role: "bot", channel: adapter.name }),
+          maxPerSecond: config.telegram?.maxPerSecond ?? 30,
+        });
+        await egress.start();
+        closer.add(`${adapter.name} egress`, () => egress.close());
+        const outboundDrains = new DrainRequests(outboundQueueName(adapter.name), redis, prefix);
+        closer.add(`${adapter.name} outbound queue`, () => outboundDrains.close());
+        const sweeper = new Sweeper({
+          name: `outbound-${adapter.name}`,
+          intervalMs: sweepMs,
+          find: () => log.conversationsWithQueuedOutbound(adapter.name, Math.min(sweepMs, 5000)),
+          drains: outboundDrains,
+          logger,
+        });
+        sweeper.start();
+        closer.add(`${adapter.name} outbound sweeper`, () => sweeper.close());
+        started.push({ name: `${adapter.name} egress`, ready: () => egress.ready });
+      }
+    }
+
+    // Closers run in reverse: intake stops first, then the relay finishes its drains, then egress.
+    if (has("relay")) {
+      const worker = new InboundWorker({
+        log,
+        redis,
+        prefix,
+        logger: logger.child({ role: "relay" }),
+        library: { ...config.library },
+        concurrency: config.relayConcurrency,
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
+        ...(options.answers ? { answers: options.answers } : {}),
+      });
+      await worker.start();
+      closer.add("relay worker", () => worker.close());
+      const drains = new DrainRequests(INBOUND_QUEUE, redis, prefix);
+      closer.add("inbound queue", () => drains.close());
+      const sweeper = new Sweeper({
+        name: "inbound",
+        intervalMs: sweepMs,
+        find: () => log.conversationsWithPendingInbound(Math.min(sweepMs, 5000)),
+        drains,
+        logger,
+      });
+      sweeper.start();
+      closer.add("inbound sweeper", () => sweeper.close());
+      started.push({ name: "relay", ready: () => worker.ready });
+    }
+
+    const health = async (): Promise<HealthReport> => {
+      const checks: HealthReport["checks"] = {};
+      const probe = async (name: string, fn: () => Promise<unknown>) => {
+        try {
+          await withTimeout(fn(), 2000, name);
+          checks[name] = { ok: true };
+        } catch (err) {
+          checks[name] = { ok: false, error: errorMessage(err) };
+        }
+      };
+      await Promise.all([probe("database", () => db.query("SELECT 1")), probe("redis", () => redis.ping())]);
+      for (const s of started) checks[s.name] = s.ready() ? { ok: true } : { ok: false, error: "not running" };
+      return { ok: Object.values(checks).every((c) => c.ok), checks };
+    };
+
+    let web: WebServer | undefined;
+    if (has("web")) {
+      web = new WebServer({
+        host: config.host,
+        port: config.port,
+        logger: logger.child({ role: "web" }),
+        health,
+        routes: adapters.flatMap((a) => a.webhook?.(ingress) ?? []),
+      });
+      await web.start();
+      closer.add("web", () => web!.close());
+    }
+
+    if (has("bot")) {
+      for (const adapter of adapters) {
+        await adapter.start(ingress);
+        closer.add(`${adapter.name} adapter`, async () => {
+          intake.abort();
+          await adapter.close();
+        });
+        started.push({ name: `${adapter.name} adapter`, ready: () => adapter.ready });
+      }
+      if (adapters.length === 0) logger.warn("no channel is configured: set TELEGRAM_BOT_TOKEN to connect Telegram");
+    }
+    closer.add("intake", async () => intake.abort());
+
+    logger.info({ roles }, "pustaka-relay started");
+    return { roles, web, dataSource, redis, health, close: closer.close };
+  } catch (err) {
+    await closer.close();
+    throw err;
+  }
+}
+
+/** `main.js all|web|bot|relay|release [more roles]` */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const asked = argv.length ? argv : ["all"];
+  const unknown = asked.filter((a) => a !== "all" && a !== "release" && !ROLES.includes(a as Role));
+  if (unknown.length) {
+    process.stderr.write(`Unknown role "${unknown[0]}". Use one of: all, web, bot, relay, release.\n`);
+    process.exit(2);
+  }
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const say = (line: string) => process.stderr.write(`pustaka-relay: ${line}\n`);
+  const local = await ensureLocalServices({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    dataDir: config.dataDir,
+    log: say,
+  });
+  const stopLocal = () => local.stop().catch((err) => say(`stopping local services: ${errorMessage(err)}`));
+
+  if (asked.length === 1 && asked[0] === "release") {
+    const dataSource = createDataSource(local.databaseUrl, { poolSize: 2, applicationName: "pustaka-relay:release" });
+    try {
+      await dataSource.initialize();
+      await runMigrations(dataSource, logger);
+      say("migrations are up to date");
+    } finally {
+      await dataSource.destroy().catch(() => undefined);
+      await stopLocal();
+    }
+    return;
+  }
+
+  const roles: Role[] = asked.includes("all") ? [...ROLES] : (asked.filter((a) => a !== "release") as Role[]);
+  const app = await startApp({
+    config,
+    roles,
+    logger,
+    databaseUrl: local.databaseUrl,
+    redisUrl: local.redisUrl,
+    migrate: asked.includes("all") || asked.includes("release"),
+  });
+  if (app.web) say(`web on ${app.web.url} (health: ${app.web.url}/healthz)`);
+  if (!config.telegram) say("TELEGRAM_BOT_TOKEN is not set: no channel is connected (see README, 'Connect a Telegram bot')");
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: draining and shutting down`);
+    await app.close();
+    await stopLocal();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`pustaka-relay failed to start: ${errorMessage(err)}\n`);
+    process.exit(1);
+  });
+}

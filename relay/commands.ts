@@ -1,0 +1,17 @@
+/** The bot's command menu as channels show it (Telegram's "/" menu), per language. */
+export const BOT_COMMANDS = {
+  id: [
+    { command: "start", description: "Mulai dan lihat menu" },
+    { command: "jam", description: "Jam layanan perpustakaan" },
+    { command: "bantuan", description: "Panduan singkat" },
+    { command: "pustakawan", description: "Bicara dengan pustakawan" },
+    { command: "bahasa", description: "Ganti bahasa" },
+  ],
+  en: [
+    { command: "start", description: "Start and see the menu" },
+    { command: "hours", description: "Library service hours" },
+    { command: "help", description: "A short guide" },
+    { command: "librarian", description: "Talk to a librarian" },
+    { command: "language", description: "Change language" },
+  ],
+};

@@ -1,0 +1,141 @@
+/**
+ * Relay hop: drain a conversation's inbound messages in sequence order — route each to an
+ * answer, split replies to the channel's size, and log replies + "handled" in one transaction —
+ * then ask the channel's egress to drain the replies.
+ *
+ * One drain per conversation at a time (queue deduplication, plus a transaction-scoped advisory
+ * lock in the log); conversations in parallel up to `concurrency`. A drain that throws is
+ * retried; the message stays pending meanwhile and later messages wait behind it, so order
+ * holds. A message that keeps failing is marked failed after `poisonAfter` attempts, with an
+ * apology to the patron, so one bad message cannot stall its conversation for ever.
+ */
+import { Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { TEXT_LIMIT, type ChannelName } from "../shared/envelope";
+import { errorMessage } from "../shared/errors";
+import { once } from "../shared/lifecycle";
+import type { Logger } from "../shared/logger";
+import type { Handling, MessageLog, PendingInbound } from "../shared/message-log";
+import { DrainRequests, INBOUND_QUEUE, outboundQueueName, type DrainJob } from "../shared/queues";
+import { splitText } from "../shared/split-text";
+import type { Answer, LibraryInfo } from "./answers/answer";
+import { ANSWERS, type AnswerName } from "./answers";
+import { replyLanguage, route } from "./router";
+import { texts } from "./texts";
+
+export interface RelayOptions {
+  log: MessageLog;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  library: LibraryInfo;
+  concurrency: number;
+  poisonAfter?: number;
+  /** the clock (tests pin it) */
+  now?: () => Date;
+  /** replace automated answers (tests; later, configurable answers) */
+  answers?: Partial<Record<AnswerName, Answer>>;
+  /** test hook: called before a message is answered; throwing simulates a crash mid-job */
+  beforeHandle?: (message: PendingInbound) => void | Promise<void>;
+}
+
+export class InboundWorker {
+  private worker: Worker<DrainJob> | undefined;
+  private readonly outbound = new Map<ChannelName, DrainRequests>();
+
+  constructor(private readonly options: RelayOptions) {}
+
+  get ready(): boolean {
+    return !!this.worker?.isRunning();
+  }
+
+  async start(): Promise<void> {
+    this.worker = new Worker<DrainJob>(INBOUND_QUEUE, (job) => this.drain(job), {
+      connection: this.options.redis,
+      prefix: this.options.prefix,
+      concurrency: this.options.concurrency,
+    });
+    this.worker.on("failed", (job, err) =>
+      this.options.logger.warn(
+        { conversationId: job?.data.conversationId, attempt: job?.attemptsMade, err: err.message },
+        "relay drain failed",
+      ),
+    );
+    this.worker.on("error", (err) => this.options.logger.error({ err: err.message }, "relay worker error"));
+    await this.worker.waitUntilReady();
+  }
+
+  readonly close = once(async () => {
+    await this.worker?.close();
+    await Promise.all([...this.outbound.values()].map((q) => q.close()));
+  });
+
+  private async drain(job: Job<DrainJob>): Promise<number> {
+    const { conversationId } = job.data;
+    const channels = new Set<ChannelName>();
+    let handled = 0;
+    for (;;) {
+      let result;
+      try {
+        result = await this.options.log.handleNextInbound(conversationId, (m) => this.handle(m));
+      } catch (err) {
+        if (job.attemptsMade + 1 < (this.options.poisonAfter ?? 3)) throw err;
+        this.options.logger.error({ conversationId, err: errorMessage(err) }, "relay: giving up on a message");
+        result = await this.options.log.handleNextInbound(conversationId, async (m) => ({
+          handledBy: "error",
+          failed: errorMessage(err),
+          replies: [{ text: texts.failed(this.language(m)) }],
+          unknownStreak: m.conversation.unknownStreak,
+        }));
+      }
+      if (!result) break;
+      handled++;
+      if (result.handling.replies.length) channels.add(result.message.channel);
+    }
+    for (const channel of channels) await this.outboundFor(channel).request(conversationId);
+    return handled;
+  }
+
+  private async handle(message: PendingInbound): Promise<Handling> {
+    await this.options.beforeHandle?.(message);
+    const routed = route(message);
+    const lang = replyLanguage(message.patron.language, message.meta.languageCode, routed.lang);
+    const answer = this.options.answers?.[routed.answer] ?? ANSWERS[routed.answer];
+    const result = await answer.answer({
+      lang,
+      text: (message.text ?? "").trim(),
+      args: routed.args,
+      kind: message.kind,
+      patronName: message.patron.displayName || (lang === "en" ? "there" : "Kak"),
+      library: this.options.library,
+      now: this.options.now?.() ?? new Date(),
+      unknownStreak: message.conversation.unknownStreak,
+    });
+    const limit = TEXT_LIMIT[message.channel];
+    return {
+      handledBy: answer.name,
+      replies: result.replies.flatMap((reply) =>
+        splitText(reply.text, limit).map((text, i, parts) => ({
+          text,
+          // Buttons go with the last part, under the text they belong to.
+          ...(reply.buttons && i === parts.length - 1 ? { buttons: reply.buttons } : {}),
+        })),
+      ),
+      unknownStreak: result.understood === false ? message.conversation.unknownStreak + 1 : 0,
+      ...(result.setLanguage ? { setLanguage: result.setLanguage } : {}),
+    };
+  }
+
+  private language(m: PendingInbound) {
+    return replyLanguage(m.patron.language, m.meta.languageCode);
+  }
+
+  private outboundFor(channel: ChannelName): DrainRequests {
+    let q = this.outbound.get(channel);
+    if (!q) {
+      q = new DrainRequests(outboundQueueName(channel), this.options.redis, this.options.prefix);
+      this.outbound.set(channel, q);
+    }
+    return q;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Every sentence the bot says, in Bahasa Indonesia (default) and English. Patron text is never
+ * interpolated as markup: replies are sent as plain text.
+ */
+import type { Language, MessageKind } from "../shared/envelope";
+
+const KIND_NAMES: Record<Language, Partial<Record<MessageKind, string>>> = {
+  id: {
+    photo: "foto",
+    document: "dokumen",
+    voice: "pesan suara",
+    audio: "audio",
+    video: "video",
+    video_note: "video",
+    animation: "animasi",
+    sticker: "stiker",
+    location: "lokasi",
+    venue: "lokasi",
+    contact: "kontak",
+    poll: "polling",
+    dice: "dadu",
+  },
+  en: {
+    photo: "photo",
+    document: "document",
+    voice: "voice message",
+    audio: "audio",
+    video: "video",
+    video_note: "video",
+    animation: "animation",
+    sticker: "sticker",
+    location: "location",
+    venue: "location",
+    contact: "contact",
+    poll: "poll",
+    dice: "dice",
+  },
+};
+
+const DAY_NAMES: Record<Language, Record<string, string>> = {
+  id: { mon: "Senin", tue: "Selasa", wed: "Rabu", thu: "Kamis", fri: "Jumat", sat: "Sabtu", sun: "Minggu" },
+  en: { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" },
+};
+
+export const dayName = (lang: Language, day: string) => DAY_NAMES[lang][day] ?? day;
+
+const MENU: Record<Language, string> = {
+  id: [
+    "Yang bisa saya bantu:",
+    "/jam — jam layanan perpustakaan",
+    "/bantuan — panduan singkat",
+    "/pustakawan — bicara dengan pustakawan",
+    "/bahasa — ganti bahasa (Indonesia/English)",
+  ].join("\n"),
+  en: [
+    "What I can help with:",
+    "/hours — library service hours",
+    "/help — a short guide",
+    "/librarian — talk to a librarian",
+    "/language — change language (Indonesia/English)",
+  ].join("\n"),
+};
+
+export const texts = {
+  welcome: (lang: Language, name: string, library: string) =>
+    lang === "en"
+      ? `Hello ${name}! Welcome to the ${library} chat service. All our services are online: ask here and we answer here.\n\n${MENU.en}`
+      : `Halo ${name}! Selamat datang di layanan chat ${library}. Semua layanan kami kini daring: tanyakan di sini, kami jawab di sini.\n\n${MENU.id}`,
+  help: (lang: Language) =>
+    lang === "en"
+      ? `${MENU.en}\n\nYou can also just write, e.g. "when are you open?". Every conversation here is recorded, as our service procedure requires.`
+      : `${MENU.id}\n\nAnda juga bisa menulis biasa, misalnya "jam buka perpustakaan?". Setiap percakapan di sini dicatat sesuai prosedur layanan kami.`,
+  greeting: (lang: Language, name: string) =>
+    lang === "en"
+      ? `Hello ${name}! How can I help? Type /help to see what I can do.`
+      : `Halo ${name}! Ada yang bisa saya bantu? Ketik /bantuan untuk melihat apa saja yang bisa saya lakukan.`,
+  thanks: (lang: Language) =>
+    lang === "en" ? "You're welcome! Anything else? Type /help for the menu." : "Sama-sama! Ada lagi? Ketik /bantuan untuk menu.",
+  hoursTitle: (lang: Language, library: string) =>
+    lang === "en" ? `${library} service hours:` : `Jam layanan ${library}:`,
+  closedDay: (lang: Language) => (lang === "en" ? "closed" : "tutup"),
+  openNow: (lang: Language, until: string) =>
+    lang === "en" ? `We are open now, until ${until}.` : `Saat ini kami buka, sampai pukul ${until}.`,
+  closedNow: (lang: Language, day: string, at: string, daysAhead: number) =>
+    lang === "en"
+      ? `We are closed now; we open again ${daysAhead === 0 ? "today" : daysAhead === 1 ? "tomorrow" : `on ${day}`} at ${at}.`
+      : `Saat ini kami tutup; buka kembali ${daysAhead === 0 ? "hari ini" : daysAhead === 1 ? "besok" : `hari ${day}`} pukul ${at}.`,
+  neverOpen: (lang: Language) => (lang === "en" ? "No service hours are set." : "Jam layanan belum diatur."),
+  timeZoneNote: (lang: Language, zone: string) => (lang === "en" ? `(Times in ${zone}.)` : `(Waktu ${zone}.)`),
+  chooseLanguage: (lang: Language) =>
+    lang === "en" ? "Choose your language / Pilih bahasa:" : "Pilih bahasa / Choose your language:",
+  languageSet: (lang: Language) =>
+    lang === "en" ? "Done: I will answer in English." : "Baik: saya akan menjawab dalam Bahasa Indonesia.",
+  librarian: (lang: Language, contact: string | undefined) =>
+    lang === "en"
+      ? `Live chat with a librarian is being set up and is not available yet.${contact ? ` Meanwhile you can reach the library at ${contact}.` : ""} I can already answer /hours and /help.`
+      : `Chat langsung dengan pustakawan sedang disiapkan dan belum tersedia.${contact ? ` Sementara itu Anda dapat menghubungi perpustakaan melalui ${contact}.` : ""} Saya sudah bisa menjawab /jam dan /bantuan.`,
+  unknown: (lang: Language, second: boolean) =>
+    lang === "en"
+      ? `Sorry, I did not understand that.${second ? " I am still learning." : ""}\n\n${MENU.en}`
+      : `Maaf, saya belum memahami pesan itu.${second ? " Saya masih terus belajar." : ""}\n\n${MENU.id}`,
+  nonText: (lang: Language, kind: MessageKind) => {
+    const what = KIND_NAMES[lang][kind] ?? (lang === "en" ? "message" : "pesan");
+    return lang === "en"
+      ? `Thank you, your ${what} has been received and recorded. I can only read text messages, so please write your question. Type /help for the menu.`
+      : `Terima kasih, ${what} Anda sudah kami terima dan dicatat. Saya hanya dapat membaca pesan teks, jadi silakan tuliskan pertanyaan Anda. Ketik /bantuan untuk menu.`;
+  },
+  edited: (lang: Language) =>
+    lang === "en"
+      ? "I see you edited a message. I only answer new messages, so please send your question again."
+      : "Saya melihat Anda mengubah pesan. Saya hanya menjawab pesan baru, jadi silakan kirim ulang pertanyaan Anda.",
+  tooLong: (lang: Language, max: number) =>
+    lang === "en"
+      ? `Your message is very long (over ${max} characters). It has been recorded; please send your question in a shorter message.`
+      : `Pesan Anda sangat panjang (lebih dari ${max} karakter). Pesan sudah dicatat; silakan kirim pertanyaan Anda dalam pesan yang lebih singkat.`,
+  failed: (lang: Language) =>
+    lang === "en"
+      ? "Sorry, something went wrong while answering your message. It has been recorded; please try again in a moment."
+      : "Maaf, terjadi gangguan saat menjawab pesan Anda. Pesan sudah dicatat; silakan coba lagi sebentar lagi.",
+};

@@ -1,0 +1,461 @@
+/**
+ * PostgreSQL for the quickstart (see local-services.ts): use the server already running on this
+ * machine when we can log in to it without a password, otherwise initialise and start a private
+ * cluster under DATA_DIR. Also holds the two small process helpers the Redis half shares
+ * (isPortOpen, findOnPath), so that the two files do not import each other.
+ */
+import { execFile } from "node:child_process";
+import { constants as fsConstants, promises as fs } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "pg";
+import { AppError, errorMessage } from "./errors";
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export type Log = (line: string) => void;
+
+/** What one half of ensureLocalServices hands back; stop() is a no-op for servers we only found. */
+export interface LocalServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export const DATABASE_NAME = "pustaka_relay";
+/** The superuser of a private cluster (initdb -U); trust auth, so no password anywhere. */
+const PRIVATE_SUPERUSER = "pustaka";
+/** initdb and pg_ctl refuse to run as root; as root we run them as this user (Debian's packages create it). */
+const SERVICE_USER = "postgres";
+const INSTALL_HINT =
+  "install it (Debian/Ubuntu: sudo apt-get install postgresql; macOS: brew install postgresql@16)";
+
+export async function ensurePostgres(options: {
+  candidate: Endpoint;
+  dataDir: string;
+  privatePort: number;
+  log: Log;
+}): Promise<LocalServer> {
+  const { candidate, log } = options;
+  const where = `${candidate.host}:${candidate.port}`;
+
+  if (!(await isPortOpen(candidate))) {
+    return startPrivate(options, {
+      logHeadline: `PostgreSQL not reachable on ${where}`,
+      errorHeadline: `PostgreSQL is not running on ${where}`,
+    });
+  }
+
+  // Something listens. Debian's packages trust local TCP logins as `postgres`; Homebrew's cluster
+  // belongs to the OS user. Try both; a server that wants a password is not ours to use.
+  const failures: string[] = [];
+  for (const user of loginCandidates()) {
+    const client = new Client({ ...candidate, user, database: "postgres", connectionTimeoutMillis: 5000 });
+    client.on("error", () => {}); // a dropped connection surfaces through the query promises below
+    try {
+      await client.connect();
+    } catch (err) {
+      failures.push(`${user}: ${errorMessage(err)}`);
+      await client.end().catch(() => {});
+      continue;
+    }
+    try {
+      const created = await createDatabase(client, where, user);
+      log(
+        `Using PostgreSQL on ${where} as user ${user}, database ${DATABASE_NAME}${created ? " (created)" : ""}`,
+      );
+      return { url: postgresUrl(user, candidate), stop: async () => {} };
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+  return startPrivate(options, {
+    logHeadline: `Could not log in to PostgreSQL on ${where} (${failures.join("; ")})`,
+    errorHeadline: `PostgreSQL on ${where} would not let us log in as ${loginCandidates().join(" or ")}`,
+  });
+}
+
+function loginCandidates(): string[] {
+  let osUser: string | undefined;
+  try {
+    osUser = os.userInfo().username;
+  } catch {
+    // No passwd entry (an arbitrary uid in a container): only `postgres` is worth a try.
+  }
+  return [...new Set([SERVICE_USER, ...(osUser ? [osUser] : [])])];
+}
+
+/** Creates pustaka_relay unless it exists. Returns whether it was created. */
+async function createDatabase(client: Client, where: string, user: string): Promise<boolean> {
+  const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE_NAME]);
+  if (found.rowCount) return false;
+  try {
+    await client.query(`CREATE DATABASE ${DATABASE_NAME}`);
+    return true;
+  } catch (err) {
+    // Another process created it between our SELECT and CREATE: 42P04 duplicate_database, or
+    // 23505 when both inserts reached pg_database's unique index at once.
+    const code = (err as { code?: string }).code;
+    if (code === "42P04" || code === "23505") return false;
+    throw new AppError(
+      "LOCAL_SERVICE_UNAVAILABLE",
+      `Logged in to PostgreSQL on ${where} as ${user} but could not create database ${DATABASE_NAME} ` +
+        `(${errorMessage(err)}): create it, or set DATABASE_URL`,
+      { cause: err },
+    );
+  }
+}
+
+async function startPrivate(
+  options: { candidate: Endpoint; dataDir: string; privatePort: number; log: Log },
+  why: { logHeadline: string; errorHeadline: string },
+): Promise<LocalServer> {
+  const { log, privatePort } = options;
+  const shown = path.join(options.dataDir, "postgres"); // as the user wrote it, for messages
+  const dir = path.resolve(shown);
+  log(`${why.logHeadline}: starting a private instance in ${shown} (port ${privatePort})`);
+
+  const bin = await findPostgresBinaries(why.errorHeadline);
+  const runner = await makeRunner(why.errorHeadline);
+
+  // DATA_DIR with the default mode (a recursive mkdir would give every new parent 0700, which the
+  // service user could not enter); the cluster directory itself is private.
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const initialised = await exists(path.join(dir, "PG_VERSION"));
+  if (!initialised) {
+    if ((await fs.readdir(dir)).length > 0) {
+      throw new AppError(
+        "LOCAL_SERVICE_UNAVAILABLE",
+        `${shown} is not empty but holds no PostgreSQL cluster (no PG_VERSION): move it away, or set DATABASE_URL`,
+      );
+    }
+    if (runner.owner) await fs.chown(dir, runner.owner.uid, runner.owner.gid);
+  }
+  if (runner.owner) {
+    // A parent directory that the service user cannot enter (mkdtemp's 0700, /root) would make
+    // initdb or the postmaster fail with a less helpful message; say it here.
+    const probe = await runAs(runner, "test", ["-w", dir, "-a", "-x", dir]);
+    if (probe.code !== 0) {
+      throw new AppError(
+        "LOCAL_SERVICE_UNAVAILABLE",
+        `User ${SERVICE_USER} cannot write to ${dir} (a parent directory is not searchable for it): ` +
+          `allow it (chmod o+x on each parent), choose another DATA_DIR, or set DATABASE_URL`,
+      );
+    }
+  }
+
+  if (initialised) {
+    // A private instance from an earlier run that was not stopped (killed, or still serving another
+    // process): use it where it listens, and leave it running, since this call did not start it.
+    const runningPort = await privateInstancePort(dir, bin, runner);
+    if (runningPort !== undefined) {
+      const endpoint = { host: "127.0.0.1", port: runningPort };
+      log(
+        `The private PostgreSQL in ${shown} is already running on port ${runningPort}: using it (left running)`,
+      );
+      return { url: await privateDatabaseUrl(endpoint, log), stop: async () => {} };
+    }
+    log(`Reusing the PostgreSQL cluster initialised earlier in ${shown}`);
+  } else {
+    await initdb(dir, bin, runner);
+    log(
+      `Initialised a PostgreSQL cluster in ${shown}` +
+        (runner.owner ? ` (as user ${SERVICE_USER}: initdb refuses to run as root)` : ""),
+    );
+  }
+
+  const endpoint = { host: "127.0.0.1", port: privatePort };
+  if (await isPortOpen(endpoint)) {
+    throw new AppError(
+      "LOCAL_SERVICE_UNAVAILABLE",
+      `Cannot start the private PostgreSQL: port ${privatePort} on 127.0.0.1 is already used by another program; ` +
+        `stop it, or set DATABASE_URL`,
+    );
+  }
+  await pgCtlStart(dir, privatePort, bin, runner);
+  log(`Started private PostgreSQL on 127.0.0.1:${privatePort} (log: ${path.join(shown, "server.log")})`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const result = await runAs(runner, bin.pgCtl, ["stop", "-D", dir, "-m", "fast", "-w"], {
+        cwd: dir,
+        timeoutMs: 60_000,
+      });
+      // 3 from a newer pg_ctl, or this message: it was no longer running, which is what we wanted.
+      if (result.code !== 0 && !/not running|PID file .* does not exist/i.test(result.stderr)) {
+        throw new AppError("LOCAL_SERVICE_UNAVAILABLE", `pg_ctl stop failed: ${lastLines(result.stderr)}`);
+      }
+    })());
+  try {
+    return { url: await privateDatabaseUrl(endpoint, log), stop };
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+}
+
+async function privateDatabaseUrl(endpoint: Endpoint, log: Log): Promise<string> {
+  const where = `${endpoint.host}:${endpoint.port}`;
+  const client = new Client({
+    ...endpoint,
+    user: PRIVATE_SUPERUSER,
+    database: "postgres",
+    connectionTimeoutMillis: 5000,
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    const created = await createDatabase(client, where, PRIVATE_SUPERUSER);
+    log(`Using private PostgreSQL on ${where}, database ${DATABASE_NAME}${created ? " (created)" : ""}`);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(
+      "LOCAL_SERVICE_UNAVAILABLE",
+      `Cannot log in to the private PostgreSQL on ${where} as ${PRIVATE_SUPERUSER}: ${errorMessage(err)}`,
+      { cause: err },
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+  return postgresUrl(PRIVATE_SUPERUSER, endpoint);
+}
+
+function postgresUrl(user: string, { host, port }: Endpoint): string {
+  const h = host.includes(":") ? `[${host}]` : host;
+  return `postgres://${encodeURIComponent(user)}@${h}:${port}/${DATABASE_NAME}`;
+}
+
+interface PostgresBinaries {
+  initdb: string;
+  pgCtl: string;
+}
+
+/**
+ * initdb, pg_ctl and postgres must come from one installation (pg_ctl starts the postgres beside
+ * it). Debian keeps them off PATH in /usr/lib/postgresql/<version>/bin, Homebrew's versioned
+ * formulae in <prefix>/opt/postgresql@<version>/bin; PATH wins, then the highest version.
+ */
+async function findPostgresBinaries(headline: string): Promise<PostgresBinaries> {
+  const dirs: string[] = [];
+  for (const dir of pathDirs()) {
+    const initdb = path.join(dir, "initdb");
+    if (await isExecutable(initdb)) dirs.push(path.dirname(await fs.realpath(initdb)), dir);
+  }
+  dirs.push(...(await versionedDirs("/usr/lib/postgresql", (name) => name, "bin")));
+  for (const prefix of ["/opt/homebrew/opt", "/usr/local/opt"]) {
+    dirs.push(...(await versionedDirs(prefix, (name) => name.match(/^postgresql@(.+)$/)?.[1], "bin")));
+  }
+  let partial: string | undefined;
+  for (const dir of dirs) {
+    const [initdb, pgCtl, postgres] = ["initdb", "pg_ctl", "postgres"].map((name) =>
+      path.join(dir, name),
+    ) as [string, string, string];
+    if (!(await isExecutable(initdb))) continue;
+    if ((await isExecutable(pgCtl)) && (await isExecutable(postgres))) return { initdb, pgCtl };
+    partial ??= dir;
+  }
+  if (partial) {
+    throw new AppError(
+      "LOCAL_SERVICE_UNAVAILABLE",
+      `${headline}, and ${partial} has initdb but not pg_ctl and postgres beside it: ${INSTALL_HINT}, or set DATABASE_URL`,
+    );
+  }
+  throw new AppError(
+    "LOCAL_SERVICE_UNAVAILABLE",
+    `${headline} and initdb was not found: ${INSTALL_HINT} or set DATABASE_URL`,
+  );
+}
+
+/** `<root>/<entry>/<sub>` for each entry whose version (per `version`) parses, highest version first. */
+async function versionedDirs(root: string, version: (name: string) => string | undefined, sub: string) {
+  const entries = await fs.readdir(root).catch(() => [] as string[]);
+  return entries
+    .map((name) => ({ name, v: Number.parseFloat(version(name) ?? "") }))
+    .filter((e) => Number.isFinite(e.v))
+    .sort((a, b) => b.v - a.v)
+    .map((e) => path.join(root, e.name, sub));
+}
+
+/** How to run initdb and pg_ctl: directly, or (as root) through runuser as the postgres user. */
+interface Runner {
+  wrap(command: string, args: string[]): [file: string, args: string[]];
+  /** set when running as root: the data directory must belong to this user */
+  owner: { uid: number; gid: number } | undefined;
+}
+
+async function makeRunner(headline: string): Promise<Runner> {
+  if (process.getuid?.() !== 0) {
+    return { wrap: (command, args) => [command, args], owner: undefined };
+  }
+  const rootHint = `run as a normal user, or set DATABASE_URL`;
+  const runuser = await findOnPath("runuser", ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]);
+  if (!runuser) {
+    throw new AppError(
+      "LOCAL_SERVICE_UNAVAILABLE",
+      `${headline}, and a private instance cannot be started as root: initdb refuses to run as root and ` +
+        `runuser (util-linux), needed to run it as user ${SERVICE_USER}, was not found: ${rootHint}`,
+    );
+  }
+  const uid = await run("id", ["-u", SERVICE_USER]).catch(() => undefined);
+  const gid = await run("id", ["-g", SERVICE_USER]).catch(() => undefined);
+  if (!uid || !gid || uid.code !== 0 || gid.code !== 0) {
+    throw new AppError(
+      "LOCAL_SERVICE_UNAVAILABLE",
+      `${headline}, and a private instance cannot be started as root: initdb refuses to run as root and there ` +
+        `is no user "${SERVICE_USER}" to run it as: create one (Debian/Ubuntu: sudo apt-get install postgresql ` +
+        `does; or sudo useradd --system ${SERVICE_USER}), ${rootHint}`,
+    );
+  }
+  return {
+    wrap: (command, args) => [runuser, ["-u", SERVICE_USER, "--", command, ...args]],
+    owner: { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) },
+  };
+}
+
+async function initdb(dir: string, bin: PostgresBinaries, runner: Runner): Promise<void> {
+  const base = ["-D", dir, "-U", PRIVATE_SUPERUSER, "--auth=trust", "-E", "UTF8"];
+  let result = await runAs(runner, bin.initdb, [...base, "--locale=C.UTF-8"], {
+    cwd: dir,
+    timeoutMs: 120_000,
+  });
+  // Minimal systems (and macOS) may lack C.UTF-8; the C locale with UTF8 encoding is fine for us.
+  // initdb empties the directory again after a failure, so it can simply be retried.
+  if (result.code !== 0 && /locale/i.test(result.stderr)) {
+    result = await runAs(runner, bin.initdb, [...base, "--no-locale"], { cwd: dir, timeoutMs: 120_000 });
+  }
+  if (result.code !== 0) {
+    throw new AppError("LOCAL_SERVICE_UNAVAILABLE", `initdb failed in ${dir}: ${lastLines(result.stderr)}`);
+  }
+}
+
+/** The port of the running postmaster of `dir`, or undefined when none runs. */
+async function privateInstancePort(
+  dir: string,
+  bin: PostgresBinaries,
+  runner: Runner,
+): Promise<number | undefined> {
+  const status = await runAs(runner, bin.pgCtl, ["status", "-D", dir], { cwd: dir });
+  if (status.code !== 0) return undefined;
+  // postmaster.pid: pid, data dir, start time, port, socket dir, listen address, shmem key, status.
+  const lines = (await fs.readFile(path.join(dir, "postmaster.pid"), "utf8").catch(() => "")).split("\n");
+  const port = Number(lines[3]);
+  return Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+async function pgCtlStart(dir: string, port: number, bin: PostgresBinaries, runner: Runner): Promise<void> {
+  // The unix socket goes into the data directory, so neither /var/run/postgresql nor /tmp is
+  // touched; a socket path longer than sun_path (~107 bytes) would stop the server, so a very
+  // deep DATA_DIR gets TCP only.
+  const socketDir = path.join(dir, `.s.PGSQL.${port}`).length < 100 ? dir : "";
+  const postgresOptions = `-p ${port} -c listen_addresses=127.0.0.1 -k ${shellQuote(socketDir)}`;
+  const logFile = path.join(dir, "server.log");
+  // -l matters beyond logging: without it the postmaster would inherit our stdout pipe.
+  const result = await runAs(
+    runner,
+    bin.pgCtl,
+    ["start", "-D", dir, "-l", logFile, "-w", "-t", "60", "-o", postgresOptions],
+    { cwd: dir, timeoutMs: 90_000 },
+  );
+  if (result.code !== 0) {
+    const log = await fs.readFile(logFile, "utf8").catch(() => "");
+    throw new AppError(
+      "LOCAL_SERVICE_UNAVAILABLE",
+      `pg_ctl could not start the private PostgreSQL in ${dir}: ${lastLines(result.stderr || result.stdout)}` +
+        (log ? `\n${logFile}:\n${lastLines(log, 8)}` : ""),
+    );
+  }
+}
+
+// ---- small process helpers, shared with the Redis half ----
+
+/** Whether something accepts a TCP connection at `endpoint` within `timeoutMs`. */
+export function isPortOpen({ host, port }: Endpoint, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+/** The first executable `name` on PATH, then in `extraDirs`. */
+export async function findOnPath(name: string, extraDirs: string[] = []): Promise<string | undefined> {
+  for (const dir of [...pathDirs(), ...extraDirs]) {
+    const file = path.join(dir, name);
+    if (await isExecutable(file)) return file;
+  }
+  return undefined;
+}
+
+function pathDirs(): string[] {
+  return (process.env.PATH ?? "").split(path.delimiter).filter(Boolean);
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await fs.access(file, fsConstants.X_OK);
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function runAs(
+  runner: Runner,
+  command: string,
+  args: string[],
+  options?: { cwd?: string; timeoutMs?: number },
+) {
+  return run(...runner.wrap(command, args), options);
+}
+
+/** Runs a program to completion. Resolves with its exit code; rejects only if it could not run. */
+function run(
+  file: string,
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      file,
+      args,
+      { cwd: options.cwd, timeout: options.timeoutMs ?? 30_000, encoding: "utf8", maxBuffer: 4 << 20 },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== "number") {
+          const reason = err.killed
+            ? `timed out after ${(options.timeoutMs ?? 30_000) / 1000} s`
+            : err.message;
+          reject(
+            new AppError("LOCAL_SERVICE_UNAVAILABLE", `${path.basename(file)} ${reason}`, { cause: err }),
+          );
+          return;
+        }
+        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+export function lastLines(text: string, count = 4): string {
+  return text.trim().split("\n").slice(-count).join("\n");
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,299 @@
+/**
+ * The one writer of the message log (ARCHITECTURE §6.10). Every hop goes through here, so
+ * every row has the same shape: the patron's message when it arrives (ingress), the bot's
+ * replies with the inbound message marked handled (relay, one transaction), and delivery
+ * status (egress). Raw SQL: this is the hot path (see performance-notes: no per-row save()).
+ *
+ * Idempotency: inbound rows are unique by (channel, channel key from the channel); replies by
+ * (channel, "r:<inbound id>:<n>"). A redelivered update or a re-run job writes nothing twice.
+ */
+import type { Db, Sql } from "./db";
+import type { Button, ChannelName, InboundMessage, Language, MessageKind } from "./envelope";
+import type { ConversationState } from "./entities/conversation";
+
+export interface RecordedInbound {
+  messageId: string;
+  conversationId: number;
+  seq: number;
+  /** true when this message was already in the log (a redelivery) */
+  duplicate: boolean;
+}
+
+export interface PendingInbound {
+  id: string;
+  conversationId: number;
+  seq: number;
+  kind: MessageKind;
+  text: string | null;
+  meta: Record<string, unknown>;
+  channel: ChannelName;
+  chatId: string;
+  conversation: { state: ConversationState; unknownStreak: number; patronId: number };
+  patron: { language: Language | null; displayName: string; memberId: string | null };
+}
+
+export interface Reply {
+  text: string;
+  buttons?: Button[][];
+}
+
+export interface Handling {
+  /** the automated answer (or route) that handled the message, e.g. "hours" */
+  handledBy: string;
+  replies: Reply[];
+  /** the conversation's count of not-understood messages in a row, after this one */
+  unknownStreak: number;
+  setLanguage?: Language;
+  /** mark the inbound message failed (with this error) rather than handled */
+  failed?: string;
+}
+
+export interface QueuedOutbound {
+  id: string;
+  seq: number;
+  channel: ChannelName;
+  chatId: string;
+  text: string;
+  buttons?: Button[][];
+}
+
+/** Separate advisory-lock namespaces so inbound and outbound drains never wait on each other. */
+const LOCK_INBOUND = 7301;
+
+export class MessageLog {
+  private readonly patronIds = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly cacheSize = 10_000,
+  ) {}
+
+  /** Ingress hop: write the patron's message with the next sequence number of its conversation. */
+  async recordInbound(msg: InboundMessage): Promise<RecordedInbound> {
+    const patronId = await this.patronFor(msg.channel, msg.sender.id, msg.sender.displayName);
+    const meta = {
+      ...msg.meta,
+      senderId: msg.sender.id,
+      senderName: msg.sender.displayName,
+      ...(msg.sender.languageCode ? { languageCode: msg.sender.languageCode } : {}),
+      sentAt: msg.sentAt,
+      ...(msg.callbackId ? { callbackId: msg.callbackId } : {}),
+    };
+    const inserted = await this.db.query<{ id: string; conversation_id: number; seq: number }>(
+      `WITH conv AS (
+         INSERT INTO conversation (channel, chat_id, patron_id, last_seq) VALUES ($1, $2, $3, 1)
+         ON CONFLICT (channel, chat_id) WHERE state <> 'closed'
+         DO UPDATE SET last_seq = conversation.last_seq + 1, last_message_at = now()
+         RETURNING id, last_seq
+       )
+       INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key, status)
+       SELECT conv.id, conv.last_seq, 'in', 'patron', $4, $5, $6, $1, $7, 'received' FROM conv
+       ON CONFLICT (channel, channel_key) DO NOTHING
+       RETURNING id, conversation_id, seq`,
+      [msg.channel, msg.chatId, patronId, msg.kind, msg.text, JSON.stringify(meta), msg.key],
+    );
+    const row = inserted.rows[0];
+    if (row) return { messageId: row.id, conversationId: row.conversation_id, seq: row.seq, duplicate: false };
+    // Already logged: a redelivery. (The sequence number it consumed stays a harmless gap.)
+    const existing = await this.db.query<{ id: string; conversation_id: number; seq: number }>(
+      `SELECT id, conversation_id, seq FROM message WHERE channel = $1 AND channel_key = $2`,
+      [msg.channel, msg.key],
+    );
+    const found = existing.rows[0];
+    if (!found) throw new Error(`message ${msg.channel}/${msg.key} neither inserted nor found`);
+    return { messageId: found.id, conversationId: found.conversation_id, seq: found.seq, duplicate: true };
+  }
+
+  /**
+   * Relay hop: take the oldest unhandled inbound message of a conversation, let `handle`
+   * decide, and write its replies and the handled mark in one transaction. Returns false when
+   * nothing was pending. A transaction-scoped advisory lock makes two drains of the same
+   * conversation (possible only if a stalled job is re-run) take turns instead of racing.
+   */
+  async handleNextInbound(
+    conversationId: number,
+    handle: (message: PendingInbound) => Promise<Handling>,
+  ): Promise<{ message: PendingInbound; handling: Handling } | null> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [LOCK_INBOUND, conversationId]);
+      const pending = await this.nextPending(tx, conversationId);
+      if (!pending) return null;
+      const handling = await handle(pending);
+      if (handling.setLanguage) {
+        await tx.query(`UPDATE patron SET language = $2 WHERE id = $1`, [
+          pending.conversation.patronId,
+          handling.setLanguage,
+        ]);
+      }
+      const n = handling.replies.length;
+      const bumped = await tx.query<{ last_seq: number }>(
+        `UPDATE conversation SET last_seq = last_seq + $2, unknown_streak = $3 WHERE id = $1 RETURNING last_seq`,
+        [conversationId, n, handling.unknownStreak],
+      );
+      const lastSeq = bumped.rows[0]!.last_seq;
+      if (n > 0) {
+        await tx.query(
+          `INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key,
+                                in_reply_to, status, handled_by)
+           SELECT $1, u.seq, 'out', 'bot', 'text', u.text, u.meta::jsonb, $2, u.key, $3, 'queued', $4
+           FROM unnest($5::int[], $6::text[], $7::text[], $8::text[]) AS u(seq, text, meta, key)
+           ON CONFLICT (channel, channel_key) DO NOTHING`,
+          [
+            conversationId,
+            pending.channel,
+            pending.id,
+            handling.handledBy,
+            handling.replies.map((_, i) => lastSeq - n + 1 + i),
+            handling.replies.map((r) => r.text),
+            handling.replies.map((r) => JSON.stringify(r.buttons ? { buttons: r.buttons } : {})),
+            handling.replies.map((_, i) => `r:${pending.id}:${i}`),
+          ],
+        );
+      }
+      const marked = await tx.query(
+        `UPDATE message SET status = $2, status_at = now(), handled_by = $3, error = $4
+         WHERE id = $1 AND status = 'received'`,
+        [pending.id, handling.failed ? "failed" : "handled", handling.handledBy, handling.failed ?? null],
+      );
+      if (marked.rowCount !== 1) throw new Error(`message ${pending.id} was handled concurrently`);
+      return { message: pending, handling };
+    });
+  }
+
+  /** Egress hop: the oldest reply of a conversation still waiting to be sent. */
+  async nextQueuedOutbound(conversationId: number): Promise<QueuedOutbound | null> {
+    const { rows } = await this.db.query<{
+      id: string;
+      seq: number;
+      channel: ChannelName;
+      chat_id: string;
+      text: string;
+      meta: { buttons?: Button[][] };
+    }>(
+      `SELECT m.id, m.seq, m.channel, c.chat_id, m.text, m.meta
+       FROM message m JOIN conversation c ON c.id = m.conversation_id
+       WHERE m.conversation_id = $1 AND m.direction = 'out' AND m.status = 'queued'
+       ORDER BY m.seq LIMIT 1`,
+      [conversationId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      seq: row.seq,
+      channel: row.channel,
+      chatId: row.chat_id,
+      text: row.text,
+      ...(row.meta.buttons ? { buttons: row.meta.buttons } : {}),
+    };
+  }
+
+  async markSent(messageId: string, channelMessageId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE message SET status = 'sent', status_at = now(), channel_message_id = $2, error = NULL
+       WHERE id = $1 AND status = 'queued'`,
+      [messageId, channelMessageId],
+    );
+  }
+
+  async markFailed(messageId: string, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE message SET status = 'failed', status_at = now(), error = $2 WHERE id = $1 AND status = 'queued'`,
+      [messageId, error.slice(0, 2000)],
+    );
+  }
+
+  /** Conversations with inbound messages that no drain has handled for `olderThanMs` (the sweeper's question). */
+  async conversationsWithPendingInbound(olderThanMs: number): Promise<number[]> {
+    const { rows } = await this.db.query<{ conversation_id: number }>(
+      `SELECT DISTINCT conversation_id FROM message
+       WHERE direction = 'in' AND status = 'received' AND created_at < now() - make_interval(secs => $1)`,
+      [olderThanMs / 1000],
+    );
+    return rows.map((r) => r.conversation_id);
+  }
+
+  async conversationsWithQueuedOutbound(channel: ChannelName, olderThanMs: number): Promise<number[]> {
+    const { rows } = await this.db.query<{ conversation_id: number }>(
+      `SELECT DISTINCT conversation_id FROM message
+       WHERE direction = 'out' AND status = 'queued' AND channel = $1 AND status_at < now() - make_interval(secs => $2)`,
+      [channel, olderThanMs / 1000],
+    );
+    return rows.map((r) => r.conversation_id);
+  }
+
+  private async nextPending(tx: Sql, conversationId: number): Promise<PendingInbound | null> {
+    const { rows } = await tx.query<{
+      id: string;
+      seq: number;
+      kind: MessageKind;
+      text: string | null;
+      meta: Record<string, unknown>;
+      channel: ChannelName;
+      chat_id: string;
+      state: ConversationState;
+      unknown_streak: number;
+      patron_id: number;
+      language: Language | null;
+      display_name: string;
+      member_id: string | null;
+    }>(
+      `SELECT m.id, m.seq, m.kind, m.text, m.meta, m.channel, c.chat_id, c.state, c.unknown_streak, c.patron_id,
+              p.language, p.display_name, p.member_id
+       FROM message m
+       JOIN conversation c ON c.id = m.conversation_id
+       JOIN patron p ON p.id = c.patron_id
+       WHERE m.conversation_id = $1 AND m.direction = 'in' AND m.status = 'received'
+       ORDER BY m.seq LIMIT 1`,
+      [conversationId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      conversationId,
+      seq: r.seq,
+      kind: r.kind,
+      text: r.text,
+      meta: r.meta,
+      channel: r.channel,
+      chatId: r.chat_id,
+      conversation: { state: r.state, unknownStreak: r.unknown_streak, patronId: r.patron_id },
+      patron: { language: r.language, displayName: r.display_name, memberId: r.member_id },
+    };
+  }
+
+  /** The patron behind a channel identity, created on first contact; cached, bounded. */
+  private async patronFor(channel: ChannelName, externalUserId: string, displayName: string): Promise<number> {
+    const cacheKey = `${channel}:${externalUserId}`;
+    const cached = this.patronIds.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const found = await this.db.query<{ patron_id: number }>(
+      `WITH existing AS (
+         SELECT patron_id FROM channel_identity WHERE channel = $1 AND external_user_id = $2
+       ), created AS (
+         INSERT INTO patron (display_name) SELECT $3 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id
+       ), linked AS (
+         INSERT INTO channel_identity (channel, external_user_id, patron_id)
+         SELECT $1, $2, id FROM created ON CONFLICT (channel, external_user_id) DO NOTHING RETURNING patron_id
+       )
+       SELECT patron_id FROM existing UNION ALL SELECT patron_id FROM linked`,
+      [channel, externalUserId, displayName.slice(0, 200)],
+    );
+    let patronId = found.rows[0]?.patron_id;
+    if (patronId === undefined) {
+      // Lost a race with another process creating the same identity: read theirs.
+      const again = await this.db.query<{ patron_id: number }>(
+        `SELECT patron_id FROM channel_identity WHERE channel = $1 AND external_user_id = $2`,
+        [channel, externalUserId],
+      );
+      patronId = again.rows[0]?.patron_id;
+      if (patronId === undefined) throw new Error(`could not create patron for ${cacheKey}`);
+    }
+    if (this.patronIds.size >= this.cacheSize) {
+      this.patronIds.delete(this.patronIds.keys().next().value!);
+    }
+    this.patronIds.set(cacheKey, patronId);
+    return patronId;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The queues and their jobs. Messages live in PostgreSQL with a per-conversation sequence
+ * number; a queue job only says "drain conversation X" (ARCHITECTURE §1, design a). BullMQ's
+ * `deduplication: { keepLastIfActive }` keeps at most one drain per conversation running and
+ * one waiting, so a conversation is handled in order while different ones run in parallel.
+ */
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import type { ChannelName } from "./envelope";
+
+export const INBOUND_QUEUE = "inbound";
+export const outboundQueueName = (channel: ChannelName) => `outbound-${channel}`;
+
+export interface DrainJob {
+  conversationId: number;
+}
+
+const drainOptions = (conversationId: number): JobsOptions => ({
+  deduplication: { id: `conv-${conversationId}`, keepLastIfActive: true },
+  // A failed drain is retried; its messages stay pending in PostgreSQL, so nothing is lost even
+  // when attempts run out (the sweeper requests a new drain).
+  attempts: 8,
+  backoff: { type: "exponential", delay: 200 },
+  removeOnComplete: { count: 1000 },
+  removeOnFail: { count: 5000 },
+});
+
+/** Requests drains of conversations on one queue. */
+export class DrainRequests {
+  readonly queue: Queue<DrainJob>;
+
+  constructor(name: string, connection: Redis, prefix: string) {
+    this.queue = new Queue<DrainJob>(name, { connection, prefix });
+  }
+
+  async request(conversationId: number): Promise<void> {
+    await this.queue.add("drain", { conversationId }, drainOptions(conversationId));
+  }
+
+  async requestMany(conversationIds: Iterable<number>): Promise<void> {
+    // add() rather than addBulk(): deduplication is what keeps one drain per conversation.
+    await Promise.all([...new Set(conversationIds)].map((id) => this.request(id)));
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}

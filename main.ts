@@ -82,7 +82,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   const has = (role: Role) => roles.includes(role);
   const started: Array<{ name: string; ready: () => boolean }> = [];
   try {
-    const dataSource = createDataSource(options.databaseUrl, { applicationName: `pustaka-relay:${roles.join("+")}` });
+    const dataSource = createDataSource(options.databaseUrl, {
+      applicationName: `pustaka-relay:${roles.join("+")}`,
+    });
     await dataSource.initialize();
     closer.add("database", () => dataSource.destroy());
     if (options.migrate) await runMigrations(dataSource, logger);
@@ -103,7 +105,9 @@ export async function startApp(options: AppOptions): Promise<App> {
           ...config.telegram,
           log: logger.child({ channel: "telegram" }),
           commands: BOT_COMMANDS,
-          ...(options.telegramPollTimeoutSeconds ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds } : {}),
+          ...(options.telegramPollTimeoutSeconds
+            ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds }
+            : {}),
         }),
       );
     }
@@ -111,7 +115,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     const intake = new AbortController();
     const inboundDrains = new DrainRequests(INBOUND_QUEUE, redis, prefix);
     closer.add("ingress queue", () => inboundDrains.close());
-    const ingress = createIngress({ log, drains: inboundDrains, logger: logger.child({ hop: "ingress" }), signal: intake.signal });
+    const ingress = createIngress({
+      log,
+      drains: inboundDrains,
+      logger: logger.child({ hop: "ingress" }),
+      signal: intake.signal,
+    });
 
     if (has("bot")) {
       for (const adapter of adapters) {
@@ -180,7 +189,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         }
       };
       await Promise.all([probe("database", () => db.query("SELECT 1")), probe("redis", () => redis.ping())]);
-      for (const s of started) checks[s.name] = s.ready() ? { ok: true } : { ok: false, error: "not running" };
+      for (const s of started)
+        checks[s.name] = s.ready() ? { ok: true } : { ok: false, error: "not running" };
       return { ok: Object.values(checks).every((c) => c.ok), checks };
     };
 
@@ -206,7 +216,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         });
         started.push({ name: `${adapter.name} adapter`, ready: () => adapter.ready });
       }
-      if (adapters.length === 0) logger.warn("no channel is configured: set TELEGRAM_BOT_TOKEN to connect Telegram");
+      if (adapters.length === 0)
+        logger.warn("no channel is configured: set TELEGRAM_BOT_TOKEN to connect Telegram");
     }
     closer.add("intake", async () => intake.abort());
 
@@ -247,7 +258,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const stopLocal = () => local.stop().catch((err) => say(`stopping local services: ${errorMessage(err)}`));
 
   if (asked.length === 1 && asked[0] === "release") {
-    const dataSource = createDataSource(local.databaseUrl, { poolSize: 2, applicationName: "pustaka-relay:release" });
+    const dataSource = createDataSource(local.databaseUrl, {
+      poolSize: 2,
+      applicationName: "pustaka-relay:release",
+    });
     try {
       await dataSource.initialize();
       await runMigrations(dataSource, logger);
@@ -269,7 +283,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     migrate: asked.includes("all") || asked.includes("release"),
   });
   if (app.web) say(`web on ${app.web.url} (health: ${app.web.url}/healthz)`);
-  if (!config.telegram) say("TELEGRAM_BOT_TOKEN is not set: no channel is connected (see README, 'Connect a Telegram bot')");
+  if (!config.telegram)
+    say("TELEGRAM_BOT_TOKEN is not set: no channel is connected (see README, 'Connect a Telegram bot')");
 
   let stopping = false;
   const stop = async (signal: string) => {

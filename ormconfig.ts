@@ -25,4 +25,6 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
   });
 }
 
-export default createDataSource(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/pustaka_relay");
+export default createDataSource(
+  process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/pustaka_relay",
+);

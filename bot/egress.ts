@@ -59,7 +59,10 @@ export class Egress {
       },
     );
     this.worker.on("failed", (job, err) =>
-      this.options.logger.warn({ conversationId: job?.data.conversationId, err: err.message }, "egress drain failed"),
+      this.options.logger.warn(
+        { conversationId: job?.data.conversationId, err: err.message },
+        "egress drain failed",
+      ),
     );
     this.worker.on("error", (err) => this.options.logger.error({ err: err.message }, "egress worker error"));
     await this.worker.waitUntilReady();
@@ -91,12 +94,18 @@ export class Egress {
         if (err instanceof ChannelRateLimitedError) {
           const wait = err.retryAfterMs;
           if (wait > (this.options.maxInJobWaitMs ?? 60_000)) throw err;
-          logger.warn({ conversationId: job.data.conversationId, waitMs: wait }, "egress: rate limited by channel");
+          logger.warn(
+            { conversationId: job.data.conversationId, waitMs: wait },
+            "egress: rate limited by channel",
+          );
           await delay(wait, this.abort.signal);
           continue; // the same reply again: it is still queued
         }
         if (err instanceof ChannelRejectedError) {
-          logger.warn({ messageId: reply.id, status: err.status, reason: err.message }, "egress: reply refused");
+          logger.warn(
+            { messageId: reply.id, status: err.status, reason: err.message },
+            "egress: reply refused",
+          );
           await log.markFailed(reply.id, `${err.status}: ${err.message}`);
           continue;
         }
@@ -107,15 +116,17 @@ export class Egress {
 
   /** One token of the bot-wide rate, waiting for the next free slot when it is spent. */
   private async takeToken(): Promise<void> {
-    for (;;) {
-      try {
-        await this.limiter.consume("all");
-        return;
-      } catch (res) {
-        if (!(res instanceof RateLimiterRes)) throw res;
-        await delay(Math.max(res.msBeforeNext, 5), this.abort.signal);
-        if (this.abort.signal.aborted) throw new Error("egress closing");
-      }
+    while (!this.abort.signal.aborted) {
+      const waitMs = await this.limiter.consume("all").then(
+        () => 0,
+        (res: unknown) => {
+          if (res instanceof RateLimiterRes) return Math.max(res.msBeforeNext, 5);
+          throw res; // Redis unreachable: fail the drain, BullMQ retries it
+        },
+      );
+      if (waitMs === 0) return;
+      await delay(waitMs, this.abort.signal);
     }
+    throw new Error("egress closing; the drain resumes on restart");
   }
 }

@@ -32,18 +32,31 @@ export function createIngress(options: IngressOptions): OnInbound {
         recorded = await log.recordInbound(message);
         break;
       } catch (err) {
-        if (signal.aborted) throw new AppError("SHUTTING_DOWN", "shutting down before the message was recorded");
+        if (signal.aborted)
+          throw new AppError("SHUTTING_DOWN", "shutting down before the message was recorded");
         const wait = Math.min(100 * 2 ** attempt, 5000);
-        logger.error({ err: errorMessage(err), attempt, waitMs: wait }, "ingress: cannot record message, retrying");
+        logger.error(
+          { err: errorMessage(err), attempt, waitMs: wait },
+          "ingress: cannot record message, retrying",
+        );
         await delay(wait, signal);
       }
     }
     logger.debug(
-      { conversationId: recorded.conversationId, seq: recorded.seq, kind: message.kind, duplicate: recorded.duplicate },
+      {
+        conversationId: recorded.conversationId,
+        seq: recorded.seq,
+        kind: message.kind,
+        duplicate: recorded.duplicate,
+      },
       "ingress: recorded",
     );
     try {
-      await withTimeout(drains.request(recorded.conversationId), options.enqueueTimeoutMs ?? 3000, "enqueue drain");
+      await withTimeout(
+        drains.request(recorded.conversationId),
+        options.enqueueTimeoutMs ?? 3000,
+        "enqueue drain",
+      );
     } catch (err) {
       logger.warn(
         { err: errorMessage(err), conversationId: recorded.conversationId },

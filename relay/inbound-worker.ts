@@ -80,7 +80,10 @@ export class InboundWorker {
         result = await this.options.log.handleNextInbound(conversationId, (m) => this.handle(m));
       } catch (err) {
         if (job.attemptsMade + 1 < (this.options.poisonAfter ?? 3)) throw err;
-        this.options.logger.error({ conversationId, err: errorMessage(err) }, "relay: giving up on a message");
+        this.options.logger.error(
+          { conversationId, err: errorMessage(err) },
+          "relay: giving up on a message",
+        );
         result = await this.options.log.handleNextInbound(conversationId, async (m) => ({
           handledBy: "error",
           failed: errorMessage(err),

@@ -166,8 +166,10 @@ export function matchIntent(text: string): IntentMatch | null {
 /** Which language a patron is asking for ("english please", "bahasa indonesia", "/bahasa en"). */
 export function requestedLanguage(text: string): Language | undefined {
   const words = tokens(text);
-  if (words.some((w) => ["en", "english", "inggris", "eng"].includes(w) || matches(w, "english"))) return "en";
-  if (words.some((w) => ["id", "indonesia", "indonesian", "ind"].includes(w) || matches(w, "indonesia"))) return "id";
+  if (words.some((w) => ["en", "english", "inggris", "eng"].includes(w) || matches(w, "english")))
+    return "en";
+  if (words.some((w) => ["id", "indonesia", "indonesian", "ind"].includes(w) || matches(w, "indonesia")))
+    return "id";
   return undefined;
 }
 

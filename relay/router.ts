@@ -43,7 +43,8 @@ const INTENT_ANSWERS: Record<IntentName, AnswerName> = {
 };
 
 export function route(input: RouteInput): Route {
-  if (input.kind === "member_update" || input.meta.notAMessage === true) return { answer: "silent", args: "" };
+  if (input.kind === "member_update" || input.meta.notAMessage === true)
+    return { answer: "silent", args: "" };
   if (input.kind === "edited") return { answer: "edited", args: "" };
   if (input.kind !== "text" && input.kind !== "callback") return { answer: "non_text", args: "" };
   const text = (input.text ?? "").trim();
@@ -55,7 +56,8 @@ export function route(input: RouteInput): Route {
     return { answer: known.answer, args: command.args, ...(known.lang ? { lang: known.lang } : {}) };
   }
   const intent = matchIntent(text);
-  if (intent) return { answer: INTENT_ANSWERS[intent.intent], args: "", ...(intent.lang ? { lang: intent.lang } : {}) };
+  if (intent)
+    return { answer: INTENT_ANSWERS[intent.intent], args: "", ...(intent.lang ? { lang: intent.lang } : {}) };
   return { answer: "unknown", args: "" };
 }
 

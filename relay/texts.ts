@@ -39,7 +39,15 @@ const KIND_NAMES: Record<Language, Partial<Record<MessageKind, string>>> = {
 
 const DAY_NAMES: Record<Language, Record<string, string>> = {
   id: { mon: "Senin", tue: "Selasa", wed: "Rabu", thu: "Kamis", fri: "Jumat", sat: "Sabtu", sun: "Minggu" },
-  en: { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" },
+  en: {
+    mon: "Monday",
+    tue: "Tuesday",
+    wed: "Wednesday",
+    thu: "Thursday",
+    fri: "Friday",
+    sat: "Saturday",
+    sun: "Sunday",
+  },
 };
 
 export const dayName = (lang: Language, day: string) => DAY_NAMES[lang][day] ?? day;
@@ -75,7 +83,9 @@ export const texts = {
       ? `Hello ${name}! How can I help? Type /help to see what I can do.`
       : `Halo ${name}! Ada yang bisa saya bantu? Ketik /bantuan untuk melihat apa saja yang bisa saya lakukan.`,
   thanks: (lang: Language) =>
-    lang === "en" ? "You're welcome! Anything else? Type /help for the menu." : "Sama-sama! Ada lagi? Ketik /bantuan untuk menu.",
+    lang === "en"
+      ? "You're welcome! Anything else? Type /help for the menu."
+      : "Sama-sama! Ada lagi? Ketik /bantuan untuk menu.",
   hoursTitle: (lang: Language, library: string) =>
     lang === "en" ? `${library} service hours:` : `Jam layanan ${library}:`,
   closedDay: (lang: Language) => (lang === "en" ? "closed" : "tutup"),
@@ -86,7 +96,8 @@ export const texts = {
       ? `We are closed now; we open again ${daysAhead === 0 ? "today" : daysAhead === 1 ? "tomorrow" : `on ${day}`} at ${at}.`
       : `Saat ini kami tutup; buka kembali ${daysAhead === 0 ? "hari ini" : daysAhead === 1 ? "besok" : `hari ${day}`} pukul ${at}.`,
   neverOpen: (lang: Language) => (lang === "en" ? "No service hours are set." : "Jam layanan belum diatur."),
-  timeZoneNote: (lang: Language, zone: string) => (lang === "en" ? `(Times in ${zone}.)` : `(Waktu ${zone}.)`),
+  timeZoneNote: (lang: Language, zone: string) =>
+    lang === "en" ? `(Times in ${zone}.)` : `(Waktu ${zone}.)`,
   chooseLanguage: (lang: Language) =>
     lang === "en" ? "Choose your language / Pilih bahasa:" : "Pilih bahasa / Choose your language:",
   languageSet: (lang: Language) =>

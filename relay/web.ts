@@ -61,7 +61,10 @@ export class WebServer {
     try {
       if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
         const report = await this.options.health();
-        res.writeHead(report.ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+        res.writeHead(report.ok ? 200 : 503, {
+          "content-type": "application/json",
+          "cache-control": "no-store",
+        });
         res.end(req.method === "HEAD" ? undefined : JSON.stringify(report));
         return;
       }

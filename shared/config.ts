@@ -43,7 +43,9 @@ const schema = z
     DATABASE_URL: optional(urlWithProtocols(["postgres:", "postgresql:"])),
     REDIS_URL: optional(urlWithProtocols(["redis:", "rediss:"])),
     TELEGRAM_BOT_TOKEN: optional(
-      z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, { message: "must look like 123456:ABC-DEF… (from @BotFather)" }),
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]+$/, { message: "must look like 123456:ABC-DEF… (from @BotFather)" }),
     ),
     TELEGRAM_API_ROOT: z.preprocess(
       blankToUndefined,
@@ -87,7 +89,11 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_MODE === "webhook" && env.TELEGRAM_BOT_TOKEN) {
       if (!env.TELEGRAM_WEBHOOK_URL)
-        ctx.addIssue({ code: "custom", path: ["TELEGRAM_WEBHOOK_URL"], message: "is required when TELEGRAM_MODE=webhook" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["TELEGRAM_WEBHOOK_URL"],
+          message: "is required when TELEGRAM_MODE=webhook",
+        });
       if (!env.TELEGRAM_WEBHOOK_SECRET)
         ctx.addIssue({
           code: "custom",

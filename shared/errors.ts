@@ -35,7 +35,10 @@ export class ConfigError extends AppError {
 
 /** The channel asked us to slow down (Telegram 429); retry after `retryAfterMs`, not an attempt lost. */
 export class ChannelRateLimitedError extends AppError {
-  constructor(readonly retryAfterMs: number, message: string) {
+  constructor(
+    readonly retryAfterMs: number,
+    message: string,
+  ) {
     super("CHANNEL_RATE_LIMITED", message);
     this.name = "ChannelRateLimitedError";
   }
@@ -43,7 +46,10 @@ export class ChannelRateLimitedError extends AppError {
 
 /** The channel refused this message for good (blocked bot, bad chat id): retrying will not help. */
 export class ChannelRejectedError extends AppError {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super("CHANNEL_REJECTED", message);
     this.name = "ChannelRejectedError";
   }

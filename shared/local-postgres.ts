@@ -186,7 +186,7 @@ async function startPrivate(
         cwd: dir,
         timeoutMs: 60_000,
       });
-      // 3 from a newer pg_ctl, or this message: it was no longer running, which is what we wanted.
+      // Already gone (someone else stopped it, its PID file is removed): that is what we wanted.
       if (result.code !== 0 && !/not running|PID file .* does not exist/i.test(result.stderr)) {
         throw new AppError("LOCAL_SERVICE_UNAVAILABLE", `pg_ctl stop failed: ${lastLines(result.stderr)}`);
       }

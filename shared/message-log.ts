@@ -93,7 +93,8 @@ export class MessageLog {
       [msg.channel, msg.chatId, patronId, msg.kind, msg.text, JSON.stringify(meta), msg.key],
     );
     const row = inserted.rows[0];
-    if (row) return { messageId: row.id, conversationId: row.conversation_id, seq: row.seq, duplicate: false };
+    if (row)
+      return { messageId: row.id, conversationId: row.conversation_id, seq: row.seq, duplicate: false };
     // Already logged: a redelivery. (The sequence number it consumed stays a harmless gap.)
     const existing = await this.db.query<{ id: string; conversation_id: number; seq: number }>(
       `SELECT id, conversation_id, seq FROM message WHERE channel = $1 AND channel_key = $2`,
@@ -264,7 +265,11 @@ export class MessageLog {
   }
 
   /** The patron behind a channel identity, created on first contact; cached, bounded. */
-  private async patronFor(channel: ChannelName, externalUserId: string, displayName: string): Promise<number> {
+  private async patronFor(
+    channel: ChannelName,
+    externalUserId: string,
+    displayName: string,
+  ): Promise<number> {
     const cacheKey = `${channel}:${externalUserId}`;
     const cached = this.patronIds.get(cacheKey);
     if (cached !== undefined) return cached;

@@ -17,7 +17,10 @@ export type WeeklyHours = Readonly<Record<Weekday, readonly Span[]>>;
 
 export function parseServiceHours(spec: string): WeeklyHours {
   const week: Record<Weekday, Span[]> = { sun: [], mon: [], tue: [], wed: [], thu: [], fri: [], sat: [] };
-  for (const part of spec.split(";").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(";")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([a-z]{3})(?:-([a-z]{3}))?\s+(.+)$/i.exec(part);
     if (!m) throw new Error(`cannot read "${part}" (expected e.g. "mon-fri 08:00-16:00")`);
     const first = dayIndex(m[1]!);

@@ -42,7 +42,10 @@ export class Sweeper {
     try {
       const ids = await this.options.find();
       if (ids.length === 0) return;
-      this.options.logger.info({ sweeper: this.options.name, conversations: ids.length }, "sweeper: requesting drains");
+      this.options.logger.info(
+        { sweeper: this.options.name, conversations: ids.length },
+        "sweeper: requesting drains",
+      );
       await this.options.drains.requestMany(ids);
     } catch (err) {
       this.options.logger.warn({ sweeper: this.options.name, err: errorMessage(err) }, "sweeper pass failed");

@@ -76,7 +76,11 @@ function sender(from: Json | undefined, chat: Json | undefined): InboundMessage[
   if (!who || senderId === undefined) return undefined;
   const name = [str(who.first_name), str(who.last_name)].filter(Boolean).join(" ") || str(who.title) || "";
   const languageCode = str(from?.language_code);
-  return { id: senderId, displayName: name || str(who.username) || senderId, ...(languageCode ? { languageCode } : {}) };
+  return {
+    id: senderId,
+    displayName: name || str(who.username) || senderId,
+    ...(languageCode ? { languageCode } : {}),
+  };
 }
 
 function sentAt(seconds: number | undefined): string {
@@ -106,7 +110,16 @@ function fromMessage(m: Json, field: "message" | "edited_message"): InboundMessa
       meta: { ...meta, editedKind: kind },
     };
   }
-  return { channel: "telegram", key: `${chatId}:${messageId}`, chatId, sender: who, kind, text, sentAt: sentAt(num(m.date)), meta };
+  return {
+    channel: "telegram",
+    key: `${chatId}:${messageId}`,
+    chatId,
+    sender: who,
+    kind,
+    text,
+    sentAt: sentAt(num(m.date)),
+    meta,
+  };
 }
 
 function contentKind(m: Json): [MessageKind, string | undefined] {
@@ -144,7 +157,11 @@ function contentMeta(m: Json, kind: MessageKind): Json {
     case "location":
     case "venue": {
       const loc = obj(m.location) ?? obj(obj(m.venue)?.location);
-      return { latitude: num(loc?.latitude), longitude: num(loc?.longitude), title: str(obj(m.venue)?.title) };
+      return {
+        latitude: num(loc?.latitude),
+        longitude: num(loc?.longitude),
+        title: str(obj(m.venue)?.title),
+      };
     }
     case "contact": {
       const c = obj(m.contact);
@@ -196,7 +213,10 @@ function fromMemberUpdate(m: Json, updateId: number): InboundMessage | null {
     kind: "member_update",
     text: null,
     sentAt: sentAt(num(m.date)),
-    meta: { status: str(obj(m.new_chat_member)?.status) ?? "unknown", chatType: str(chat?.type) ?? "unknown" },
+    meta: {
+      status: str(obj(m.new_chat_member)?.status) ?? "unknown",
+      chatType: str(chat?.type) ?? "unknown",
+    },
   };
 }
 

@@ -34,7 +34,10 @@ export interface TelegramOptions {
   /** long-poll timeout in seconds (Telegram allows up to 50) */
   pollTimeoutSeconds?: number;
   /** bot commands shown in Telegram's menu, per language */
-  commands?: { id: Array<{ command: string; description: string }>; en: Array<{ command: string; description: string }> };
+  commands?: {
+    id: Array<{ command: string; description: string }>;
+    en: Array<{ command: string; description: string }>;
+  };
 }
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
@@ -184,7 +187,10 @@ export class TelegramChannel implements ChannelAdapter {
         // Not confirmed: Telegram hands the same batch back; recording is idempotent.
         failures++;
         const wait = Math.min(250 * 2 ** failures, 5000);
-        this.options.log.error({ err: errorMessage(err), waitMs: wait }, "telegram: could not record updates");
+        this.options.log.error(
+          { err: errorMessage(err), waitMs: wait },
+          "telegram: could not record updates",
+        );
         await delay(wait, signal);
       }
     }

@@ -19,14 +19,23 @@ export const hours: Answer = {
     const status = state.open
       ? texts.openNow(lang, formatMinutes(state.closesAt))
       : state.next
-        ? texts.closedNow(lang, dayName(lang, state.next.weekday), formatMinutes(state.next.from), state.next.daysAhead)
+        ? texts.closedNow(
+            lang,
+            dayName(lang, state.next.weekday),
+            formatMinutes(state.next.from),
+            state.next.daysAhead,
+          )
         : texts.neverOpen(lang);
     return {
       replies: [
         {
-          text: [texts.hoursTitle(lang, library.name), ...lines, "", status, texts.timeZoneNote(lang, library.timeZone)].join(
-            "\n",
-          ),
+          text: [
+            texts.hoursTitle(lang, library.name),
+            ...lines,
+            "",
+            status,
+            texts.timeZoneNote(lang, library.timeZone),
+          ].join("\n"),
         },
       ],
     };

@@ -41,7 +41,10 @@ export async function startTestApp(fake: FakeTelegram | undefined, options: Test
 let pool: Pool | undefined;
 
 /** Read-only questions to the test database, for assertions. */
-export async function sql<R extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
+export async function sql<R extends Record<string, unknown>>(
+  text: string,
+  params: unknown[] = [],
+): Promise<R[]> {
   pool ??= new Pool({ connectionString: testDatabaseUrl(), max: 3 });
   return (await pool.query<R>(text, params)).rows;
 }
@@ -66,7 +69,8 @@ export async function eventually<T>(
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

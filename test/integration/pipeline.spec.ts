@@ -22,7 +22,10 @@ describe("pipeline: Telegram → relay → Telegram, every hop logged", function
       now: () => MONDAY_MORNING,
       answers: {
         // A deliberately long answer to exercise splitting at Telegram's 4096 characters.
-        thanks: { name: "long", answer: () => ({ replies: [{ text: "kalimat panjang. ".repeat(700).trim() }] }) },
+        thanks: {
+          name: "long",
+          answer: () => ({ replies: [{ text: "kalimat panjang. ".repeat(700).trim() }] }),
+        },
       },
     }));
   });
@@ -110,8 +113,21 @@ describe("pipeline: Telegram → relay → Telegram, every hop logged", function
   it("logs non-text messages with their kind and answers each politely", async () => {
     const id = nextChat();
     const inputs: Array<[string, Record<string, unknown>, RegExp]> = [
-      ["photo", { photo: [{ file_id: "small", width: 90, height: 90 }, { file_id: "big", width: 800, height: 600 }] }, /foto/],
-      ["document", { document: { file_id: "d1", file_name: "skripsi.pdf", mime_type: "application/pdf" } }, /dokumen/],
+      [
+        "photo",
+        {
+          photo: [
+            { file_id: "small", width: 90, height: 90 },
+            { file_id: "big", width: 800, height: 600 },
+          ],
+        },
+        /foto/,
+      ],
+      [
+        "document",
+        { document: { file_id: "d1", file_name: "skripsi.pdf", mime_type: "application/pdf" } },
+        /dokumen/,
+      ],
       ["voice", { voice: { file_id: "v1", duration: 3 } }, /pesan suara/],
       ["sticker", { sticker: { file_id: "s1", emoji: "👍" } }, /stiker/],
       ["location", { location: { latitude: -6.2, longitude: 106.8 } }, /lokasi/],
@@ -127,7 +143,9 @@ describe("pipeline: Telegram → relay → Telegram, every hop logged", function
     }, "all inbound rows");
     expect(rows.map((r) => r.kind)).to.deep.equal(inputs.map(([kind]) => kind));
     expect(rows.every((r) => r.status === "handled")).to.equal(true);
-    const [photo] = await sql<{ meta: { fileId: string } }>(`SELECT meta FROM message WHERE id = $1`, [rows[0]!.id]);
+    const [photo] = await sql<{ meta: { fileId: string } }>(`SELECT meta FROM message WHERE id = $1`, [
+      rows[0]!.id,
+    ]);
     expect(photo!.meta.fileId).to.equal("big");
   });
 
@@ -194,6 +212,12 @@ describe("pipeline: Telegram → relay → Telegram, every hop logged", function
     expect(res.status).to.equal(200);
     const body = (await res.json()) as { ok: boolean; checks: Record<string, { ok: boolean }> };
     expect(body.ok).to.equal(true);
-    expect(Object.keys(body.checks)).to.include.members(["database", "redis", "relay", "telegram egress", "telegram adapter"]);
+    expect(Object.keys(body.checks)).to.include.members([
+      "database",
+      "redis",
+      "relay",
+      "telegram egress",
+      "telegram adapter",
+    ]);
   });
 });

@@ -14,7 +14,9 @@ class SummaryReporter extends Mocha.reporters.Spec {
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       // Printed after the spec reporter's epilogue (it listens first).
       setImmediate(() => {
-        process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+        process.stdout.write(
+          `\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`,
+        );
       });
     });
   }

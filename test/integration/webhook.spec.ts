@@ -1,0 +1,107 @@
+/**
+ * Webhook mode: the web role receives Telegram's POSTs; the secret token header is checked on
+ * every request, and a refused request records and enqueues nothing.
+ */
+import { expect } from "chai";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import type { App } from "../../main";
+import { TELEGRAM_WEBHOOK_PATH } from "../../bot/channels/telegram";
+import { INBOUND_QUEUE } from "../../shared/queues";
+import { FakeTelegram } from "../helpers/fake-telegram";
+import { closeSql, eventually, sql, startTestApp } from "../helpers/app";
+import { REDIS_URL } from "../support/services";
+
+const SECRET = "s3cret-token-for-tests-0123456789";
+
+describe("Telegram webhook mode", () => {
+  let fake: FakeTelegram;
+  let app: App;
+  let prefix: string;
+  let redis: Redis;
+  let inbound: Queue;
+
+  before(async () => {
+    fake = await FakeTelegram.start();
+    ({ app, prefix } = await startTestApp(fake, {
+      env: {
+        TELEGRAM_MODE: "webhook",
+        TELEGRAM_WEBHOOK_URL: "https://library.example/telegram/webhook",
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+      },
+    }));
+    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    inbound = new Queue(INBOUND_QUEUE, { connection: redis, prefix });
+  });
+
+  after(async () => {
+    await inbound?.close();
+    redis?.disconnect();
+    await app?.close();
+    await fake?.close();
+    await closeSql();
+  });
+
+  const update = (updateId: number, chatId: number, text: string) => ({
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: "private" },
+      from: { id: chatId, is_bot: false, first_name: "Web", language_code: "id" },
+      text,
+    },
+  });
+
+  const post = (body: unknown, secret?: string) =>
+    fetch(`${app.web!.url}${TELEGRAM_WEBHOOK_PATH}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(secret ? { "x-telegram-bot-api-secret-token": secret } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+
+  const rowsFor = (chatId: number) =>
+    sql(`SELECT m.id FROM message m JOIN conversation c ON c.id = m.conversation_id WHERE c.chat_id = $1`, [
+      String(chatId),
+    ]);
+
+  it("registers the webhook with its secret at start", () => {
+    expect(fake.webhook).to.deep.include({
+      url: "https://library.example/telegram/webhook",
+      secretToken: SECRET,
+    });
+  });
+
+  it("refuses a missing or wrong secret with 403 and records and enqueues nothing", async () => {
+    expect((await post(update(1, 9101, "/start"))).status).to.equal(403);
+    expect((await post(update(2, 9101, "/start"), "wrong-secret-wrong-secret-wrong")).status).to.equal(403);
+    expect((await post(update(3, 9101, "/start"), SECRET.slice(0, -1) + "X")).status).to.equal(403);
+    expect(await rowsFor(9101)).to.have.length(0);
+    const counts = await inbound.getJobCounts();
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).to.equal(0);
+  });
+
+  it("accepts the right secret: records, answers, and a retried delivery is not answered twice", async () => {
+    const body = update(4, 9102, "/jam");
+    expect((await post(body, SECRET)).status).to.equal(200);
+    expect((await post(body, SECRET)).status).to.equal(200);
+    await fake.waitForSent(1, { chatId: "9102" });
+    await eventually(async () => (await rowsFor(9102)).length === 2, "message and reply rows");
+    // Another message proves the duplicate was not queued behind the first.
+    expect((await post(update(5, 9102, "halo"), SECRET)).status).to.equal(200);
+    await fake.waitForSent(2, { chatId: "9102" });
+    expect(fake.sentTo(9102)).to.have.length(2);
+  });
+
+  it("answers 400 to a body that is not JSON", async () => {
+    const res = await fetch(`${app.web!.url}${TELEGRAM_WEBHOOK_PATH}`, {
+      method: "POST",
+      headers: { "x-telegram-bot-api-secret-token": SECRET },
+      body: "\u0000\u0001 not json",
+    });
+    expect(res.status).to.equal(400);
+  });
+});

@@ -93,6 +93,8 @@ export interface FakeTelegramOptions {
   token?: string;
   /** What happens to a pending getUpdates when another one arrives (see the file comment). */
   concurrentPolls?: "conflict" | "empty";
+  /** TCP port on 127.0.0.1; 0 (the default) picks a free one */
+  port?: number;
 }
 
 const DEFAULT_TOKEN = "123456:TEST-token";
@@ -192,7 +194,7 @@ export class FakeTelegram {
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
+      server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
     });
     const { port } = server.address() as AddressInfo;
     const fake = new FakeTelegram(

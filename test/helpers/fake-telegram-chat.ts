@@ -1,0 +1,46 @@
+/**
+ * Talk to a locally running pustaka-relay without a real Telegram bot: starts the fake Bot API
+ * on 127.0.0.1, prints the two variables to start the service with, and turns each line you
+ * type into a patron's message; the bot's replies are printed as they arrive.
+ *
+ *   npm run chat                    (then, in another terminal, the printed `npm start` line)
+ */
+import { createInterface } from "node:readline";
+import { FakeTelegram } from "./fake-telegram";
+
+async function main() {
+  const port = Number(process.env.FAKE_TELEGRAM_PORT ?? 8081);
+  const fake = await FakeTelegram.start({ port });
+  const language = process.env.PATRON_LANGUAGE ?? "id";
+  process.stdout.write(
+    [
+      `Fake Telegram Bot API on ${fake.apiRoot}. Start the service in another terminal with:`,
+      ``,
+      `  TELEGRAM_BOT_TOKEN=${fake.token} TELEGRAM_API_ROOT=${fake.apiRoot} npm start`,
+      ``,
+      `Then type messages as a patron (language ${language}); /quit to stop.`,
+      ``,
+    ].join("\n"),
+  );
+  let shown = 0;
+  const timer = setInterval(() => {
+    for (const m of fake.sent.slice(shown)) {
+      const buttons = JSON.stringify(m.replyMarkup ?? "").match(/"callback_data":"[^"]*"/g);
+      process.stdout.write(`\n[bot] ${m.text}${buttons ? `\n      buttons: ${buttons.join(", ")}` : ""}\n> `);
+    }
+    shown = fake.sent.length;
+  }, 100);
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "> " });
+  rl.prompt();
+  for await (const line of rl) {
+    if (line.trim() === "/quit") break;
+    if (line.startsWith("!press ")) fake.pressButton(1, line.slice(7).trim());
+    else if (line.trim()) fake.sendText(1, line, { first_name: "Patron", language_code: language });
+    rl.prompt();
+  }
+  clearInterval(timer);
+  rl.close();
+  await fake.close();
+}
+
+void main();

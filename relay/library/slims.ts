@@ -1,0 +1,514 @@
+/**
+ * SlimsLibrary: the library port over a SLiMS database (MySQL/MariaDB via mysql2).
+ *
+ * Reads and writes SLiMS's own tables with their real column names (slims-facts §6),
+ * selecting named columns only (extra columns of other versions are ignored). Dates are
+ * read as strings (`dateStrings: true`); legacy zero dates (`0000-00-00`) read as null.
+ * The rules themselves live in renewal-rules.ts and dates.ts, shared with DemoLibrary.
+ *
+ * Writes: a renewal is one conditional UPDATE of `loan` that must change exactly one row
+ * (the default engine is MyISAM, so there are no transactions: the WHERE clause is the
+ * guard). A concurrent or repeated renewal of the same loan loses cleanly. The `fines`
+ * row and the `system_log` row are written only after the UPDATE succeeded, so a lost
+ * race never charges a fine.
+ *
+ * ── Least privileges ────────────────────────────────────────────────────────────────
+ * SELECT on member (only the columns read: no address, birth date or PIN), mst_member_type,
+ * mst_loan_rules, loan, item, biblio, reserve, fines, holiday, setting; UPDATE on the five
+ * loan columns a renewal writes; INSERT on fines and system_log. Nothing else: no DELETE,
+ * no UPDATE of member (the MD5 → bcrypt rewrite SLiMS does at login is never done here).
+ * For a SLiMS database `slims` and an account reaching it from the relay's host:
+ *
+ *   CREATE USER 'pustaka_relay'@'10.0.0.%' IDENTIFIED BY '<a long random password>';
+ *   GRANT SELECT (member_id, member_name, member_type_id, member_email, member_phone,
+ *     expire_date, is_pending, mpasswd) ON `slims`.`member` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT SELECT ON `slims`.`mst_member_type` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT SELECT ON `slims`.`mst_loan_rules` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT SELECT ON `slims`.`loan` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT SELECT ON `slims`.`item` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT SELECT ON `slims`.`biblio` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT SELECT ON `slims`.`reserve` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT SELECT ON `slims`.`fines` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT SELECT ON `slims`.`holiday` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT SELECT ON `slims`.`setting` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT UPDATE (renewed, due_date, is_return, return_date, last_update)
+ *     ON `slims`.`loan` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT INSERT ON `slims`.`fines` TO 'pustaka_relay'@'10.0.0.%';
+ *   GRANT INSERT ON `slims`.`system_log` TO 'pustaka_relay'@'10.0.0.%';
+ *
+ * `slimsGrantStatements()` below returns exactly these GRANTs; the integration tests run
+ * SlimsLibrary as a user holding only them.
+ */
+import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
+import { AppError, errorMessage } from "../../shared/errors";
+import { assertIsoDate, assertTimeZone, dateOrNull, holidayCalendar, todayIn } from "./dates";
+import { checkPassword } from "./password";
+import { normalisePhone, fieldHasPhone, phoneSearchKey } from "./phone";
+import {
+  DEFAULT_RENEWAL_POLICY,
+  type FinesSummary,
+  type LibrarySystem,
+  type Loan,
+  type Member,
+  type RenewableLoan,
+  type RenewalPolicy,
+  type RenewalResult,
+  type VerifyResult,
+} from "./port";
+import {
+  type CirculationSettings,
+  decideRenewal,
+  describeLoan,
+  type LoanRecord,
+  type LoanRule,
+  type MemberTypeTerms,
+  overdueFineDescription,
+  phpSerializedTruthy,
+  renewalLogMessage,
+  resolveLoanTerms,
+} from "./renewal-rules";
+
+/** The GRANTs documented above, for `database` and the account `user` (e.g. `'relay'@'%'`). */
+export function slimsGrantStatements(database: string, user: string): string[] {
+  const db = "`" + database.replace(/`/g, "``") + "`";
+  const memberColumns =
+    "member_id, member_name, member_type_id, member_email, member_phone, expire_date, is_pending, mpasswd";
+  const selectTables = [
+    "mst_member_type",
+    "mst_loan_rules",
+    "loan",
+    "item",
+    "biblio",
+    "reserve",
+    "fines",
+    "holiday",
+    "setting",
+  ];
+  return [
+    `GRANT SELECT (${memberColumns}) ON ${db}.\`member\` TO ${user}`,
+    ...selectTables.map((t) => `GRANT SELECT ON ${db}.\`${t}\` TO ${user}`),
+    `GRANT UPDATE (renewed, due_date, is_return, return_date, last_update) ON ${db}.\`loan\` TO ${user}`,
+    `GRANT INSERT ON ${db}.\`fines\` TO ${user}`,
+    `GRANT INSERT ON ${db}.\`system_log\` TO ${user}`,
+  ];
+}
+
+export interface SlimsLibraryOptions extends Partial<RenewalPolicy> {
+  /** `mysql://user:pass@host:3306/slims` */
+  url: string;
+  /** The library's time zone for "today" (SLiMS config('timezone')). Default Asia/Jakarta. */
+  timeZone?: string;
+  /** Pool size. Default 4. */
+  connectionLimit?: number;
+}
+
+const MEMBER_COLUMNS = `m.member_id, m.member_name, m.member_type_id, m.member_email, m.member_phone,
+  m.expire_date, m.is_pending, (m.mpasswd IS NOT NULL AND TRIM(m.mpasswd) <> '') AS has_password`;
+
+const LOAN_SELECT = `SELECT l.loan_id, l.member_id, l.item_code, l.loan_date, l.due_date, l.renewed,
+  l.loan_rules_id, l.return_date, l.is_lent, l.is_return, i.coll_type_id, b.gmd_id, b.title
+  FROM loan AS l
+  LEFT JOIN item AS i ON i.item_code = l.item_code
+  LEFT JOIN biblio AS b ON b.biblio_id = i.biblio_id`;
+
+/** Separators stripped from member_phone for the coarse LIKE pre-filter of findMembersByPhone. */
+const PHONE_SEPARATORS = [" ", "-", ".", "(", ")", "+", "\t", "\u00a0"];
+
+interface MemberRow extends RowDataPacket {
+  member_id: string;
+  member_name: string | null;
+  member_type_id: number | null;
+  member_email: string | null;
+  member_phone: string | null;
+  expire_date: string | null;
+  is_pending: number | null;
+  has_password: number | null;
+}
+
+interface LoanRow extends RowDataPacket {
+  loan_id: number;
+  member_id: string;
+  item_code: string;
+  loan_date: string | null;
+  due_date: string | null;
+  renewed: number | null;
+  loan_rules_id: number | null;
+  return_date: string | null;
+  is_lent: number | null;
+  is_return: number | null;
+  coll_type_id: number | null;
+  gmd_id: number | null;
+  title: string | null;
+}
+
+interface TypeRow extends RowDataPacket {
+  member_type_id: number;
+  loan_periode: number | null;
+  reborrow_limit: number | null;
+  fine_each_day: number | null;
+  grace_periode: number | null;
+}
+
+interface RuleRow extends RowDataPacket {
+  loan_rules_id: number;
+  member_type_id: number | null;
+  coll_type_id: number | null;
+  gmd_id: number | null;
+  loan_periode: number | null;
+  reborrow_limit: number | null;
+  fine_each_day: number | null;
+  grace_periode: number | null;
+}
+
+/** What the rules need about one member, read in one go. */
+interface MemberContext {
+  member: Member;
+  memberType: MemberTypeTerms | null;
+  rules: LoanRule[];
+  settings: CirculationSettings;
+}
+
+export class SlimsLibrary implements LibrarySystem {
+  readonly kind = "slims";
+  private readonly pool: Pool;
+  private readonly timeZone: string;
+  private readonly policy: RenewalPolicy;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: SlimsLibraryOptions) {
+    this.timeZone = assertTimeZone(options.timeZone ?? "Asia/Jakarta");
+    this.policy = {
+      allowOverdue: options.allowOverdue ?? DEFAULT_RENEWAL_POLICY.allowOverdue,
+      waiveFines: options.waiveFines ?? DEFAULT_RENEWAL_POLICY.waiveFines,
+      refusePendingMembers: options.refusePendingMembers ?? DEFAULT_RENEWAL_POLICY.refusePendingMembers,
+    };
+    this.pool = mysql.createPool({
+      uri: options.url,
+      dateStrings: true,
+      charset: "utf8mb4",
+      connectionLimit: options.connectionLimit ?? 4,
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      multipleStatements: false,
+    });
+  }
+
+  async findMembersByPhone(phone: string): Promise<Member[]> {
+    const canonical = normalisePhone(phone);
+    if (!canonical) return [];
+    let stripped = "m.member_phone";
+    for (let i = 0; i < PHONE_SEPARATORS.length; i++) stripped = `REPLACE(${stripped}, ?, '')`;
+    const rows = await this.rows<MemberRow>(
+      `SELECT ${MEMBER_COLUMNS} FROM member AS m
+       WHERE m.member_phone IS NOT NULL AND ${stripped} LIKE ? ORDER BY m.member_id`,
+      [...PHONE_SEPARATORS, `%${phoneSearchKey(canonical)}%`],
+    );
+    return rows.filter((r) => fieldHasPhone(r.member_phone, canonical)).map(toMember);
+  }
+
+  async getMember(memberId: string): Promise<Member | null> {
+    const rows = await this.rows<MemberRow>(
+      `SELECT ${MEMBER_COLUMNS} FROM member AS m WHERE m.member_id = ?`,
+      [memberId],
+    );
+    return rows[0] ? toMember(rows[0]) : null;
+  }
+
+  async verifyPassword(memberId: string, password: string): Promise<VerifyResult> {
+    const rows = await this.rows<MemberRow & { mpasswd: string | null }>(
+      `SELECT ${MEMBER_COLUMNS}, m.mpasswd FROM member AS m WHERE m.member_id = ?`,
+      [memberId],
+    );
+    const row = rows[0];
+    if (!row) return { ok: false, reason: "no_member" };
+    const check = await checkPassword(row.mpasswd, password);
+    return check === "ok" ? { ok: true, member: toMember(row) } : { ok: false, reason: check };
+  }
+
+  async currentLoans(memberId: string, today?: string): Promise<Loan[]> {
+    const day = this.today(today);
+    const context = await this.memberContext(memberId);
+    if (!context) return [];
+    const loans = await this.openLoanRecords(context.member.memberId);
+    return loans.map((loan) => describeLoan(loan, this.terms(context, loan), day, context.settings));
+  }
+
+  async fines(memberId: string, today?: string): Promise<FinesSummary> {
+    const [loans, balanceRows] = await Promise.all([
+      this.currentLoans(memberId, today),
+      this.rows<RowDataPacket & { balance: number | string | null }>(
+        `SELECT CAST(COALESCE(SUM(COALESCE(debet, 0) - COALESCE(credit, 0)), 0) AS SIGNED) AS balance
+         FROM fines WHERE member_id = ?`,
+        [memberId],
+      ),
+    ]);
+    const late = loans.filter((l) => l.daysLate > 0);
+    return {
+      balance: Number(balanceRows[0]?.balance ?? 0),
+      overdueEstimate: late.reduce((sum, l) => sum + l.fineEstimate, 0),
+      loans: late,
+    };
+  }
+
+  async renewableLoans(memberId: string, today?: string): Promise<RenewableLoan[]> {
+    const day = this.today(today);
+    const context = await this.memberContext(memberId);
+    if (!context) return [];
+    const loans = await this.openLoanRecords(context.member.memberId);
+    const reserved = await this.reservedByOthers(
+      context.member.memberId,
+      loans.map((l) => l.itemCode),
+    );
+    return loans.map((loan): RenewableLoan => {
+      const terms = this.terms(context, loan);
+      const described = describeLoan(loan, terms, day, context.settings);
+      const decision = decideRenewal({
+        today: day,
+        member: context.member,
+        loan,
+        terms,
+        reservedByOther: reserved.has(loan.itemCode),
+        settings: context.settings,
+        policy: this.policy,
+      });
+      return decision.ok
+        ? { ...described, renewable: true }
+        : { ...described, renewable: false, reason: decision.reason };
+    });
+  }
+
+  async renew(memberId: string, loanId: number, options: { today?: string } = {}): Promise<RenewalResult> {
+    const today = this.today(options.today);
+    const refused = (reason: Extract<RenewalResult, { ok: false }>["reason"]): RenewalResult => ({
+      ok: false,
+      reason,
+      loanId,
+    });
+    if (!Number.isSafeInteger(loanId) || loanId <= 0) return refused("not_on_loan");
+    const context = await this.memberContext(memberId);
+    if (!context) return refused("not_on_loan");
+    const member = context.member;
+    const loan = await this.loanRecord(member.memberId, loanId);
+    if (!loan || !loan.isOpen) return refused("not_on_loan");
+    const reserved = await this.reservedByOthers(member.memberId, [loan.itemCode]);
+    const terms = this.terms(context, loan);
+    const decision = decideRenewal({
+      today,
+      member,
+      loan,
+      terms,
+      reservedByOther: reserved.has(loan.itemCode),
+      settings: context.settings,
+      policy: this.policy,
+    });
+    if (!decision.ok) return refused(decision.reason);
+
+    // The guard: exactly this open loan of this member, as read, not yet renewed today.
+    const update = await this.exec(
+      `UPDATE loan SET renewed = renewed + 1, due_date = ?, is_return = 0, return_date = ?, last_update = NOW()
+       WHERE loan_id = ? AND member_id = ? AND is_lent = 1 AND is_return = 0 AND renewed = ?
+         AND (return_date IS NULL OR return_date <> ?)`,
+      [decision.newDueDate, today, loan.loanId, member.memberId, loan.renewed, today],
+    );
+    if (update.affectedRows !== 1) {
+      // Lost to a concurrent or repeated renewal (or the item was returned meanwhile).
+      const now = await this.loanRecord(member.memberId, loanId);
+      return refused(now && now.isOpen ? "renewed_today" : "not_on_loan");
+    }
+
+    try {
+      if (decision.fineCharged > 0) {
+        await this.exec(
+          `INSERT INTO fines (fines_date, member_id, debet, credit, description) VALUES (?, ?, ?, 0, ?)`,
+          [today, member.memberId, decision.fineCharged, overdueFineDescription(loan.itemCode)],
+        );
+      }
+      await this.exec(
+        `INSERT INTO system_log (log_type, id, log_location, sub_module, action, log_msg, log_date)
+         VALUES ('member', ?, 'circulation', 'Loan', 'Extended', ?, NOW())`,
+        [member.memberId, renewalLogMessage(member, loan.itemCode)],
+      );
+    } catch (err) {
+      throw new AppError(
+        "DATABASE_UNAVAILABLE",
+        `loan ${loanId} of member ${member.memberId} WAS renewed (due ${decision.newDueDate}) but its ` +
+          `fine/log row could not be written (fine ${decision.fineCharged}): ${errorMessage(err)}`,
+        { cause: err },
+      );
+    }
+
+    return {
+      ok: true,
+      loanId: loan.loanId,
+      itemCode: loan.itemCode,
+      title: loan.title,
+      oldDueDate: loan.dueDate,
+      newDueDate: decision.newDueDate,
+      renewed: loan.renewed + 1,
+      overdueDays: decision.overdueDays,
+      fineCharged: decision.fineCharged,
+      fineWaived: decision.fineWaived,
+    };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.pool.end().catch(() => undefined);
+    return this.closing;
+  }
+
+  // ── reading ────────────────────────────────────────────────────────────────────────
+
+  private today(today: string | undefined): string {
+    return today === undefined ? todayIn(this.timeZone) : assertIsoDate(today, "today");
+  }
+
+  private terms(context: MemberContext, loan: LoanRecord) {
+    return resolveLoanTerms(loan, context.member.memberTypeId, context.memberType, context.rules);
+  }
+
+  /** The member, their type's terms, the loan rules and the library settings. */
+  private async memberContext(memberId: string): Promise<MemberContext | null> {
+    const [memberRows, ruleRows, holidayRows, settingRows] = await Promise.all([
+      this.rows<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM member AS m WHERE m.member_id = ?`, [memberId]),
+      this.rows<RuleRow>(
+        `SELECT loan_rules_id, member_type_id, coll_type_id, gmd_id, loan_periode, reborrow_limit,
+                fine_each_day, grace_periode FROM mst_loan_rules`,
+      ),
+      this.rows<RowDataPacket & { holiday_dayname: string | null; holiday_date: string | null }>(
+        `SELECT holiday_dayname, holiday_date FROM holiday`,
+      ),
+      this.rows<RowDataPacket & { setting_value: string | null }>(
+        `SELECT setting_value FROM setting WHERE setting_name = 'ignore_holidays_fine_calc'`,
+      ),
+    ]);
+    const memberRow = memberRows[0];
+    if (!memberRow) return null;
+    const member = toMember(memberRow);
+    const typeRows = await this.rows<TypeRow>(
+      `SELECT member_type_id, loan_periode, reborrow_limit, fine_each_day, grace_periode
+       FROM mst_member_type WHERE member_type_id = ?`,
+      [member.memberTypeId],
+    );
+    const typeRow = typeRows[0];
+    return {
+      member,
+      memberType: typeRow
+        ? {
+            memberTypeId: typeRow.member_type_id,
+            loanPeriod: int(typeRow.loan_periode),
+            renewLimit: int(typeRow.reborrow_limit),
+            finePerDay: int(typeRow.fine_each_day),
+            graceDays: int(typeRow.grace_periode),
+          }
+        : null,
+      rules: ruleRows.map((r) => ({
+        loanRulesId: r.loan_rules_id,
+        memberTypeId: int(r.member_type_id),
+        collTypeId: int(r.coll_type_id),
+        gmdId: int(r.gmd_id),
+        loanPeriod: int(r.loan_periode),
+        renewLimit: int(r.reborrow_limit),
+        finePerDay: int(r.fine_each_day),
+        graceDays: int(r.grace_periode),
+      })),
+      settings: {
+        // A row with a date is a dated holiday (a zero date matches no day); NULL → weekly closing day.
+        calendar: holidayCalendar(
+          holidayRows.map((h) => ({ dayname: h.holiday_dayname, date: h.holiday_date })),
+        ),
+        ignoreHolidaysInFines: phpSerializedTruthy(settingRows[0]?.setting_value),
+      },
+    };
+  }
+
+  private async openLoanRecords(memberId: string): Promise<LoanRecord[]> {
+    const rows = await this.rows<LoanRow>(
+      `${LOAN_SELECT} WHERE l.member_id = ? AND l.is_lent = 1 AND l.is_return = 0
+       ORDER BY l.due_date, l.loan_id`,
+      [memberId],
+    );
+    // Matched by member_id (case-insensitively in MySQL): the loan is this member's.
+    return rows.map((row) => ({ ...toLoanRecord(row), memberId }));
+  }
+
+  private async loanRecord(memberId: string, loanId: number): Promise<LoanRecord | null> {
+    const rows = await this.rows<LoanRow>(`${LOAN_SELECT} WHERE l.loan_id = ? AND l.member_id = ?`, [
+      loanId,
+      memberId,
+    ]);
+    return rows[0] ? { ...toLoanRecord(rows[0]), memberId } : null;
+  }
+
+  /** Item codes among `itemCodes` that have a `reserve` row of a different member. */
+  private async reservedByOthers(memberId: string, itemCodes: string[]): Promise<Set<string>> {
+    if (itemCodes.length === 0) return new Set();
+    const rows = await this.rows<RowDataPacket & { item_code: string }>(
+      `SELECT DISTINCT item_code FROM reserve WHERE item_code IN (?) AND member_id <> ?`,
+      [itemCodes, memberId],
+    );
+    // MySQL compares case- and trailing-space-insensitively; map back to the loan's spelling.
+    const found = new Set(rows.map((r) => r.item_code.trim().toLowerCase()));
+    return new Set(itemCodes.filter((code) => found.has(code.trim().toLowerCase())));
+  }
+
+  private async rows<T extends RowDataPacket>(sql: string, params: unknown[] = []): Promise<T[]> {
+    try {
+      const [rows] = await this.pool.query<T[]>(sql, params);
+      return rows;
+    } catch (err) {
+      throw databaseError(err);
+    }
+  }
+
+  private async exec(sql: string, params: unknown[]): Promise<ResultSetHeader> {
+    try {
+      const [result] = await this.pool.query<ResultSetHeader>(sql, params);
+      return result;
+    } catch (err) {
+      throw databaseError(err);
+    }
+  }
+}
+
+function databaseError(err: unknown): AppError {
+  return new AppError("DATABASE_UNAVAILABLE", `SLiMS database: ${errorMessage(err)}`, { cause: err });
+}
+
+function int(value: number | string | null | undefined): number {
+  const n = Number(value ?? 0);
+  return Number.isFinite(n) ? Math.trunc(n) : 0;
+}
+
+function toMember(row: MemberRow): Member {
+  return {
+    memberId: row.member_id,
+    name: row.member_name ?? "",
+    memberTypeId: int(row.member_type_id),
+    expireDate: dateOrNull(row.expire_date),
+    isPending: int(row.is_pending) !== 0,
+    hasPassword: int(row.has_password) !== 0,
+    email: blankToNull(row.member_email),
+    phone: blankToNull(row.member_phone),
+  };
+}
+
+function toLoanRecord(row: LoanRow): LoanRecord {
+  return {
+    loanId: row.loan_id,
+    memberId: row.member_id,
+    itemCode: row.item_code,
+    title: row.title ?? "",
+    loanDate: dateOrNull(row.loan_date),
+    dueDate: dateOrNull(row.due_date),
+    renewed: int(row.renewed),
+    loanRulesId: int(row.loan_rules_id),
+    returnDate: dateOrNull(row.return_date),
+    isOpen: int(row.is_lent) === 1 && int(row.is_return) === 0,
+    collTypeId: row.coll_type_id === null ? null : int(row.coll_type_id),
+    gmdId: row.gmd_id === null ? null : int(row.gmd_id),
+  };
+}
+
+function blankToNull(value: string | null): string | null {
+  return value === null || value.trim() === "" ? null : value;
+}

@@ -31,6 +31,11 @@ import { DrainRequests, INBOUND_QUEUE, outboundQueueName } from "./shared/queues
 import { createRedis } from "./shared/redis";
 import { Sweeper } from "./shared/sweeper";
 import { BOT_COMMANDS } from "./relay/commands";
+import { AttemptLimiter } from "./relay/attempts";
+import { DemoLibrary } from "./relay/library/demo";
+import type { LibrarySystem } from "./relay/library/port";
+import { SlimsLibrary } from "./relay/library/slims";
+import { SecretBox } from "./shared/secret-box";
 
 export const ROLES = ["web", "bot", "relay"] as const;
 export type Role = (typeof ROLES)[number];
@@ -48,7 +53,16 @@ export interface AppOptions {
   /** test hooks */
   now?: () => Date;
   beforeHandle?: (message: PendingInbound) => void | Promise<void>;
+  afterHandle?: RelayOptions["afterHandle"];
   answers?: RelayOptions["answers"];
+}
+
+/** SLiMS when SLIMS_DATABASE_URL is set, else the seeded demo library. */
+export function createLibrarySystem(config: Config): LibrarySystem {
+  const common = { timeZone: config.library.timeZone, ...config.renewal };
+  return config.slimsDatabaseUrl
+    ? new SlimsLibrary({ url: config.slimsDatabaseUrl, ...common })
+    : new DemoLibrary(common);
 }
 
 export interface App {
@@ -96,6 +110,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     closer.add("redis", () => redis.quit().catch(() => redis.disconnect()));
     await withTimeout(redis.ping(), 10_000, "connecting to Redis");
     const prefix = config.queuePrefix;
+    const secrets = new SecretBox(redis, prefix);
     const sweepMs = options.sweepIntervalMs ?? 15_000;
 
     const adapters: ChannelAdapter[] = [];
@@ -118,6 +133,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const ingress = createIngress({
       log,
       drains: inboundDrains,
+      secrets,
       logger: logger.child({ hop: "ingress" }),
       signal: intake.signal,
     });
@@ -151,7 +167,17 @@ export async function startApp(options: AppOptions): Promise<App> {
 
     // Closers run in reverse: intake stops first, then the relay finishes its drains, then egress.
     if (has("relay")) {
+      const ils = createLibrarySystem(config);
+      closer.add("library system", () => ils.close());
+      logger.info({ library: ils.kind }, "library system");
       const worker = new InboundWorker({
+        services: {
+          ils,
+          secrets,
+          attempts: new AttemptLimiter(redis, prefix, config.linkMaxAttemptsPerHour),
+          renewalPolicy: config.renewal,
+          db,
+        },
         log,
         redis,
         prefix,
@@ -161,6 +187,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         ...(options.now ? { now: options.now } : {}),
         ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
         ...(options.answers ? { answers: options.answers } : {}),
+        ...(options.afterHandle ? { afterHandle: options.afterHandle } : {}),
       });
       await worker.start();
       closer.add("relay worker", () => worker.close());

@@ -22,6 +22,8 @@ export interface ChannelAdapter {
    * (permanent) or ChannelUnavailableError (transient).
    */
   send(message: OutboundMessage): Promise<SentReceipt>;
+  /** Delete a message from the chat (a typed password), where the channel allows it. */
+  deleteMessage?(chatId: string, channelMessageId: string): Promise<void>;
   /** The HTTP route that receives this channel's webhook, for the web role (if the channel uses one). */
   webhook?(onInbound: OnInbound): WebhookRoute | undefined;
   /** True while the adapter is receiving (for /healthz). */

@@ -82,11 +82,22 @@ export class Egress {
       if (!reply) return sent;
       await this.takeToken();
       try {
+        if (reply.kind === "delete") {
+          if (!adapter.deleteMessage || !reply.target) {
+            await log.markFailed(reply.id, `${adapter.name} cannot delete messages`);
+            continue;
+          }
+          await adapter.deleteMessage(reply.chatId, reply.target);
+          await log.markSent(reply.id, reply.target);
+          continue;
+        }
         const receipt = await adapter.send({
           channel: reply.channel,
           chatId: reply.chatId,
           text: reply.text,
           ...(reply.buttons ? { buttons: reply.buttons } : {}),
+          ...(reply.requestContact ? { requestContact: reply.requestContact } : {}),
+          ...(reply.removeKeyboard ? { removeKeyboard: true } : {}),
         });
         await log.markSent(reply.id, receipt.channelMessageId);
         sent++;

@@ -13,10 +13,13 @@ import { delay, withTimeout } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
 import type { MessageLog } from "../shared/message-log";
 import type { DrainRequests } from "../shared/queues";
+import type { SecretBox } from "../shared/secret-box";
 
 export interface IngressOptions {
   log: MessageLog;
   drains: DrainRequests;
+  /** holds a typed password for the relay; the log only gets a redaction marker */
+  secrets: SecretBox;
   logger: Logger;
   /** aborted on shutdown: stop waiting for the database and let the channel redeliver */
   signal: AbortSignal;
@@ -51,6 +54,14 @@ export function createIngress(options: IngressOptions): OnInbound {
       },
       "ingress: recorded",
     );
+    if (recorded.redacted && message.text) {
+      try {
+        await withTimeout(options.secrets.put(recorded.messageId, message.text), 3000, "store secret");
+      } catch (err) {
+        // The relay then asks the patron to type it again; the secret is never logged.
+        logger.warn({ err: errorMessage(err) }, "ingress: could not hold a secret for the relay");
+      }
+    }
     try {
       await withTimeout(
         drains.request(recorded.conversationId),

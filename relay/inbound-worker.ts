@@ -18,9 +18,10 @@ import type { Logger } from "../shared/logger";
 import type { Handling, MessageLog, PendingInbound } from "../shared/message-log";
 import { DrainRequests, INBOUND_QUEUE, outboundQueueName, type DrainJob } from "../shared/queues";
 import { splitText } from "../shared/split-text";
-import type { Answer, LibraryInfo } from "./answers/answer";
+import type { Answer, AnswerServices, LibraryInfo } from "./answers/answer";
+import { todayIn } from "./library/dates";
 import { ANSWERS, type AnswerName } from "./answers";
-import { replyLanguage, route } from "./router";
+import { dialogOwner, replyLanguage, route } from "./router";
 import { texts } from "./texts";
 
 export interface RelayOptions {
@@ -29,6 +30,8 @@ export interface RelayOptions {
   prefix: string;
   logger: Logger;
   library: LibraryInfo;
+  /** the library system, secrets, attempt limits: what membership answers need */
+  services: AnswerServices;
   concurrency: number;
   poisonAfter?: number;
   /** the clock (tests pin it) */
@@ -37,6 +40,8 @@ export interface RelayOptions {
   answers?: Partial<Record<AnswerName, Answer>>;
   /** test hook: called before a message is answered; throwing simulates a crash mid-job */
   beforeHandle?: (message: PendingInbound) => void | Promise<void>;
+  /** test hook: called after answering, before the transaction commits (throwing rolls it back) */
+  afterHandle?: (message: PendingInbound, handling: Handling) => void | Promise<void>;
 }
 
 export class InboundWorker {
@@ -77,7 +82,11 @@ export class InboundWorker {
     for (;;) {
       let result;
       try {
-        result = await this.options.log.handleNextInbound(conversationId, (m) => this.handle(m));
+        result = await this.options.log.handleNextInbound(conversationId, async (m) => {
+          const handling = await this.handle(m);
+          await this.options.afterHandle?.(m, handling);
+          return handling;
+        });
       } catch (err) {
         if (job.attemptsMade + 1 < (this.options.poisonAfter ?? 3)) throw err;
         this.options.logger.error(
@@ -101,9 +110,11 @@ export class InboundWorker {
 
   private async handle(message: PendingInbound): Promise<Handling> {
     await this.options.beforeHandle?.(message);
-    const routed = route(message);
+    const dialog = message.conversation.dialog;
+    const routed = route(message, dialog);
     const lang = replyLanguage(message.patron.language, message.meta.languageCode, routed.lang);
     const answer = this.options.answers?.[routed.answer] ?? ANSWERS[routed.answer];
+    const now = this.options.now?.() ?? new Date();
     const result = await answer.answer({
       lang,
       text: (message.text ?? "").trim(),
@@ -111,21 +122,37 @@ export class InboundWorker {
       kind: message.kind,
       patronName: message.patron.displayName || (lang === "en" ? "there" : "Kak"),
       library: this.options.library,
-      now: this.options.now?.() ?? new Date(),
+      now,
       unknownStreak: message.conversation.unknownStreak,
+      today: todayIn(this.options.library.timeZone, now),
+      channel: message.channel,
+      chatId: message.chatId,
+      messageId: message.id,
+      meta: message.meta,
+      memberId: message.patron.memberId,
+      dialog,
+      services: this.options.services,
     });
+    // Asking something else leaves a pending dialog behind (and a password step with it).
+    const leftDialog = dialogOwner(dialog) !== undefined && dialogOwner(dialog) !== routed.answer;
+    const nextDialog = result.dialog !== undefined ? result.dialog : leftDialog ? null : undefined;
     const limit = TEXT_LIMIT[message.channel];
     return {
       handledBy: answer.name,
       replies: result.replies.flatMap((reply) =>
-        splitText(reply.text, limit).map((text, i, parts) => ({
-          text,
-          // Buttons go with the last part, under the text they belong to.
-          ...(reply.buttons && i === parts.length - 1 ? { buttons: reply.buttons } : {}),
-        })),
+        reply.kind === "delete"
+          ? [reply]
+          : splitText(reply.text, limit).map((text, i, parts) => {
+              const last = i === parts.length - 1;
+              // Buttons and keyboards go with the last part, under the text they belong to.
+              return last ? { ...reply, text } : { text, ...(reply.meta ? { meta: reply.meta } : {}) };
+            }),
       ),
       unknownStreak: result.understood === false ? message.conversation.unknownStreak + 1 : 0,
       ...(result.setLanguage ? { setLanguage: result.setLanguage } : {}),
+      ...(nextDialog !== undefined ? { dialog: nextDialog } : {}),
+      ...(result.link ? { link: result.link } : {}),
+      ...(result.audit ? { audit: result.audit } : {}),
     };
   }
 

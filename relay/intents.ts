@@ -7,7 +7,18 @@
 import { distance } from "fastest-levenshtein";
 import type { Language } from "../shared/envelope";
 
-export type IntentName = "greeting" | "help" | "hours" | "language" | "librarian" | "thanks";
+export type IntentName =
+  | "greeting"
+  | "help"
+  | "hours"
+  | "language"
+  | "librarian"
+  | "thanks"
+  | "loans"
+  | "fines"
+  | "renew"
+  | "link"
+  | "unlink";
 
 interface Cue {
   /** tokens that must all appear, in order (adjacent not required) */
@@ -23,6 +34,45 @@ const cue = (phrase: string, weight: number, lang?: Language): Cue => ({
 });
 
 const INTENTS: Record<IntentName, Cue[]> = {
+  renew: [
+    cue("perpanjang", 3.5, "id"),
+    cue("perpanjangan", 3.5, "id"),
+    cue("memperpanjang", 3.5, "id"),
+    cue("renew", 3.5, "en"),
+    cue("renewal", 3.5, "en"),
+    cue("extend", 3, "en"),
+  ],
+  fines: [
+    cue("denda", 3.5, "id"),
+    cue("berapa denda", 1, "id"),
+    cue("fine", 3, "en"),
+    cue("fines", 3.5, "en"),
+    cue("owe", 3, "en"),
+  ],
+  loans: [
+    cue("pinjaman", 3, "id"),
+    cue("pinjam", 2, "id"),
+    cue("dipinjam", 2.5, "id"),
+    cue("peminjaman", 3, "id"),
+    cue("harus kembali", 3, "id"),
+    cue("dikembalikan", 2.5, "id"),
+    cue("jatuh tempo", 3, "id"),
+    cue("buku saya", 2, "id"),
+    cue("loans", 3, "en"),
+    cue("loan", 2.5, "en"),
+    cue("borrowed", 2.5, "en"),
+    cue("due date", 3, "en"),
+    cue("my books", 2.5, "en"),
+  ],
+  link: [
+    cue("tautkan", 3, "id"),
+    cue("hubungkan akun", 3, "id"),
+    cue("verifikasi", 2, "id"),
+    cue("link account", 3, "en"),
+    cue("link my", 3, "en"),
+    cue("verify", 2, "en"),
+  ],
+  unlink: [cue("lepas tautan", 4, "id"), cue("putuskan akun", 4, "id"), cue("unlink", 4, "en")],
   hours: [
     cue("jam buka", 3, "id"),
     cue("jam layanan", 3, "id"),
@@ -103,7 +153,19 @@ const INTENTS: Record<IntentName, Cue[]> = {
 };
 
 /** Spoken order of precedence when two intents score the same. */
-const PRECEDENCE: IntentName[] = ["librarian", "language", "hours", "help", "thanks", "greeting"];
+const PRECEDENCE: IntentName[] = [
+  "librarian",
+  "unlink",
+  "link",
+  "renew",
+  "fines",
+  "loans",
+  "language",
+  "hours",
+  "help",
+  "thanks",
+  "greeting",
+];
 
 export function tokens(text: string): string[] {
   return text

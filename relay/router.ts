@@ -31,7 +31,32 @@ const COMMANDS: Record<string, { answer: AnswerName; lang?: Language }> = {
   language: { answer: "language", lang: "en" },
   pustakawan: { answer: "librarian", lang: "id" },
   librarian: { answer: "librarian", lang: "en" },
+  tautkan: { answer: "link", lang: "id" },
+  link: { answer: "link", lang: "en" },
+  lepas: { answer: "unlink", lang: "id" },
+  unlink: { answer: "unlink", lang: "en" },
+  pinjaman: { answer: "loans", lang: "id" },
+  loans: { answer: "loans", lang: "en" },
+  denda: { answer: "fines", lang: "id" },
+  fines: { answer: "fines", lang: "en" },
+  perpanjang: { answer: "renew", lang: "id" },
+  renew: { answer: "renew", lang: "en" },
+  batal: { answer: "cancel", lang: "id" },
+  cancel: { answer: "cancel", lang: "en" },
 };
+
+/** Which answer owns a pending dialog step: the patron's next message goes back to it. */
+const DIALOG_OWNERS: Record<string, AnswerName> = {
+  link_contact: "link",
+  link_member_id: "link",
+  link_password: "link",
+  renew_pick: "renew",
+  renew_confirm: "renew",
+};
+
+export function dialogOwner(dialog: Record<string, unknown>): AnswerName | undefined {
+  return typeof dialog.step === "string" ? DIALOG_OWNERS[dialog.step] : undefined;
+}
 
 const INTENT_ANSWERS: Record<IntentName, AnswerName> = {
   greeting: "greeting",
@@ -40,12 +65,22 @@ const INTENT_ANSWERS: Record<IntentName, AnswerName> = {
   language: "language",
   librarian: "librarian",
   thanks: "thanks",
+  loans: "loans",
+  fines: "fines",
+  renew: "renew",
+  link: "link",
+  unlink: "unlink",
 };
 
-export function route(input: RouteInput): Route {
+/**
+ * While a dialog is pending (the bot asked for a member ID, a password, a choice), the next
+ * plain message goes to the answer that asked; a command always wins and ends the dialog.
+ */
+export function route(input: RouteInput, dialog: Record<string, unknown> = {}): Route {
   if (input.kind === "member_update" || input.meta.notAMessage === true)
     return { answer: "silent", args: "" };
   if (input.kind === "edited") return { answer: "edited", args: "" };
+  if (input.kind === "contact") return { answer: "link", args: "" };
   if (input.kind !== "text" && input.kind !== "callback") return { answer: "non_text", args: "" };
   const text = (input.text ?? "").trim();
   if (text.length > MAX_QUESTION_CHARS) return { answer: "too_long", args: "" };
@@ -55,7 +90,10 @@ export function route(input: RouteInput): Route {
     if (!known) return { answer: "unknown", args: command.args };
     return { answer: known.answer, args: command.args, ...(known.lang ? { lang: known.lang } : {}) };
   }
+  const owner = dialogOwner(dialog);
   const intent = matchIntent(text);
+  // A password is never read as a question; other steps yield to a clear question ("jam buka?").
+  if (owner && (dialog.secret === true || !intent)) return { answer: owner, args: "" };
   if (intent)
     return { answer: INTENT_ANSWERS[intent.intent], args: "", ...(intent.lang ? { lang: intent.lang } : {}) };
   return { answer: "unknown", args: "" };

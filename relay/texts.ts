@@ -55,6 +55,10 @@ export const dayName = (lang: Language, day: string) => DAY_NAMES[lang][day] ?? 
 const MENU: Record<Language, string> = {
   id: [
     "Yang bisa saya bantu:",
+    "/pinjaman — pinjaman Anda dan jatuh temponya",
+    "/perpanjang — perpanjang pinjaman",
+    "/denda — denda Anda",
+    "/tautkan — tautkan akun anggota perpustakaan (sekali saja)",
     "/jam — jam layanan perpustakaan",
     "/bantuan — panduan singkat",
     "/pustakawan — bicara dengan pustakawan",
@@ -62,6 +66,10 @@ const MENU: Record<Language, string> = {
   ].join("\n"),
   en: [
     "What I can help with:",
+    "/loans — your loans and due dates",
+    "/renew — renew a loan",
+    "/fines — your fines",
+    "/link — link your library membership (once)",
     "/hours — library service hours",
     "/help — a short guide",
     "/librarian — talk to a librarian",
@@ -104,8 +112,8 @@ export const texts = {
     lang === "en" ? "Done: I will answer in English." : "Baik: saya akan menjawab dalam Bahasa Indonesia.",
   librarian: (lang: Language, contact: string | undefined) =>
     lang === "en"
-      ? `Live chat with a librarian is being set up and is not available yet.${contact ? ` Meanwhile you can reach the library at ${contact}.` : ""} I can already answer /hours and /help.`
-      : `Chat langsung dengan pustakawan sedang disiapkan dan belum tersedia.${contact ? ` Sementara itu Anda dapat menghubungi perpustakaan melalui ${contact}.` : ""} Saya sudah bisa menjawab /jam dan /bantuan.`,
+      ? `Live chat with a librarian is being set up and is not available yet.${contact ? ` Meanwhile you can reach the library at ${contact}.` : ""} I can already answer /loans, /renew, /fines and /hours.`
+      : `Chat langsung dengan pustakawan sedang disiapkan dan belum tersedia.${contact ? ` Sementara itu Anda dapat menghubungi perpustakaan melalui ${contact}.` : ""} Saya sudah bisa menjawab /pinjaman, /perpanjang, /denda, dan /jam.`,
   unknown: (lang: Language, second: boolean) =>
     lang === "en"
       ? `Sorry, I did not understand that.${second ? " I am still learning." : ""}\n\n${MENU.en}`

@@ -34,6 +34,15 @@ const intInRange = (min: number, max: number, fallback: number) =>
       .default(fallback),
   );
 
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+      .default(fallback ? "true" : "false")
+      .transform((v) => v === "true" || v === "1" || v === "yes"),
+  );
+
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
 const schema = z
@@ -76,6 +85,10 @@ const schema = z
       blankToUndefined,
       z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
     ),
+    SLIMS_DATABASE_URL: optional(urlWithProtocols(["mysql:", "mariadb:"])),
+    RENEWAL_ALLOW_OVERDUE: booleanFlag(true),
+    RENEWAL_WAIVE_FINES: booleanFlag(false),
+    LINK_MAX_ATTEMPTS_PER_HOUR: intInRange(1, 100, 5),
     QUEUE_PREFIX: z.preprocess(
       blankToUndefined,
       z
@@ -136,6 +149,10 @@ export interface Config {
     readonly hoursSpec: string;
     readonly contact: string | undefined;
   };
+  /** undefined: the demo library (seeded members and loans) answers instead of SLiMS */
+  readonly slimsDatabaseUrl: string | undefined;
+  readonly renewal: { readonly allowOverdue: boolean; readonly waiveFines: boolean };
+  readonly linkMaxAttemptsPerHour: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly queuePrefix: string;
   readonly relayConcurrency: number;
@@ -181,6 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hoursSpec: e.LIBRARY_HOURS,
       contact: e.LIBRARY_CONTACT,
     },
+    slimsDatabaseUrl: e.SLIMS_DATABASE_URL?.replace(/^mariadb:/, "mysql:"),
+    renewal: { allowOverdue: e.RENEWAL_ALLOW_OVERDUE, waiveFines: e.RENEWAL_WAIVE_FINES },
+    linkMaxAttemptsPerHour: e.LINK_MAX_ATTEMPTS_PER_HOUR,
     logLevel: e.LOG_LEVEL,
     queuePrefix: e.QUEUE_PREFIX,
     relayConcurrency: e.RELAY_CONCURRENCY,

@@ -70,6 +70,10 @@ export interface OutboundMessage {
   text: string;
   /** inline buttons, in rows (channels without buttons show them as a numbered list) */
   buttons?: Button[][];
+  /** a one-time keyboard button that shares the patron's own phone number (Telegram) */
+  requestContact?: string;
+  /** take away a keyboard shown earlier */
+  removeKeyboard?: boolean;
 }
 
 export interface SentReceipt {

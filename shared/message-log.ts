@@ -7,9 +7,11 @@
  * Idempotency: inbound rows are unique by (channel, channel key from the channel); replies by
  * (channel, "r:<inbound id>:<n>"). A redelivered update or a re-run job writes nothing twice.
  */
+import { recordAudit, type AuditEntry } from "./audit";
 import type { Db, Sql } from "./db";
 import type { Button, ChannelName, InboundMessage, Language, MessageKind } from "./envelope";
 import type { ConversationState } from "./entities/conversation";
+import { REDACTED_TEXT } from "./secret-box";
 
 export interface RecordedInbound {
   messageId: string;
@@ -17,6 +19,8 @@ export interface RecordedInbound {
   seq: number;
   /** true when this message was already in the log (a redelivery) */
   duplicate: boolean;
+  /** true when the text was a secret (the bot had asked for a password): the log holds a marker */
+  redacted: boolean;
 }
 
 export interface PendingInbound {
@@ -28,13 +32,29 @@ export interface PendingInbound {
   meta: Record<string, unknown>;
   channel: ChannelName;
   chatId: string;
-  conversation: { state: ConversationState; unknownStreak: number; patronId: number };
+  conversation: {
+    state: ConversationState;
+    unknownStreak: number;
+    patronId: number;
+    /** the pending dialog step ({} when idle) */
+    dialog: Record<string, unknown>;
+  };
   patron: { language: Language | null; displayName: string; memberId: string | null };
 }
 
 export interface Reply {
   text: string;
   buttons?: Button[][];
+  /** show a button that shares the patron's own phone number */
+  requestContact?: string;
+  removeKeyboard?: boolean;
+  /**
+   * "delete": not a message but the instruction to delete the patron's message `meta.target`
+   * from the chat (a password); logged as a system row so the log shows it happened.
+   */
+  kind?: "text" | "delete";
+  /** what produced this reply, kept in the log (e.g. the renewed loan and its dates) */
+  meta?: Record<string, unknown>;
 }
 
 export interface Handling {
@@ -44,6 +64,12 @@ export interface Handling {
   /** the conversation's count of not-understood messages in a row, after this one */
   unknownStreak: number;
   setLanguage?: Language;
+  /** the conversation's next dialog step; null ends the dialog; undefined leaves it */
+  dialog?: Record<string, unknown> | null;
+  /** link the patron to a verified library member, or undo it */
+  link?: { memberId: string; method: string } | { unlink: true };
+  /** audit events written in the same transaction */
+  audit?: AuditEntry[];
   /** mark the inbound message failed (with this error) rather than handled */
   failed?: string;
 }
@@ -53,8 +79,13 @@ export interface QueuedOutbound {
   seq: number;
   channel: ChannelName;
   chatId: string;
+  kind: "text" | "delete";
   text: string;
   buttons?: Button[][];
+  requestContact?: string;
+  removeKeyboard?: boolean;
+  /** for "delete": the channel's id of the message to delete */
+  target?: string;
 }
 
 /** Separate advisory-lock namespaces so inbound and outbound drains never wait on each other. */
@@ -79,22 +110,43 @@ export class MessageLog {
       sentAt: msg.sentAt,
       ...(msg.callbackId ? { callbackId: msg.callbackId } : {}),
     };
-    const inserted = await this.db.query<{ id: string; conversation_id: number; seq: number }>(
+    // When the bot is waiting for a password, the typed text is a secret: the row gets a marker
+    // instead (a command such as /batal is not a secret and stays readable).
+    const inserted = await this.db.query<{
+      id: string;
+      conversation_id: number;
+      seq: number;
+      redacted: boolean;
+    }>(
       `WITH conv AS (
          INSERT INTO conversation (channel, chat_id, patron_id, last_seq) VALUES ($1, $2, $3, 1)
          ON CONFLICT (channel, chat_id) WHERE state <> 'closed'
          DO UPDATE SET last_seq = conversation.last_seq + 1, last_message_at = now()
-         RETURNING id, last_seq
+         RETURNING id, last_seq, (dialog->>'secret') = 'true' AS secret
+       ), msg AS (
+         SELECT conv.*, (conv.secret IS TRUE AND $4 = 'text' AND left(coalesce($5, ''), 1) <> '/') AS redact
+         FROM conv
        )
        INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key, status)
-       SELECT conv.id, conv.last_seq, 'in', 'patron', $4, $5, $6, $1, $7, 'received' FROM conv
+       SELECT msg.id, msg.last_seq, 'in', 'patron', $4,
+              CASE WHEN msg.redact THEN $8 ELSE $5 END,
+              CASE WHEN msg.redact THEN $6::jsonb || '{"redacted": true}'::jsonb ELSE $6::jsonb END,
+              $1, $7, 'received'
+       FROM msg
        ON CONFLICT (channel, channel_key) DO NOTHING
-       RETURNING id, conversation_id, seq`,
-      [msg.channel, msg.chatId, patronId, msg.kind, msg.text, JSON.stringify(meta), msg.key],
+       RETURNING id, conversation_id, seq, meta ? 'redacted' AS redacted`,
+      [msg.channel, msg.chatId, patronId, msg.kind, msg.text, JSON.stringify(meta), msg.key, REDACTED_TEXT],
     );
     const row = inserted.rows[0];
-    if (row)
-      return { messageId: row.id, conversationId: row.conversation_id, seq: row.seq, duplicate: false };
+    if (row) {
+      return {
+        messageId: row.id,
+        conversationId: row.conversation_id,
+        seq: row.seq,
+        duplicate: false,
+        redacted: row.redacted,
+      };
+    }
     // Already logged: a redelivery. (The sequence number it consumed stays a harmless gap.)
     const existing = await this.db.query<{ id: string; conversation_id: number; seq: number }>(
       `SELECT id, conversation_id, seq FROM message WHERE channel = $1 AND channel_key = $2`,
@@ -102,7 +154,13 @@ export class MessageLog {
     );
     const found = existing.rows[0];
     if (!found) throw new Error(`message ${msg.channel}/${msg.key} neither inserted nor found`);
-    return { messageId: found.id, conversationId: found.conversation_id, seq: found.seq, duplicate: true };
+    return {
+      messageId: found.id,
+      conversationId: found.conversation_id,
+      seq: found.seq,
+      duplicate: true,
+      redacted: false,
+    };
   }
 
   /**
@@ -126,18 +184,29 @@ export class MessageLog {
           handling.setLanguage,
         ]);
       }
+      if (handling.link) await this.applyLink(tx, pending, handling.link);
+      if (handling.audit) await recordAudit(tx, handling.audit);
       const n = handling.replies.length;
       const bumped = await tx.query<{ last_seq: number }>(
-        `UPDATE conversation SET last_seq = last_seq + $2, unknown_streak = $3 WHERE id = $1 RETURNING last_seq`,
-        [conversationId, n, handling.unknownStreak],
+        `UPDATE conversation SET last_seq = last_seq + $2, unknown_streak = $3,
+                dialog = CASE WHEN $4::boolean THEN coalesce($5::jsonb, '{}'::jsonb) ELSE dialog END
+         WHERE id = $1 RETURNING last_seq`,
+        [
+          conversationId,
+          n,
+          handling.unknownStreak,
+          handling.dialog !== undefined,
+          handling.dialog ? JSON.stringify(handling.dialog) : null,
+        ],
       );
       const lastSeq = bumped.rows[0]!.last_seq;
       if (n > 0) {
         await tx.query(
           `INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key,
                                 in_reply_to, status, handled_by)
-           SELECT $1, u.seq, 'out', 'bot', 'text', u.text, u.meta::jsonb, $2, u.key, $3, 'queued', $4
-           FROM unnest($5::int[], $6::text[], $7::text[], $8::text[]) AS u(seq, text, meta, key)
+           SELECT $1, u.seq, 'out', u.author, u.kind, u.text, u.meta::jsonb, $2, u.key, $3, 'queued', $4
+           FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+                AS u(seq, text, meta, key, kind, author)
            ON CONFLICT (channel, channel_key) DO NOTHING`,
           [
             conversationId,
@@ -145,9 +214,11 @@ export class MessageLog {
             pending.id,
             handling.handledBy,
             handling.replies.map((_, i) => lastSeq - n + 1 + i),
-            handling.replies.map((r) => r.text),
-            handling.replies.map((r) => JSON.stringify(r.buttons ? { buttons: r.buttons } : {})),
+            handling.replies.map((r) => (r.kind === "delete" ? null : r.text)),
+            handling.replies.map((r) => JSON.stringify(replyMeta(r))),
             handling.replies.map((_, i) => `r:${pending.id}:${i}`),
+            handling.replies.map((r) => r.kind ?? "text"),
+            handling.replies.map((r) => (r.kind === "delete" ? "system" : "bot")),
           ],
         );
       }
@@ -168,10 +239,11 @@ export class MessageLog {
       seq: number;
       channel: ChannelName;
       chat_id: string;
-      text: string;
-      meta: { buttons?: Button[][] };
+      kind: "text" | "delete";
+      text: string | null;
+      meta: { buttons?: Button[][]; requestContact?: string; removeKeyboard?: boolean; target?: string };
     }>(
-      `SELECT m.id, m.seq, m.channel, c.chat_id, m.text, m.meta
+      `SELECT m.id, m.seq, m.channel, c.chat_id, m.kind, m.text, m.meta
        FROM message m JOIN conversation c ON c.id = m.conversation_id
        WHERE m.conversation_id = $1 AND m.direction = 'out' AND m.status = 'queued'
        ORDER BY m.seq LIMIT 1`,
@@ -184,8 +256,12 @@ export class MessageLog {
       seq: row.seq,
       channel: row.channel,
       chatId: row.chat_id,
-      text: row.text,
+      kind: row.kind,
+      text: row.text ?? "",
       ...(row.meta.buttons ? { buttons: row.meta.buttons } : {}),
+      ...(row.meta.requestContact ? { requestContact: row.meta.requestContact } : {}),
+      ...(row.meta.removeKeyboard ? { removeKeyboard: true } : {}),
+      ...(row.meta.target !== undefined ? { target: String(row.meta.target) } : {}),
     };
   }
 
@@ -235,11 +311,12 @@ export class MessageLog {
       state: ConversationState;
       unknown_streak: number;
       patron_id: number;
+      dialog: Record<string, unknown>;
       language: Language | null;
       display_name: string;
       member_id: string | null;
     }>(
-      `SELECT m.id, m.seq, m.kind, m.text, m.meta, m.channel, c.chat_id, c.state, c.unknown_streak, c.patron_id,
+      `SELECT m.id, m.seq, m.kind, m.text, m.meta, m.channel, c.chat_id, c.state, c.unknown_streak, c.patron_id, c.dialog,
               p.language, p.display_name, p.member_id
        FROM message m
        JOIN conversation c ON c.id = m.conversation_id
@@ -259,9 +336,35 @@ export class MessageLog {
       meta: r.meta,
       channel: r.channel,
       chatId: r.chat_id,
-      conversation: { state: r.state, unknownStreak: r.unknown_streak, patronId: r.patron_id },
+      conversation: {
+        state: r.state,
+        unknownStreak: r.unknown_streak,
+        patronId: r.patron_id,
+        dialog: r.dialog,
+      },
       patron: { language: r.language, displayName: r.display_name, memberId: r.member_id },
     };
+  }
+
+  private async applyLink(
+    tx: Sql,
+    pending: PendingInbound,
+    link: NonNullable<Handling["link"]>,
+  ): Promise<void> {
+    const patronId = pending.conversation.patronId;
+    if ("unlink" in link) {
+      await tx.query(`UPDATE patron SET member_id = NULL WHERE id = $1`, [patronId]);
+      await tx.query(
+        `UPDATE channel_identity SET verified_at = NULL, verified_method = NULL WHERE patron_id = $1`,
+        [patronId],
+      );
+      return;
+    }
+    await tx.query(`UPDATE patron SET member_id = $2 WHERE id = $1`, [patronId, link.memberId]);
+    await tx.query(
+      `UPDATE channel_identity SET verified_at = now(), verified_method = $3 WHERE patron_id = $1 AND channel = $2`,
+      [patronId, pending.channel, link.method],
+    );
   }
 
   /** The patron behind a channel identity, created on first contact; cached, bounded. */
@@ -301,4 +404,13 @@ export class MessageLog {
     this.patronIds.set(cacheKey, patronId);
     return patronId;
   }
+}
+
+function replyMeta(r: Reply): Record<string, unknown> {
+  return {
+    ...r.meta,
+    ...(r.buttons ? { buttons: r.buttons } : {}),
+    ...(r.requestContact ? { requestContact: r.requestContact } : {}),
+    ...(r.removeKeyboard ? { removeKeyboard: true } : {}),
+  };
 }

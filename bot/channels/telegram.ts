@@ -11,7 +11,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
-import type { InlineKeyboardMarkup } from "telegraf/types";
+import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove } from "telegraf/types";
 import type { ChannelAdapter, OnInbound, WebhookRoute } from "../channel";
 import type { OutboundMessage, SentReceipt } from "../../shared/envelope";
 import {
@@ -110,19 +110,21 @@ export class TelegramChannel implements ChannelAdapter {
   }
 
   async send(message: OutboundMessage): Promise<SentReceipt> {
-    const reply_markup: InlineKeyboardMarkup | undefined = message.buttons?.length
-      ? {
-          inline_keyboard: message.buttons.map((row) =>
-            row.map((b) => ({ text: b.text, callback_data: b.data.slice(0, 64) })),
-          ),
-        }
-      : undefined;
+    const reply_markup = replyMarkup(message);
     try {
       const sent = await this.bot.telegram.sendMessage(message.chatId, message.text, {
         ...(reply_markup ? { reply_markup } : {}),
         link_preview_options: { is_disabled: true },
       });
       return { channelMessageId: String(sent.message_id) };
+    } catch (err) {
+      throw toChannelError(err);
+    }
+  }
+
+  async deleteMessage(chatId: string, channelMessageId: string): Promise<void> {
+    try {
+      await this.bot.telegram.deleteMessage(chatId, Number(channelMessageId));
     } catch (err) {
       throw toChannelError(err);
     }
@@ -224,6 +226,28 @@ export class TelegramChannel implements ChannelAdapter {
       this.options.log.warn({ err: errorMessage(err) }, "telegram: setMyCommands failed (menu not updated)");
     }
   }
+}
+
+function replyMarkup(
+  message: OutboundMessage,
+): InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | undefined {
+  if (message.buttons?.length) {
+    return {
+      inline_keyboard: message.buttons.map((row) =>
+        // Telegram allows 64 bytes of callback data; ours are short commands.
+        row.map((b) => ({ text: b.text, callback_data: b.data.slice(0, 64) })),
+      ),
+    };
+  }
+  if (message.requestContact) {
+    return {
+      keyboard: [[{ text: message.requestContact, request_contact: true }]],
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    };
+  }
+  if (message.removeKeyboard) return { remove_keyboard: true };
+  return undefined;
 }
 
 /** telegraf's errors → ours: 429 → rate limited; other 4xx → rejected for good; the rest → try again. */

@@ -5,6 +5,10 @@ import { help } from "./help";
 import { hours } from "./hours";
 import { language } from "./language";
 import { librarian } from "./librarian";
+import { cancel, link, unlink } from "./link";
+import { fines } from "./fines";
+import { loans } from "./loans";
+import { renew } from "./renew";
 import { start } from "./start";
 
 export const ANSWERS = {
@@ -15,6 +19,12 @@ export const ANSWERS = {
   librarian,
   greeting,
   thanks,
+  link,
+  unlink,
+  cancel,
+  loans,
+  fines,
+  renew,
   unknown,
   non_text: nonText,
   edited,

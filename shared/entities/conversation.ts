@@ -32,6 +32,10 @@ export class Conversation {
   @Column({ name: "unknown_streak", type: "integer", default: 0 })
   unknownStreak!: number;
 
+  /** the pending dialog step (what the bot asked and waits for); {} when idle */
+  @Column({ type: "jsonb", default: {} })
+  dialog!: Record<string, unknown>;
+
   @Column({ name: "opened_at", type: "timestamptz" })
   openedAt!: Date;
 

@@ -5,7 +5,7 @@
 import { Pool } from "pg";
 import { startApp, type App, type AppOptions, type Role } from "../../main";
 import { loadConfig } from "../../shared/config";
-import { silentLogger } from "../../shared/logger";
+import { createLogger, silentLogger } from "../../shared/logger";
 import type { FakeTelegram } from "./fake-telegram";
 import { REDIS_URL, testDatabaseUrl, uniquePrefix } from "../support/services";
 
@@ -28,7 +28,8 @@ export async function startTestApp(fake: FakeTelegram | undefined, options: Test
   const app: App = await startApp({
     config,
     roles: options.roles ?? ["web", "bot", "relay"],
-    logger: silentLogger,
+    // TEST_LOG_LEVEL=debug npm test shows the service's own logs while debugging a test.
+    logger: process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL as "debug") : silentLogger,
     databaseUrl: testDatabaseUrl(),
     redisUrl: REDIS_URL,
     migrate: false,
@@ -45,7 +46,11 @@ export async function sql<R extends Record<string, unknown>>(
   text: string,
   params: unknown[] = [],
 ): Promise<R[]> {
-  pool ??= new Pool({ connectionString: testDatabaseUrl(), max: 3 });
+  if (!pool) {
+    pool = new Pool({ connectionString: testDatabaseUrl(), max: 3 });
+    // An idle connection cut by the server (the run's database dropped) must not crash mocha.
+    pool.on("error", () => undefined);
+  }
   return (await pool.query<R>(text, params)).rows;
 }
 

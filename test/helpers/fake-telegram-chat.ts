@@ -19,6 +19,8 @@ async function main() {
       `  TELEGRAM_BOT_TOKEN=${fake.token} TELEGRAM_API_ROOT=${fake.apiRoot} npm start`,
       ``,
       `Then type messages as a patron (language ${language}); /quit to stop.`,
+      `  !press <button data>   press an inline button, e.g. !press /language en`,
+      `  !contact <phone>       share your own phone number, e.g. !contact 081234567801`,
       ``,
     ].join("\n"),
   );
@@ -35,6 +37,10 @@ async function main() {
   for await (const line of rl) {
     if (line.trim() === "/quit") break;
     if (line.startsWith("!press ")) fake.pressButton(1, line.slice(7).trim());
+    else if (line.startsWith("!contact ")) {
+      // The patron shares their own phone number (Telegram's contact button).
+      fake.sendMessage(1, { contact: { phone_number: line.slice(9).trim(), first_name: "Patron", user_id: 1 } });
+    }
     else if (line.trim()) fake.sendText(1, line, { first_name: "Patron", language_code: language });
     rl.prompt();
   }

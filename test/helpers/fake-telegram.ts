@@ -18,6 +18,7 @@
  * - `allowed_updates` persists between calls; an empty list means Telegram's default (everything
  *   except chat_member, message_reaction and message_reaction_count; unknown types pass).
  */
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { finished } from "node:stream/promises";
@@ -150,6 +151,7 @@ export class FakeTelegram {
   private pendingPoll: PendingPoll | null = null;
   private nextUpdateId = FIRST_UPDATE_ID;
   private nextCallbackId = 1;
+  private readonly instanceTag = randomBytes(4).toString("hex");
   private readonly lastMessageId = new Map<string, number>();
   private readonly messages = new Map<string, StoredMessage>(); // key `${chatId}:${messageId}`
   private readonly commands = new Map<string, unknown[]>();
@@ -253,7 +255,8 @@ export class FakeTelegram {
       ? structuredClone(stored.message)
       : { message_id: id, date: nowSeconds(), chat: { id: chatId, type: "private" }, from: this.botUser() };
     const callback: TgCallbackQuery = {
-      id: `fake-cbq-${this.nextCallbackId++}`,
+      // Telegram's callback query ids are unique across all bots and time; so are ours.
+      id: `fake-cbq-${this.instanceTag}-${this.nextCallbackId++}`,
       from: patronUser(chatId, from),
       chat_instance: `fake-chat-instance-${chatId}`,
       data,

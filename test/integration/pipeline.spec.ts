@@ -131,7 +131,11 @@ describe("pipeline: Telegram → relay → Telegram, every hop logged", function
       ["voice", { voice: { file_id: "v1", duration: 3 } }, /pesan suara/],
       ["sticker", { sticker: { file_id: "s1", emoji: "👍" } }, /stiker/],
       ["location", { location: { latitude: -6.2, longitude: 106.8 } }, /lokasi/],
-      ["contact", { contact: { phone_number: "+628123", first_name: "Siti", user_id: id } }, /kontak/],
+      [
+        "contact",
+        { contact: { phone_number: "+628123", first_name: "Siti", user_id: id } },
+        /belum terdaftar/,
+      ],
       ["unknown", { giveaway: { chats: [] } }, /dicatat/],
     ];
     for (const [, message] of inputs) fake.sendMessage(id, message);
@@ -205,6 +209,29 @@ describe("pipeline: Telegram → relay → Telegram, every hop logged", function
     const rows = await chatLog(id);
     expect(rows.filter((r) => r.direction === "in").map((r) => r.text)).to.deep.equal(["/start", "/jam"]);
     expect(fake.sentTo(id)).to.have.length(2);
+  });
+
+  it("with no SLiMS configured, the demo library answers: link a demo member, list loans, renew", async () => {
+    const id = nextChat();
+    const ask = async (text: string) => {
+      const before = fake.sentTo(id).length;
+      fake.sendText(id, text);
+      return (await fake.waitForSent(before + 1, { chatId: String(id) })).slice(before);
+    };
+    await ask("/tautkan");
+    fake.sendMessage(id, { contact: { phone_number: "+62 812-3456-7801", first_name: "Siti", user_id: id } });
+    const [askPassword] = (await fake.waitForSent(2, { chatId: String(id) })).slice(1);
+    expect(askPassword!.text).to.contain("kata sandi OPAC");
+    const [linked] = await ask("demo1234");
+    expect(linked!.text).to.contain("Siti Rahmawati").and.to.contain("2021110001");
+    const [loans] = await ask("/pinjaman");
+    expect(loans!.text).to.contain("Metodologi Penelitian Kualitatif");
+    const [list] = await ask("/perpanjang");
+    expect(list!.text).to.contain("sedang dipesan");
+    const [confirm] = await ask("1");
+    expect(confirm!.text).to.contain("Perpanjang");
+    const [done] = await ask("ya");
+    expect(done!.text).to.contain("Berhasil diperpanjang");
   });
 
   it("GET /healthz answers 200 with every check passing", async () => {

@@ -1,0 +1,37 @@
+import { libraryTexts as say } from "../texts-library";
+import type { Answer } from "./answer";
+
+/**
+ * /denda /fines: the stored balance (what SLiMS has charged and not been paid), and, clearly
+ * apart, an estimate for loans overdue now, computed with SLiMS's grace and holiday rules.
+ */
+export const fines: Answer = {
+  name: "fines",
+  answer: async (ctx) => {
+    if (!ctx.memberId) return { replies: [{ text: say.needLink(ctx.lang) }] };
+    const summary = await ctx.services.ils.fines(ctx.memberId, ctx.today);
+    const parts = [say.finesBalance(ctx.lang, summary.balance)];
+    const charged = summary.loans.filter((l) => l.fineEstimate > 0);
+    if (charged.length > 0) {
+      parts.push(
+        say.finesEstimate(
+          ctx.lang,
+          summary.overdueEstimate,
+          charged.map((l) => say.estimateLine(ctx.lang, l)),
+        ),
+      );
+    }
+    return {
+      replies: [
+        {
+          text: parts.join("\n\n"),
+          meta: {
+            memberId: ctx.memberId,
+            balance: summary.balance,
+            overdueEstimate: summary.overdueEstimate,
+          },
+        },
+      ],
+    };
+  },
+};

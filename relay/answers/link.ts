@@ -1,0 +1,186 @@
+/**
+ * /tautkan /link: verify that the patron is a library member before any member data is shown
+ * (ARCHITECTURE §5). Telegram: the patron shares their own contact (the button), matched to
+ * `member.member_phone`; if no single member matches, they type their member ID. Then the
+ * second factor: their OPAC password, checked as SLiMS checks it, with attempts limited per
+ * chat and per member. The password never reaches the log (the ingress stores a marker) and
+ * its message is deleted from the chat. Every link and every failed attempt is audited.
+ */
+import type { AuditEntry } from "../../shared/audit";
+import type { Reply } from "../../shared/message-log";
+import { libraryTexts as say } from "../texts-library";
+import type { Answer, AnswerContext, AnswerResult } from "./answer";
+
+type LinkDialog =
+  | { step: "link_contact" }
+  | { step: "link_member_id" }
+  | { step: "link_password"; memberId: string; method: string; secret: true };
+
+const asked = (ctx: AnswerContext) => ctx.dialog as Partial<LinkDialog>;
+
+export const link: Answer = {
+  name: "link",
+  answer: async (ctx) => {
+    if (ctx.memberId && ctx.kind !== "contact" && !asked(ctx).step) {
+      const member = await ctx.services.ils.getMember(ctx.memberId);
+      return { replies: [{ text: say.alreadyLinked(ctx.lang, member?.name ?? ctx.memberId, ctx.memberId) }] };
+    }
+    if (ctx.kind === "contact") return fromContact(ctx);
+    const dialog = asked(ctx);
+    if (dialog.step === "link_password" && dialog.memberId)
+      return checkPassword(ctx, dialog.memberId, dialog.method!);
+    if (dialog.step === "link_member_id" || dialog.step === "link_contact") {
+      if (looksLikeMemberId(ctx.text)) return fromMemberId(ctx, ctx.text.trim());
+    }
+    return {
+      replies: [{ text: say.askContact(ctx.lang), requestContact: say.contactButton(ctx.lang) }],
+      dialog: { step: "link_contact" },
+    };
+  },
+};
+
+const looksLikeMemberId = (text: string) =>
+  /^[A-Za-z0-9._/-]{3,30}$/.test(text.trim()) && !text.startsWith("/");
+
+function audit(
+  ctx: AnswerContext,
+  action: string,
+  subject: string | null,
+  detail: Record<string, unknown>,
+): AuditEntry {
+  return {
+    actorKind: "patron",
+    actorId: `${ctx.channel}:${ctx.meta.senderId ?? ctx.chatId}`,
+    action,
+    subject,
+    detail: { ...detail, messageId: ctx.messageId },
+  };
+}
+
+async function fromContact(ctx: AnswerContext): Promise<AnswerResult> {
+  const senderId = String(ctx.meta.senderId ?? "");
+  const contactUserId = ctx.meta.contactUserId === undefined ? "" : String(ctx.meta.contactUserId);
+  if (!contactUserId || contactUserId !== senderId) {
+    return {
+      replies: [{ text: say.notOwnContact(ctx.lang), requestContact: say.contactButton(ctx.lang) }],
+      dialog: { step: "link_contact" },
+      audit: [audit(ctx, "link_failed", null, { reason: "not_own_contact" })],
+    };
+  }
+  const members = await ctx.services.ils.findMembersByPhone(String(ctx.meta.phoneNumber ?? ""));
+  if (members.length !== 1) {
+    return {
+      replies: [{ text: say.askMemberId(ctx.lang, members.length), removeKeyboard: true }],
+      dialog: { step: "link_member_id" },
+    };
+  }
+  return askForPassword(ctx, members[0]!.memberId, members[0]!.hasPassword, "telegram_contact+password");
+}
+
+async function fromMemberId(ctx: AnswerContext, memberId: string): Promise<AnswerResult> {
+  const keys = [`chat:${ctx.channel}:${ctx.chatId}`];
+  const wait = await ctx.services.attempts.blockedFor(keys);
+  if (wait > 0) return lockedOut(ctx, wait, memberId);
+  const member = await ctx.services.ils.getMember(memberId);
+  if (!member) {
+    // Guessing member IDs costs attempts too, so the chat cannot enumerate members.
+    await ctx.services.attempts.fail(keys);
+    return {
+      replies: [{ text: say.unknownMemberId(ctx.lang) }],
+      dialog: { step: "link_member_id" },
+      audit: [audit(ctx, "link_failed", null, { reason: "unknown_member_id" })],
+    };
+  }
+  return askForPassword(ctx, member.memberId, member.hasPassword, "member_id+password");
+}
+
+function askForPassword(
+  ctx: AnswerContext,
+  memberId: string,
+  hasPassword: boolean,
+  method: string,
+): AnswerResult {
+  if (!hasPassword) {
+    return {
+      replies: [{ text: say.noPassword(ctx.lang), removeKeyboard: true }],
+      dialog: null,
+      audit: [audit(ctx, "link_failed", `member:${memberId}`, { reason: "no_password" })],
+    };
+  }
+  return {
+    replies: [{ text: say.askPassword(ctx.lang), removeKeyboard: true }],
+    dialog: { step: "link_password", memberId, method, secret: true },
+  };
+}
+
+function lockedOut(ctx: AnswerContext, waitMs: number, memberId: string | null): AnswerResult {
+  return {
+    replies: [{ text: say.lockedOut(ctx.lang, Math.max(1, Math.ceil(waitMs / 60_000))) }],
+    dialog: null,
+    audit: [audit(ctx, "link_locked_out", memberId ? `member:${memberId}` : null, { waitMs })],
+  };
+}
+
+async function checkPassword(ctx: AnswerContext, memberId: string, method: string): Promise<AnswerResult> {
+  // The patron's message holds the password: delete it from the chat whatever happens next.
+  const target = ctx.meta.messageId;
+  const deletion: Reply[] = target !== undefined ? [{ kind: "delete", text: "", meta: { target } }] : [];
+  const keys = [`chat:${ctx.channel}:${ctx.chatId}`, `member:${memberId}`];
+  const wait = await ctx.services.attempts.blockedFor(keys);
+  if (wait > 0) {
+    const result = lockedOut(ctx, wait, memberId);
+    return { ...result, replies: [...deletion, ...result.replies] };
+  }
+  const password = await ctx.services.secrets.take(ctx.messageId);
+  if (password === null) {
+    return { replies: [...deletion, { text: say.passwordLost(ctx.lang) }] };
+  }
+  const verified = await ctx.services.ils.verifyPassword(memberId, password);
+  if (!verified.ok) {
+    if (verified.reason === "no_password")
+      return {
+        ...askForPassword(ctx, memberId, false, method),
+        replies: [...deletion, { text: say.noPassword(ctx.lang) }],
+      };
+    const left = await ctx.services.attempts.fail(keys);
+    const failed = audit(ctx, "link_failed", `member:${memberId}`, {
+      reason: verified.reason,
+      attemptsLeft: left,
+    });
+    if (left <= 0) {
+      const result = lockedOut(ctx, 3_600_000, memberId);
+      return { ...result, replies: [...deletion, ...result.replies], audit: [failed, ...result.audit!] };
+    }
+    return { replies: [...deletion, { text: say.wrongPassword(ctx.lang, left) }], audit: [failed] };
+  }
+  await ctx.services.attempts.reset([keys[0]!]);
+  const member = verified.member;
+  const notes: Reply[] = [];
+  if (!member.expireDate || member.expireDate < ctx.today)
+    notes.push({ text: say.expiredNote(ctx.lang, member.expireDate) });
+  if (member.isPending) notes.push({ text: say.pendingNote(ctx.lang) });
+  return {
+    replies: [...deletion, { text: say.linked(ctx.lang, member.name, member.memberId) }, ...notes],
+    dialog: null,
+    link: { memberId: member.memberId, method },
+    audit: [audit(ctx, "link", `member:${member.memberId}`, { method })],
+  };
+}
+
+export const unlink: Answer = {
+  name: "unlink",
+  answer: (ctx) =>
+    ctx.memberId
+      ? {
+          replies: [{ text: say.unlinked(ctx.lang) }],
+          dialog: null,
+          link: { unlink: true },
+          audit: [audit(ctx, "unlink", `member:${ctx.memberId}`, {})],
+        }
+      : { replies: [{ text: say.notLinked(ctx.lang) }] },
+};
+
+export const cancel: Answer = {
+  name: "cancel",
+  answer: (ctx) => ({ replies: [{ text: say.cancelled(ctx.lang), removeKeyboard: true }], dialog: null }),
+};

@@ -1,0 +1,70 @@
+import { expect } from "chai";
+import { replyLanguage, route } from "../../relay/router";
+
+const text = (t: string) => ({ kind: "text" as const, text: t, meta: {} });
+
+describe("router", () => {
+  const cases: Array<[string, string]> = [
+    ["/start", "start"],
+    ["/jam@pustaka_bot", "hours"],
+    ["/help", "help"],
+    ["/pinjaman", "loans"],
+    ["/perpanjang pilih 12", "renew"],
+    ["/tidakada", "unknown"],
+    ["jam buka perpustakaan?", "hours"],
+    ["Kapan perpustakaan tutup", "hours"],
+    ["when are you open", "hours"],
+    ["pinjaman saya", "loans"],
+    ["pinjman saya", "loans"],
+    ["kapan harus kembali bukunya", "loans"],
+    ["my loans", "loans"],
+    ["perpanjang buku", "renew"],
+    ["perpanjng buku", "renew"],
+    ["renew my book", "renew"],
+    ["berapa denda saya", "fines"],
+    ["how much do I owe in fines", "fines"],
+    ["saya mau bicara dengan pustakawan", "librarian"],
+    ["talk to a human please", "librarian"],
+    ["halo", "greeting"],
+    ["terima kasih banyak", "thanks"],
+    ["tautkan akun saya", "link"],
+    ["english please", "language"],
+    ["asdf qwerty", "unknown"],
+  ];
+  for (const [input, answer] of cases) {
+    it(`routes "${input}" to ${answer}`, () => {
+      expect(route(text(input)).answer).to.equal(answer);
+    });
+  }
+
+  it("does not mistake 'buku' (book) for 'buka' (open)", () => {
+    expect(route(text("pinjam buku")).answer).to.not.equal("hours");
+  });
+
+  it("routes non-text kinds politely, contacts to linking, non-messages to silence", () => {
+    expect(route({ kind: "photo", text: "jam buka?", meta: {} }).answer).to.equal("non_text");
+    expect(route({ kind: "contact", text: null, meta: {} }).answer).to.equal("link");
+    expect(route({ kind: "edited", text: "x", meta: {} }).answer).to.equal("edited");
+    expect(route({ kind: "member_update", text: null, meta: {} }).answer).to.equal("silent");
+    expect(route({ kind: "unknown", text: null, meta: { notAMessage: true } }).answer).to.equal("silent");
+  });
+
+  it("sends the next plain message to the answer that asked, but a command or clear question wins", () => {
+    const pick = { step: "renew_pick", loanIds: [1, 2] };
+    expect(route(text("2"), pick).answer).to.equal("renew");
+    expect(route(text("/jam"), pick).answer).to.equal("hours");
+    expect(route(text("jam buka?"), pick).answer).to.equal("hours");
+    // A password is never read as a question.
+    const password = { step: "link_password", memberId: "M1", secret: true };
+    expect(route(text("jam buka?"), password).answer).to.equal("link");
+    expect(route(text("/batal"), password).answer).to.equal("cancel");
+  });
+
+  it("answers in the chosen language, else the client's, else Indonesian", () => {
+    expect(replyLanguage("id", "en-US", "en")).to.equal("id");
+    expect(replyLanguage(null, "en-GB")).to.equal("en");
+    expect(replyLanguage(null, "id")).to.equal("id");
+    expect(replyLanguage(null, undefined, "en")).to.equal("en");
+    expect(replyLanguage(null, undefined)).to.equal("id");
+  });
+});

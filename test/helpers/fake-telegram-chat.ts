@@ -39,9 +39,10 @@ async function main() {
     if (line.startsWith("!press ")) fake.pressButton(1, line.slice(7).trim());
     else if (line.startsWith("!contact ")) {
       // The patron shares their own phone number (Telegram's contact button).
-      fake.sendMessage(1, { contact: { phone_number: line.slice(9).trim(), first_name: "Patron", user_id: 1 } });
-    }
-    else if (line.trim()) fake.sendText(1, line, { first_name: "Patron", language_code: language });
+      fake.sendMessage(1, {
+        contact: { phone_number: line.slice(9).trim(), first_name: "Patron", user_id: 1 },
+      });
+    } else if (line.trim()) fake.sendText(1, line, { first_name: "Patron", language_code: language });
     rl.prompt();
   }
   clearInterval(timer);

@@ -157,7 +157,11 @@ describe("SLiMS by chat: link, loans, fines, renew", function () {
       [PASSWORD],
     );
     expect(leaked).to.have.length(0);
-    const redacted = await sql(`SELECT id FROM message WHERE text = $1`, [REDACTED_TEXT]);
+    const redacted = await sql(
+      `SELECT m.id FROM message m JOIN conversation c ON c.id = m.conversation_id
+       WHERE c.chat_id = $1 AND m.text = $2`,
+      [String(chat), REDACTED_TEXT],
+    );
     expect(redacted).to.have.length(2);
     const [patron] = await sql<{ member_id: string; verified_method: string }>(
       `SELECT p.member_id, ci.verified_method FROM patron p JOIN channel_identity ci ON ci.patron_id = p.id
@@ -215,7 +219,9 @@ describe("SLiMS by chat: link, loans, fines, renew", function () {
       ["circulation", "Loan", "Extended"],
     ]);
     const [reply] = await sql<{ meta: Record<string, unknown> }>(
-      `SELECT meta FROM message WHERE direction = 'out' AND handled_by = 'renew' ORDER BY id DESC LIMIT 1`,
+      `SELECT m.meta FROM message m JOIN conversation c ON c.id = m.conversation_id
+       WHERE c.chat_id = $1 AND m.direction = 'out' AND m.handled_by = 'renew' ORDER BY m.id DESC LIMIT 1`,
+      [String(chat)],
     );
     expect(reply!.meta).to.deep.include({
       loanId: loans.due,

@@ -276,13 +276,37 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const logger = createLogger(config.logLevel);
   const say = (line: string) => process.stderr.write(`pustaka-relay: ${line}\n`);
-  const local = await ensureLocalServices({
+
+  // Signals are handled from the first moment: a SIGTERM during start-up lets start-up finish
+  // (or fail), then shuts down cleanly, instead of killing the process half-started.
+  let starting: Promise<unknown> = Promise.resolve();
+  const running: { app?: App } = {};
+  let stopLocal: () => Promise<void> = async () => undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: draining and shutting down`);
+    await starting.catch(() => undefined);
+    await running.app?.close();
+    await stopLocal();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+
+  const localStarting = ensureLocalServices({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     dataDir: config.dataDir,
     log: say,
   });
-  const stopLocal = () => local.stop().catch((err) => say(`stopping local services: ${errorMessage(err)}`));
+  starting = localStarting;
+  const local = await localStarting;
+  stopLocal = () =>
+    local.stop().catch((err) => {
+      say(`stopping local services: ${errorMessage(err)}`);
+    });
 
   if (asked.length === 1 && asked[0] === "release") {
     const dataSource = createDataSource(local.databaseUrl, {
@@ -301,7 +325,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 
   const roles: Role[] = asked.includes("all") ? [...ROLES] : (asked.filter((a) => a !== "release") as Role[]);
-  const app = await startApp({
+  const appStarting = startApp({
     config,
     roles,
     logger,
@@ -309,21 +333,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     redisUrl: local.redisUrl,
     migrate: asked.includes("all") || asked.includes("release"),
   });
+  starting = appStarting;
+  const app = (running.app = await appStarting);
+  if (stopping) return;
   if (app.web) say(`web on ${app.web.url} (health: ${app.web.url}/healthz)`);
   if (!config.telegram)
     say("TELEGRAM_BOT_TOKEN is not set: no channel is connected (see README, 'Connect a Telegram bot')");
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    say(`${signal}: draining and shutting down`);
-    await app.close();
-    await stopLocal();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
 }
 
 if (require.main === module) {

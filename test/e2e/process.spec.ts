@@ -124,6 +124,11 @@ describe("the service process", function () {
     }, "every reply sent");
     expect(log.filter((r) => r.direction === "in")).to.have.length(2 + burst);
     expect(fake.sentTo(chatId)).to.have.length(2 + burst);
+    await eventually(
+      async () => (await fetch(health)).status === 200,
+      "the restarted process healthy",
+      60_000,
+    );
     second.child.kill("SIGTERM");
     expect(await second.exited).to.equal(0);
   });

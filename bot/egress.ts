@@ -12,11 +12,11 @@ import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { ChannelAdapter } from "./channel";
-import { ChannelRateLimitedError, ChannelRejectedError } from "../shared/errors";
+import { ChannelRateLimitedError, ChannelRejectedError, errorMessage } from "../shared/errors";
 import { delay, once } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
 import type { MessageLog } from "../shared/message-log";
-import { outboundQueueName, type DrainJob } from "../shared/queues";
+import { outboundQueueName, type DrainJob, WORKER_LOCKS } from "../shared/queues";
 
 export interface EgressOptions {
   adapter: ChannelAdapter;
@@ -56,6 +56,7 @@ export class Egress {
         connection: this.options.redis,
         prefix: this.options.prefix,
         concurrency: this.options.concurrency ?? 20,
+        ...WORKER_LOCKS,
       },
     );
     this.worker.on("failed", (job, err) =>
@@ -99,7 +100,9 @@ export class Egress {
           ...(reply.requestContact ? { requestContact: reply.requestContact } : {}),
           ...(reply.removeKeyboard ? { removeKeyboard: true } : {}),
         });
-        await log.markSent(reply.id, receipt.channelMessageId);
+        // Delivered: from here on, resending would duplicate it, so the status write is retried
+        // (a database outage) rather than failing the drain.
+        await this.untilDone(() => log.markSent(reply.id, receipt.channelMessageId));
         sent++;
       } catch (err) {
         if (err instanceof ChannelRateLimitedError) {
@@ -121,6 +124,21 @@ export class Egress {
           continue;
         }
         throw err;
+      }
+    }
+  }
+
+  private async untilDone(write: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (this.abort.signal.aborted) throw err;
+        this.options.logger.error(
+          { err: errorMessage(err), attempt },
+          "egress: cannot record a delivery, retrying",
+        );
+        await delay(Math.min(100 * 2 ** attempt, 5000), this.abort.signal);
       }
     }
   }

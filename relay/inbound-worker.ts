@@ -16,7 +16,13 @@ import { errorMessage } from "../shared/errors";
 import { once } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
 import type { Handling, MessageLog, PendingInbound } from "../shared/message-log";
-import { DrainRequests, INBOUND_QUEUE, outboundQueueName, type DrainJob } from "../shared/queues";
+import {
+  DrainRequests,
+  INBOUND_QUEUE,
+  outboundQueueName,
+  type DrainJob,
+  WORKER_LOCKS,
+} from "../shared/queues";
 import { splitText } from "../shared/split-text";
 import type { Answer, AnswerServices, LibraryInfo } from "./answers/answer";
 import { todayIn } from "./library/dates";
@@ -59,6 +65,7 @@ export class InboundWorker {
       connection: this.options.redis,
       prefix: this.options.prefix,
       concurrency: this.options.concurrency,
+      ...WORKER_LOCKS,
     });
     this.worker.on("failed", (job, err) =>
       this.options.logger.warn(

@@ -25,6 +25,14 @@ const drainOptions = (conversationId: number): JobsOptions => ({
   removeOnFail: { count: 5000 },
 });
 
+/**
+ * Worker lock settings. A drain whose process died (kill -9, power loss) keeps its lock until it
+ * expires; the stall checker then hands the job to a live worker. BullMQ's defaults (30 s + a
+ * 30 s check) leave a conversation stuck for up to a minute; 15 s halves that, and a live
+ * worker renews its lock every 7.5 s, so only a process blocked that long loses a job.
+ */
+export const WORKER_LOCKS = { lockDuration: 15_000, stalledInterval: 15_000 } as const;
+
 /** Requests drains of conversations on one queue. */
 export class DrainRequests {
   readonly queue: Queue<DrainJob>;

@@ -12,6 +12,9 @@ async function main() {
   const port = Number(process.env.FAKE_TELEGRAM_PORT ?? 8081);
   const fake = await FakeTelegram.start({ port });
   const language = process.env.PATRON_LANGUAGE ?? "id";
+  // A fresh patron each run: this fake numbers messages from 1 again, and the service rightly
+  // treats a repeated (chat, message id) as a redelivery.
+  const chat = Number(process.env.PATRON_CHAT_ID ?? 100_000 + Math.floor(Math.random() * 900_000));
   process.stdout.write(
     [
       `Fake Telegram Bot API on ${fake.apiRoot}. Start the service in another terminal with:`,
@@ -36,13 +39,13 @@ async function main() {
   rl.prompt();
   for await (const line of rl) {
     if (line.trim() === "/quit") break;
-    if (line.startsWith("!press ")) fake.pressButton(1, line.slice(7).trim());
+    if (line.startsWith("!press ")) fake.pressButton(chat, line.slice(7).trim());
     else if (line.startsWith("!contact ")) {
       // The patron shares their own phone number (Telegram's contact button).
-      fake.sendMessage(1, {
-        contact: { phone_number: line.slice(9).trim(), first_name: "Patron", user_id: 1 },
+      fake.sendMessage(chat, {
+        contact: { phone_number: line.slice(9).trim(), first_name: "Patron", user_id: chat },
       });
-    } else if (line.trim()) fake.sendText(1, line, { first_name: "Patron", language_code: language });
+    } else if (line.trim()) fake.sendText(chat, line, { first_name: "Patron", language_code: language });
     rl.prompt();
   }
   clearInterval(timer);

@@ -31,6 +31,12 @@ import { DrainRequests, INBOUND_QUEUE, outboundQueueName } from "./shared/queues
 import { createRedis } from "./shared/redis";
 import { Sweeper } from "./shared/sweeper";
 import { BOT_COMMANDS } from "./relay/commands";
+import { ConsoleServer } from "./relay/console/server";
+import { Handoff } from "./relay/handoff";
+import type { LibrarySystem } from "./relay/library/port";
+import { ConsoleEventPublisher } from "./shared/console-events";
+import { Conversations } from "./shared/conversations";
+import { Presence } from "./shared/presence";
 
 export const ROLES = ["web", "bot", "relay"] as const;
 export type Role = (typeof ROLES)[number];
@@ -49,11 +55,16 @@ export interface AppOptions {
   now?: () => Date;
   beforeHandle?: (message: PendingInbound) => void | Promise<void>;
   answers?: RelayOptions["answers"];
+  /** the library system (patron panel in the console) */
+  library?: LibrarySystem;
+  /** console: how long a dropped socket may come back and miss nothing (default 60 s) */
+  consoleRecoveryMs?: number;
 }
 
 export interface App {
   readonly roles: readonly Role[];
   readonly web: WebServer | undefined;
+  readonly console: ConsoleServer | undefined;
   readonly dataSource: DataSource;
   readonly redis: Redis;
   health(): Promise<HealthReport>;
@@ -96,6 +107,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     closer.add("redis", () => redis.quit().catch(() => redis.disconnect()));
     await withTimeout(redis.ping(), 10_000, "connecting to Redis");
     const prefix = config.queuePrefix;
+    const consoleEvents = new ConsoleEventPublisher(redis, prefix);
     const sweepMs = options.sweepIntervalMs ?? 15_000;
 
     const adapters: ChannelAdapter[] = [];
@@ -131,6 +143,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           prefix,
           logger: logger.child({ role: "bot", channel: adapter.name }),
           maxPerSecond: config.telegram?.maxPerSecond ?? 30,
+          onStatus: (update) => consoleEvents.publish({ type: "status", ...update }),
         });
         await egress.start();
         closer.add(`${adapter.name} egress`, () => egress.close());
@@ -161,6 +174,13 @@ export async function startApp(options: AppOptions): Promise<App> {
         ...(options.now ? { now: options.now } : {}),
         ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
         ...(options.answers ? { answers: options.answers } : {}),
+        handoff: new Handoff({
+          conversations: new Conversations(db),
+          presence: new Presence(redis, prefix),
+          events: consoleEvents,
+          library: { ...config.library },
+          ...(options.now ? { now: options.now } : {}),
+        }),
       });
       await worker.start();
       closer.add("relay worker", () => worker.close());
@@ -195,16 +215,32 @@ export async function startApp(options: AppOptions): Promise<App> {
     };
 
     let web: WebServer | undefined;
+    let librarianConsole: ConsoleServer | undefined;
     if (has("web")) {
+      librarianConsole = new ConsoleServer({
+        db,
+        log,
+        redis,
+        redisUrl: options.redisUrl,
+        prefix,
+        logger: logger.child({ role: "web", part: "console" }),
+        ...config.console,
+        ...(options.library ? { library: options.library } : {}),
+        ...(options.consoleRecoveryMs ? { recoveryMs: options.consoleRecoveryMs } : {}),
+      });
       web = new WebServer({
         host: config.host,
         port: config.port,
         logger: logger.child({ role: "web" }),
         health,
         routes: adapters.flatMap((a) => a.webhook?.(ingress) ?? []),
+        extensions: [librarianConsole],
       });
       await web.start();
       closer.add("web", () => web!.close());
+      await librarianConsole.start();
+      // Closed before the HTTP server: live sockets would keep it open.
+      closer.add("console", () => librarianConsole!.close());
     }
 
     if (has("bot")) {
@@ -222,7 +258,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     closer.add("intake", async () => intake.abort());
 
     logger.info({ roles }, "pustaka-relay started");
-    return { roles, web, dataSource, redis, health, close: closer.close };
+    return { roles, web, console: librarianConsole, dataSource, redis, health, close: closer.close };
   } catch (err) {
     await closer.close();
     throw err;

@@ -7,8 +7,9 @@ import "reflect-metadata";
 import { DataSource } from "typeorm";
 import { ENTITIES } from "./shared/entities";
 import { Init1764300000000 } from "./migrations/1764300000000-Init";
+import { Console1764400000000 } from "./migrations/1764400000000-Console";
 
-export const MIGRATIONS = [Init1764300000000];
+export const MIGRATIONS = [Init1764300000000, Console1764400000000];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {
   return new DataSource({

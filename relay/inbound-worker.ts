@@ -20,6 +20,7 @@ import { DrainRequests, INBOUND_QUEUE, outboundQueueName, type DrainJob } from "
 import { splitText } from "../shared/split-text";
 import type { Answer, LibraryInfo } from "./answers/answer";
 import { ANSWERS, type AnswerName } from "./answers";
+import type { Handoff } from "./handoff";
 import { replyLanguage, route } from "./router";
 import { texts } from "./texts";
 
@@ -35,6 +36,8 @@ export interface RelayOptions {
   now?: () => Date;
   /** replace automated answers (tests; later, configurable answers) */
   answers?: Partial<Record<AnswerName, Answer>>;
+  /** the librarian handoff (relay/handoff.ts): it takes messages of conversations with or waiting for a librarian */
+  handoff?: Handoff;
   /** test hook: called before a message is answered; throwing simulates a crash mid-job */
   beforeHandle?: (message: PendingInbound) => void | Promise<void>;
 }
@@ -93,6 +96,7 @@ export class InboundWorker {
       }
       if (!result) break;
       handled++;
+      await this.options.handoff?.after(result.message, result.handling);
       if (result.handling.replies.length) channels.add(result.message.channel);
     }
     for (const channel of channels) await this.outboundFor(channel).request(conversationId);
@@ -103,6 +107,8 @@ export class InboundWorker {
     await this.options.beforeHandle?.(message);
     const routed = route(message);
     const lang = replyLanguage(message.patron.language, message.meta.languageCode, routed.lang);
+    const handedOff = await this.options.handoff?.decide(message, routed.answer, lang);
+    if (handedOff) return handedOff;
     const answer = this.options.answers?.[routed.answer] ?? ANSWERS[routed.answer];
     const result = await answer.answer({
       lang,

@@ -66,11 +66,11 @@ export class LoginLimiter {
   constructor(redis: Redis, prefix: string, maxPer15Min: number) {
     const common = { storeClient: redis, duration: 15 * 60 };
     this.byUser = new RateLimiterRedis({ ...common, keyPrefix: `${prefix}:login:user`, points: maxPer15Min });
-    // One address may try a few accounts (a shared library PC), not spray many.
+    // One address (a library behind one NAT) may sign in several staff, but not spray many accounts.
     this.byAddress = new RateLimiterRedis({
       ...common,
       keyPrefix: `${prefix}:login:addr`,
-      points: maxPer15Min * 3,
+      points: maxPer15Min * 10,
     });
   }
 

@@ -170,7 +170,12 @@ export class ConsoleServer {
         (err) => next(new Error(`unavailable: ${errorMessage(err)}`)),
       );
     });
-    io.on("connection", (socket) => void this.connected(socket));
+    io.on("connection", (socket) =>
+      this.connected(socket).catch((err) => {
+        this.options.logger.error({ err: errorMessage(err) }, "console: connection setup failed");
+        socket.disconnect(true);
+      }),
+    );
     this.io = io;
   }
 
@@ -352,6 +357,9 @@ export class ConsoleServer {
 
   private async connected(socket: ConsoleSocket): Promise<void> {
     const me = socket.data.staff;
+    if (!socket.recovered)
+      void socket.join([ROOM.staff, ROOM.person(me.id), ROOM.session(socket.data.sessionId)]);
+    socket.on("disconnect", () => void this.refreshPresence().then(() => this.broadcastPresence()));
     let checkedAt = Date.now();
     // A socket lives for hours: re-check its session (logout elsewhere, disabled account) now and then.
     const stillValid = async () => {
@@ -384,18 +392,6 @@ export class ConsoleServer {
         })();
       }) as never);
     };
-
-    if (!socket.recovered) {
-      await socket.join([ROOM.staff, ROOM.person(me.id), ROOM.session(socket.data.sessionId)]);
-      const mine = (await this.conversations.open()).filter((c) => c.assignedStaffId === me.id);
-      await socket.join(mine.map((c) => ROOM.conversation(c.id)));
-    }
-    socket.emit("hello", me);
-    if (me.role !== "auditor") {
-      await this.presence.refresh([me.id]).catch(() => undefined);
-      await this.broadcastPresence();
-    }
-    socket.on("disconnect", () => void this.refreshPresence().then(() => this.broadcastPresence()));
 
     on("queue:list", false, async (ack) => {
       ack({ ok: true, conversations: await this.conversations.open() });
@@ -557,6 +553,17 @@ export class ConsoleServer {
       await this.emitSummary(Number(input.conversationId));
       ack({ ok: true });
     });
+
+    // Handlers are registered above, synchronously: a request sent right after connecting is not lost.
+    if (!socket.recovered) {
+      const mine = (await this.conversations.open()).filter((c) => c.assignedStaffId === me.id);
+      await socket.join(mine.map((c) => ROOM.conversation(c.id)));
+    }
+    socket.emit("hello", me);
+    if (me.role !== "auditor") {
+      await this.presence.refresh([me.id]).catch(() => undefined);
+      await this.broadcastPresence();
+    }
   }
 
   private async detail(conversationId: number): Promise<ConversationDetail | null> {

@@ -10,6 +10,7 @@
  * SIGTERM/SIGINT: stop intake → drain workers → close HTTP → close Redis and the database.
  */
 import "reflect-metadata";
+import { randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Redis } from "ioredis";
 import { createDataSource } from "./ormconfig";
@@ -319,6 +320,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     migrate: asked.includes("all") || asked.includes("release"),
   });
   if (app.web) say(`web on ${app.web.url} (health: ${app.web.url}/healthz)`);
+  if (asked.includes("all") && app.console) await firstAdmin(app.console, say);
   if (!config.telegram)
     say("TELEGRAM_BOT_TOKEN is not set: no channel is connected (see README, 'Connect a Telegram bot')");
 
@@ -333,6 +335,24 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/**
+ * The quickstart (`all`) with no staff account at all creates the first admin with a random
+ * password and prints it once. There is no default password; split deployments (the Procfile
+ * roles) never do this: there the first admin comes from `npm run staff -- add`.
+ */
+async function firstAdmin(librarianConsole: ConsoleServer, say: (line: string) => void): Promise<void> {
+  if ((await librarianConsole.staff.list()).length > 0) return;
+  const password = randomBytes(12).toString("base64url");
+  try {
+    await librarianConsole.staff.add({ username: "admin", displayName: "Admin", role: "admin", password });
+  } catch {
+    return; // another process created it first
+  }
+  say(
+    `created the first console account: admin / ${password} — change it: npm run staff -- passwd --username admin`,
+  );
 }
 
 if (require.main === module) {

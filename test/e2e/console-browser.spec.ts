@@ -74,7 +74,7 @@ describe("console in Chromium (playwright-core)", function () {
     await page.locator("#app-view").waitFor();
     await page.locator("#me").filter({ hasText: "Rina Pustakawan" }).waitFor();
 
-    fake.sendText(6001, "/pustakawan", { first_name: "Ayu" });
+    fake.sendText(461_001, "/pustakawan", { first_name: "Ayu" });
     const item = page.locator("#queue-list button", { hasText: "Ayu" });
     await item.waitFor();
     await item.click();
@@ -82,15 +82,15 @@ describe("console in Chromium (playwright-core)", function () {
     await page.locator("#reply-form").waitFor({ state: "visible" });
     await page.fill("#reply-text", "Halo Ayu, saya Rina. Ada yang bisa dibantu?");
     await page.click("#send");
-    const sent = await fake.waitForSent(3, { chatId: "6001" });
+    const sent = await fake.waitForSent(3, { chatId: "461001" });
     expect(sent[1]!.text).to.contain("Rina Pustakawan");
     expect(sent[2]!.text).to.equal("Halo Ayu, saya Rina. Ada yang bisa dibantu?");
     await page.locator("#messages li.librarian .msg-status.sent").waitFor();
 
-    fake.sendText(6001, "Buku saya sudah lewat tempo, bisa diperpanjang?", { first_name: "Ayu" });
+    fake.sendText(461_001, "Buku saya sudah lewat tempo, bisa diperpanjang?", { first_name: "Ayu" });
     await page.locator("#messages li.patron", { hasText: "Buku saya sudah lewat tempo" }).waitFor();
 
-    fake.sendText(6001, HOSTILE, { first_name: "Ayu" });
+    fake.sendText(461_001, HOSTILE, { first_name: "Ayu" });
     const hostile = page.locator("#messages li.patron .msg-text", { hasText: "onerror" });
     await hostile.waitFor();
     expect(await hostile.textContent()).to.equal(HOSTILE);
@@ -107,7 +107,7 @@ describe("console in Chromium (playwright-core)", function () {
     const rows = await sql<{ author: string; username: string | null; text: string }>(
       `SELECT m.author, s.username, m.text FROM message m
        JOIN conversation c ON c.id = m.conversation_id LEFT JOIN staff_user s ON s.id = m.author_staff_id
-       WHERE c.chat_id = '6001' ORDER BY m.seq`,
+       WHERE c.chat_id = '461001' ORDER BY m.seq`,
     );
     expect(rows.map((r) => [r.author, r.username])).to.deep.equal([
       ["patron", null],

@@ -61,7 +61,7 @@ describe("console on two web nodes (Redis Streams adapter)", function () {
     // The relay's event is taken by one node and broadcast to both.
     const seenOnA = nextEvent(a, "conversation:changed", (c) => c.state === "waiting");
     const seenOnB = nextEvent(b, "conversation:changed", (c) => c.state === "waiting");
-    fake.sendText(9101, "/pustakawan", { first_name: "Dewi" });
+    fake.sendText(491_001, "/pustakawan", { first_name: "Dewi" });
     const [waitingA, waitingB] = await Promise.all([seenOnA, seenOnB]);
     expect(waitingA.id).to.equal(waitingB.id);
     const conversationId = waitingA.id;
@@ -92,7 +92,7 @@ describe("console on two web nodes (Redis Streams adapter)", function () {
     await dropped;
     const patronSeen = nextEvent(a, "message:new", (m) => m.text === "Terima kasih!");
     await request(a, "message:send", { conversationId, text: "Sebentar ya", clientKey: clientKey() });
-    fake.sendText(9101, "Terima kasih!", { first_name: "Dewi" });
+    fake.sendText(491_001, "Terima kasih!", { first_name: "Dewi" });
     await patronSeen;
     // Only now does it come back (the client offers its session id and last offset).
     const back = new Promise<void>((resolve) => reconnecting.once("connect", () => resolve()));

@@ -46,7 +46,7 @@ describe("handoff: through the pipeline", function () {
   let fake: FakeTelegram;
   let app: App;
   let clock = MONDAY_MORNING;
-  let chat = 8100;
+  let chat = 481_000;
 
   before(async () => {
     fake = await FakeTelegram.start();

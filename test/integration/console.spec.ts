@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import type { App } from "../../main";
 import type { ConversationDetail, ConversationSummary, MessageRow } from "../../relay/console/events";
+import { DemoLibrary } from "../../relay/library/demo";
 import type { Staff } from "../../shared/staff";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { chatLog, closeSql, eventually, sql, startTestApp } from "../helpers/app";
@@ -58,6 +59,7 @@ describe("librarian console: Socket.IO, handoff, replies to the patron's channel
     ({ app } = await startTestApp(fake, {
       now: () => MONDAY_MORNING,
       env: { STAFF_LOGIN_MAX_PER_15MIN: "4" },
+      library: new DemoLibrary(),
     }));
     url = app.web!.url;
     siti = await addStaff(app, "librarian", "Siti Aminah");
@@ -390,5 +392,34 @@ describe("librarian console: Socket.IO, handoff, replies to the patron's channel
       "conversation.transfer",
       "conversation.close",
     ]);
+  });
+  it("patron panel: a librarian verifies the patron as a library member (audited) and sees their loans", async () => {
+    const librarian = await open(siti);
+    const audit = await open(auditor);
+    const { conversation } = await patronAsks(librarian);
+    expect((await request(librarian, "conversation:claim", conversation.id)).ok).to.equal(true);
+    const before = await request<ConversationDetail>(librarian, "conversation:open", conversation.id);
+    if (!before.ok) throw new Error("open failed");
+    expect(before.patron).to.deep.include({ memberId: null, verified: false, loans: null });
+
+    const verify = (socket: ConsoleClient, memberId: string) =>
+      request(socket, "patron:verify", { conversationId: conversation.id, memberId });
+    expect(await verify(audit, "2021110001")).to.deep.equal({ ok: false, error: "forbidden" });
+    expect(await verify(librarian, "0000000000")).to.deep.equal({ ok: false, error: "not_found" });
+    expect(await verify(librarian, "2021110001")).to.deep.equal({ ok: true });
+
+    const after = await request<ConversationDetail>(librarian, "conversation:open", conversation.id);
+    if (!after.ok) throw new Error("open failed");
+    expect(after.patron).to.deep.include({ memberId: "2021110001", verified: true });
+    expect(after.patron.loans!.map((l) => l.itemCode)).to.have.members(["B0001-1", "B0002-1"]);
+    expect(after.conversation.memberId).to.equal("2021110001");
+    const [event] = await sql<{ actor_id: string; detail: { memberId: string } }>(
+      `SELECT actor_id, detail FROM audit_event WHERE action = 'patron.verify' AND subject = $1`,
+      [`patron:${conversation.patronId}`],
+    );
+    expect(event).to.deep.equal({
+      actor_id: String(siti.id),
+      detail: { memberId: "2021110001", conversationId: conversation.id },
+    });
   });
 });

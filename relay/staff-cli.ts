@@ -8,7 +8,7 @@
  *   npm run staff -- list
  *
  * Without --password the password is asked for twice on the terminal (not echoed), or read
- * as one line from standard input when that is not a terminal.
+ * once as the first line of standard input when that is not a terminal.
  */
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
@@ -33,6 +33,8 @@ export async function runStaffCli(
     env: NodeJS.ProcessEnv;
     out: (line: string) => void;
     askPassword: (prompt: string) => Promise<string>;
+    /** a terminal: the password is asked twice; otherwise one line is read once */
+    interactive?: boolean;
   },
 ): Promise<number> {
   const [command, ...rest] = argv;
@@ -71,6 +73,7 @@ export async function runStaffCli(
     const password = async () => {
       if (values.password !== undefined) return values.password;
       const first = await io.askPassword("Password: ");
+      if (io.interactive === false) return first;
       const second = await io.askPassword("Password again: ");
       if (first !== second) throw new StaffError("invalid", "the passwords differ");
       return first;
@@ -131,8 +134,8 @@ export async function runStaffCli(
   }
 }
 
-/** Ask on the terminal without echo; read one line when stdin is not a terminal. */
-function askPassword(prompt: string): Promise<string> {
+/** Ask on the terminal without echo. */
+function askOnTerminal(prompt: string): Promise<string> {
   return new Promise((resolve) => {
     let muted = false;
     const output = new Writable({
@@ -141,21 +144,32 @@ function askPassword(prompt: string): Promise<string> {
         callback();
       },
     });
-    const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY === true });
+    const rl = createInterface({ input: process.stdin, output, terminal: true });
     rl.question(prompt, (answer) => {
       rl.close();
-      if (process.stdin.isTTY) process.stderr.write("\n");
+      process.stderr.write("\n");
       resolve(answer);
     });
     muted = true;
   });
 }
 
+/** Not a terminal (a pipe, a script): the first line of standard input. */
+async function firstLineOfStdin(): Promise<string> {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  for await (const line of rl) {
+    rl.close();
+    return line;
+  }
+  return "";
+}
+
 if (require.main === module) {
   runStaffCli(process.argv.slice(2), {
     env: process.env,
     out: (line) => process.stdout.write(line + "\n"),
-    askPassword,
+    askPassword: process.stdin.isTTY ? askOnTerminal : firstLineOfStdin,
+    interactive: process.stdin.isTTY === true,
   }).then(
     (code) => process.exit(code),
     (err) => {

@@ -34,6 +34,7 @@ import { Sweeper } from "./shared/sweeper";
 import { BOT_COMMANDS } from "./relay/commands";
 import { ConsoleServer } from "./relay/console/server";
 import { Handoff } from "./relay/handoff";
+import type { HolidayCalendar } from "./relay/library/dates";
 import type { LibrarySystem } from "./relay/library/port";
 import { ConsoleEventPublisher } from "./shared/console-events";
 import { Conversations } from "./shared/conversations";
@@ -58,6 +59,8 @@ export interface AppOptions {
   answers?: RelayOptions["answers"];
   /** the library system (patron panel in the console) */
   library?: LibrarySystem;
+  /** the library's holidays (e.g. SLiMS's holiday table): the handoff tells patrons when librarians answer */
+  libraryHolidays?: () => Promise<HolidayCalendar>;
   /** console: how long a dropped socket may come back and miss nothing (default 60 s) */
   consoleRecoveryMs?: number;
 }
@@ -180,6 +183,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           presence: new Presence(redis, prefix),
           events: consoleEvents,
           library: { ...config.library },
+          ...(options.libraryHolidays ? { holidays: options.libraryHolidays } : {}),
           ...(options.now ? { now: options.now } : {}),
         }),
       });

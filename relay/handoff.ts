@@ -18,7 +18,15 @@ import type { ConversationState } from "../shared/entities/conversation";
 import type { Language } from "../shared/envelope";
 import type { Handling, PendingInbound } from "../shared/message-log";
 import type { Presence } from "../shared/presence";
-import { formatMinutes, openState } from "../shared/service-hours";
+import {
+  formatMinutes,
+  localClock,
+  openState,
+  WEEKDAYS,
+  type OpenState,
+  type WeeklyHours,
+} from "../shared/service-hours";
+import { addDays, isHoliday, type HolidayCalendar } from "./library/dates";
 import type { LibraryInfo } from "./answers/answer";
 import type { AnswerName } from "./answers";
 import { parseCommand } from "./intents";
@@ -48,6 +56,33 @@ export function handoffStep(input: {
   return null;
 }
 
+/**
+ * When librarians answer: the weekly service hours, minus the library's holidays when a calendar
+ * is known (SLiMS's `holiday` table: weekly closing days and dated holidays).
+ */
+export function librarianHours(
+  hours: WeeklyHours,
+  at: Date,
+  timeZone: string,
+  holidays?: HolidayCalendar,
+): OpenState & { nextDate?: string } {
+  if (!holidays) return openState(hours, at, timeZone);
+  const now = localClock(at, timeZone);
+  if (!isHoliday(now.date, holidays)) {
+    const current = hours[now.weekday].find((s) => s.from <= now.minutes && now.minutes < s.to);
+    if (current) return { open: true, closesAt: current.to };
+  }
+  const today = WEEKDAYS.indexOf(now.weekday);
+  for (let ahead = 0; ahead <= 60; ahead++) {
+    const date = addDays(now.date, ahead);
+    if (isHoliday(date, holidays)) continue;
+    const weekday = WEEKDAYS[(today + ahead) % 7]!;
+    const span = hours[weekday].find((s) => ahead > 0 || s.from > now.minutes);
+    if (span) return { open: false, next: { weekday, daysAhead: ahead, from: span.from }, nextDate: date };
+  }
+  return { open: false, next: null };
+}
+
 export const handoffTexts = {
   queued: (lang: Language, position: number, online: number, notUnderstood: boolean) => {
     const lead =
@@ -72,8 +107,14 @@ export const handoffTexts = {
       lang === "en" ? "Type /done to go back to the bot." : "Ketik /selesai untuk kembali ke layanan bot.";
     return `${lead} ${where} ${who}\n${end}`;
   },
-  outsideHours: (lang: Language, when: { daysAhead: number; weekday: string; from: number } | null) => {
+  outsideHours: (
+    lang: Language,
+    when: { daysAhead: number; weekday: string; from: number } | null,
+    date?: string,
+  ) => {
     const at = when ? formatMinutes(when.from) : "";
+    // More than a week away (a long holiday): the weekday alone would mislead; add the date.
+    const on = when && when.daysAhead > 6 && date ? ` ${date}` : "";
     const day = when
       ? when.daysAhead === 0
         ? lang === "en"
@@ -84,8 +125,8 @@ export const handoffTexts = {
             ? "tomorrow"
             : "besok"
           : lang === "en"
-            ? `on ${dayName(lang, when.weekday)}`
-            : `hari ${dayName(lang, when.weekday)}`
+            ? `on ${dayName(lang, when.weekday)}${on}`
+            : `hari ${dayName(lang, when.weekday)}${on}`
       : "";
     return lang === "en"
       ? `Our librarians are outside service hours now${when ? ` and answer again ${day} from ${at}` : ""}. Your message is kept in the queue as a follow-up: you do not need to send it again. Type /done to go back to the bot.`
@@ -110,6 +151,8 @@ export interface HandoffOptions {
   presence: Presence;
   events: ConsoleEventPublisher;
   library: LibraryInfo;
+  /** the library's holidays (SLiMS), when known; failures fall back to the weekly hours */
+  holidays?: () => Promise<HolidayCalendar>;
   now?: () => Date;
 }
 
@@ -134,10 +177,16 @@ export class Handoff {
         stateChange: { to: "closed", outcome: "patron_ended" },
       };
     const { library } = this.options;
-    const open = openState(library.hours, this.options.now?.() ?? new Date(), library.timeZone);
+    const holidays = await this.options.holidays?.().catch(() => undefined);
+    const open = librarianHours(
+      library.hours,
+      this.options.now?.() ?? new Date(),
+      library.timeZone,
+      holidays,
+    );
     let text: string;
     if (!open.open) {
-      text = handoffTexts.outsideHours(lang, open.next);
+      text = handoffTexts.outsideHours(lang, open.next, open.nextDate);
     } else {
       const [waiting, online] = await Promise.all([
         this.options.conversations.waitingCount(),

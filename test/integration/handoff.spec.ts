@@ -5,7 +5,9 @@
  */
 import { expect } from "chai";
 import type { App } from "../../main";
-import { handoffStep } from "../../relay/handoff";
+import { handoffStep, handoffTexts, librarianHours } from "../../relay/handoff";
+import { holidayCalendar } from "../../relay/library/dates";
+import { parseServiceHours } from "../../shared/service-hours";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { chatLog, closeSql, eventually, sql, startTestApp } from "../helpers/app";
 
@@ -39,6 +41,49 @@ describe("handoff: the pure step", () => {
       expect(step(state, "unknown", "/selesai")).to.deep.equal({ step: "end" });
       expect(step(state, "unknown", "/done@pustaka_bot")).to.deep.equal({ step: "end" });
     }
+  });
+});
+
+describe("handoff: when librarians answer (service hours and SLiMS holidays)", () => {
+  const hours = parseServiceHours("mon-thu 08:00-16:00; fri 08:00-16:30");
+  const zone = "Asia/Jakarta";
+
+  it("without a holiday calendar: the weekly hours", () => {
+    expect(librarianHours(hours, MONDAY_MORNING, zone)).to.deep.equal({ open: true, closesAt: 16 * 60 });
+  });
+
+  it("a dated holiday closes an ordinary Monday; the next answer is Tuesday 08:00", () => {
+    const calendar = holidayCalendar([{ dayname: null, date: "2025-12-01" }]);
+    expect(librarianHours(hours, MONDAY_MORNING, zone, calendar)).to.deep.equal({
+      open: false,
+      next: { weekday: "tue", daysAhead: 1, from: 8 * 60 },
+      nextDate: "2025-12-02",
+    });
+  });
+
+  it("a week of holidays after a weekend: the date is given, not only the weekday", () => {
+    const calendar = holidayCalendar(
+      ["2025-12-08", "2025-12-09", "2025-12-10", "2025-12-11", "2025-12-12"].map((date) => ({
+        dayname: null,
+        date,
+      })),
+    );
+    const state = librarianHours(hours, SATURDAY_EVENING, zone, calendar);
+    expect(state).to.deep.equal({
+      open: false,
+      next: { weekday: "mon", daysAhead: 9, from: 8 * 60 },
+      nextDate: "2025-12-15",
+    });
+    if (state.open) throw new Error("unexpected");
+    expect(handoffTexts.outsideHours("id", state.next, state.nextDate)).to.contain(
+      "hari Senin 2025-12-15 mulai pukul 08:00",
+    );
+  });
+
+  it("a weekly closing day from SLiMS (dayname, no date) is skipped", () => {
+    const calendar = holidayCalendar([{ dayname: "Mon", date: null }]);
+    const state = librarianHours(hours, SATURDAY_EVENING, zone, calendar);
+    expect(state).to.deep.include({ open: false, nextDate: "2025-12-09" });
   });
 });
 

@@ -115,6 +115,7 @@ export class ConsoleServer {
   private reader: ConsoleEventReader | undefined;
   private presenceTimer: NodeJS.Timeout | undefined;
   private readonly nodeId = randomBytes(6).toString("hex");
+  private closing = false;
 
   constructor(private readonly options: ConsoleOptions) {
     this.staff = new StaffStore(options.db);
@@ -193,15 +194,13 @@ export class ConsoleServer {
   }
 
   readonly close = once(async () => {
+    this.closing = true;
     clearInterval(this.presenceTimer);
     await this.reader?.close();
     if (this.io) {
       this.io.local.disconnectSockets(true);
-      // Server.close() would also close the HTTP server: the web role does that itself.
-      await new Promise<void>((r) => {
-        this.io!.engine.close();
-        r();
-      });
+      // Not io.close(): that would close the HTTP server too, which the web role does itself.
+      this.io.engine.close();
       await Promise.resolve(this.io.of("/").adapter.close());
     }
     await Promise.all([...this.outbound.values()].map((q) => q.close()));
@@ -644,28 +643,35 @@ export class ConsoleServer {
     }
   }
 
+  /** Never throws: presence is a convenience, and this runs from timers and disconnect handlers. */
   private async refreshPresence(): Promise<void> {
-    if (!this.io) return;
-    const sockets = await this.io.local.fetchSockets();
-    const here = new Set<number>(
-      sockets.filter((s) => s.data.staff?.role !== "auditor").map((s) => s.data.staff.id),
-    );
+    if (!this.io || this.closing) return;
     try {
+      const sockets = await this.io.local.fetchSockets();
+      const here = new Set<number>(
+        sockets.filter((s) => s.data.staff && s.data.staff.role !== "auditor").map((s) => s.data.staff.id),
+      );
       await this.presence.refresh(here);
-      // Whoever this node saw leave and who has no socket here any more goes offline; another
-      // node that still holds them refreshes them within its next round.
+      // Whoever has no socket here nor on another node goes offline; a node that still holds
+      // them refreshes them within its next round anyway.
       for (const id of await this.presence.online()) {
+        if (this.closing) return;
         if (!here.has(id) && !(await this.io.in(ROOM.person(id)).fetchSockets()).length)
           await this.presence.remove(id);
       }
     } catch (err) {
-      this.options.logger.warn({ err: errorMessage(err) }, "console: presence");
+      if (!this.closing) this.options.logger.warn({ err: errorMessage(err) }, "console: presence");
     }
   }
 
   private async broadcastPresence(): Promise<void> {
+    if (this.closing) return;
     const online = await this.presence.online().catch((): number[] => []);
-    this.io?.to(ROOM.staff).emit("presence", online);
+    try {
+      this.io?.to(ROOM.staff).emit("presence", online);
+    } catch (err) {
+      this.options.logger.warn({ err: errorMessage(err) }, "console: presence broadcast");
+    }
   }
 
   private outboundFor(channel: ChannelName): DrainRequests {

@@ -422,4 +422,89 @@ describe("librarian console: Socket.IO, handoff, replies to the patron's channel
       detail: { memberId: "2021110001", conversationId: conversation.id },
     });
   });
+  it("admins manage staff over HTTP (CSRF-protected); a disabled account is signed out at once", async () => {
+    const adminLogin = await login(url, admin.username);
+    const call = (path: string, body: unknown, who = adminLogin) =>
+      fetch(`${url}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          origin: url,
+          cookie: who.cookie,
+          "x-csrf-token": who.csrfToken,
+        },
+        body: JSON.stringify(body),
+      });
+    const created = await call("/api/staff", {
+      username: "wulan",
+      displayName: "Wulan",
+      role: "librarian",
+      password: "kata sandi wulan",
+    });
+    expect(created.status).to.equal(201);
+    expect(
+      (
+        await call("/api/staff", {
+          username: "wulan",
+          displayName: "W",
+          role: "librarian",
+          password: "x".repeat(12),
+        })
+      ).status,
+    ).to.equal(409);
+    expect(
+      (await call("/api/staff", { username: "w2", displayName: "W", role: "librarian", password: "short" }))
+        .status,
+    ).to.equal(400);
+    const wulanLogin = await login(url, "wulan", "kata sandi wulan");
+    expect(
+      (
+        await call(
+          "/api/staff",
+          { username: "x9", displayName: "X", role: "admin", password: "y".repeat(12) },
+          wulanLogin,
+        )
+      ).status,
+    ).to.equal(403);
+    const list = await fetch(`${url}/api/staff`, { headers: { cookie: adminLogin.cookie } });
+    expect(
+      ((await list.json()) as { staff: Array<{ username: string }> }).staff.map((x) => x.username),
+    ).to.include("wulan");
+
+    const socket = await connect(url, { cookie: wulanLogin.cookie });
+    const gone = new Promise((resolve) => socket.once("disconnect", resolve));
+    expect((await call("/api/staff/active", { username: "wulan", active: false })).status).to.equal(200);
+    await gone;
+    expect((await fetch(`${url}/api/session`, { headers: { cookie: wulanLogin.cookie } })).status).to.equal(
+      401,
+    );
+    const refused = await connect(url, { cookie: wulanLogin.cookie }).then(
+      () => null,
+      (err: Error) => err.message,
+    );
+    expect(refused).to.equal("unauthorized");
+  });
+
+  it("search by member ID and by date", async () => {
+    const librarian = await open(budi);
+    const { conversation } = await patronAsks(librarian);
+    expect((await request(librarian, "conversation:claim", conversation.id)).ok).to.equal(true);
+    expect(
+      await request(librarian, "patron:verify", { conversationId: conversation.id, memberId: "2020120002" }),
+    ).to.deep.equal({ ok: true });
+    const byMember = await request<{ conversations: ConversationSummary[] }>(librarian, "search", {
+      memberId: "2020120002",
+    });
+    expect(byMember.ok && byMember.conversations.map((c) => c.id)).to.deep.equal([conversation.id]);
+    const today = new Date().toISOString().slice(0, 10);
+    const byDate = await request<{ conversations: ConversationSummary[] }>(librarian, "search", {
+      from: today,
+      to: today,
+    });
+    expect(byDate.ok && byDate.conversations.map((c) => c.id)).to.include(conversation.id);
+    const before = await request<{ conversations: ConversationSummary[] }>(librarian, "search", {
+      to: "2020-01-01",
+    });
+    expect(before.ok && before.conversations).to.deep.equal([]);
+  });
 });

@@ -102,6 +102,27 @@ describe("console in Chromium (playwright-core)", function () {
     await mkdir("test-artifacts", { recursive: true });
     await page.screenshot({ path: "test-artifacts/console-phone.png", fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
+    // A second patron: the queue shows them, the librarian claims; while the first conversation
+    // is open, the second one's new message shows as unread in "my conversations".
+    fake.sendText(461_002, "talk to a human", { first_name: "Gilang", language_code: "en" });
+    const second = page.locator("#queue-list button", { hasText: "Gilang" });
+    await second.waitFor();
+    await second.click();
+    await page.locator("#claim").click();
+    await page.locator("#reply-form").waitFor({ state: "visible" });
+    await page.locator("#mine-list button", { hasText: "Ayu" }).click();
+    await page.locator("#messages li.patron", { hasText: "tolong" }).waitFor();
+    fake.sendText(461_002, "Hello? Anyone there?", { first_name: "Gilang", language_code: "en" });
+    await page
+      .locator("#mine-list button", { hasText: "Gilang" })
+      .locator(".badge.unread", { hasText: "1" })
+      .waitFor();
+
+    // English UI.
+    await page.selectOption("#lang", "en");
+    await page.locator("#top h1", { hasText: "Librarian console" }).waitFor();
+    expect(await page.locator("#send").textContent()).to.equal("Send");
+
     await page.screenshot({ path: "test-artifacts/console-desktop.png" });
 
     const rows = await sql<{ author: string; username: string | null; text: string }>(

@@ -612,6 +612,7 @@ function renderHeader() {
         return option;
       }),
   );
+  if (select.options.length === 0) $("transfer-box").hidden = true;
 }
 
 /**

@@ -62,6 +62,8 @@ export class ConsoleEventReader {
     private readonly consumer: string,
     private readonly onEvent: (event: ConsoleEvent) => Promise<void> | void,
     private readonly onError: (err: unknown) => void,
+    /** a non-blocking connection, to leave the group on close */
+    private readonly commands?: Redis,
     private readonly blockMs = 2000,
   ) {}
 
@@ -114,5 +116,9 @@ export class ConsoleEventReader {
     this.stopped = true;
     this.redis.disconnect();
     await this.loop?.catch(() => undefined);
+    // Leave the group, so consumers of stopped processes do not pile up in it.
+    await this.commands
+      ?.xgroup("DELCONSUMER", consoleStreamKey(this.prefix), GROUP, this.consumer)
+      .catch(() => undefined);
   }
 }

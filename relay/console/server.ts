@@ -187,6 +187,7 @@ export class ConsoleServer {
       `web-${this.nodeId}`,
       (event) => this.relayEvent(event),
       (err) => this.options.logger.warn({ err: errorMessage(err) }, "console: event stream"),
+      this.options.redis,
     );
     await this.reader.start();
     this.presenceTimer = setInterval(() => void this.refreshPresence(), 15_000);

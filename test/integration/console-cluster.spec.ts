@@ -58,7 +58,9 @@ describe("console on two web nodes (Redis Streams adapter)", function () {
     const b = await connect(webB.web!.url, { cookie: bCookie });
     sockets.push(a, b);
 
-    // The relay's event is taken by one node and broadcast to both.
+    // The relay's event is taken by one node and broadcast to both, once.
+    const waitingSeenByB: number[] = [];
+    b.on("conversation:changed", (c) => c.state === "waiting" && waitingSeenByB.push(c.id));
     const seenOnA = nextEvent(a, "conversation:changed", (c) => c.state === "waiting");
     const seenOnB = nextEvent(b, "conversation:changed", (c) => c.state === "waiting");
     fake.sendText(491_001, "/pustakawan", { first_name: "Dewi" });
@@ -74,6 +76,7 @@ describe("console on two web nodes (Redis Streams adapter)", function () {
     );
     expect((await request(a, "conversation:claim", conversationId)).ok).to.equal(true);
     expect((await claimedOnB).assignedStaffName).to.equal("Siti");
+    expect(waitingSeenByB).to.deep.equal([conversationId]);
     expect((await request<ConversationDetail>(b, "conversation:open", conversationId)).ok).to.equal(true);
 
     const liveOnB = nextEvent(b, "message:new", (m) => m.text === "Halo Dewi");

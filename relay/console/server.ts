@@ -312,7 +312,7 @@ export class ConsoleServer {
       }
       case "/api/canned/delete": {
         this.require(session, ["admin"]);
-        const ok = await this.conversations.deleteCannedReply(Number(body.id), session.staff.id);
+        const ok = await this.conversations.deleteCannedReply(toId(body.id) ?? 0, session.staff.id);
         return sendJson(res, ok ? 200 : 404, { ok });
       }
       default:
@@ -398,14 +398,17 @@ export class ConsoleServer {
     });
 
     on("conversation:open", false, async (id, ack) => {
-      const detail = await this.detail(Number(id));
+      const conversationId = toId(id);
+      if (!conversationId) return ack({ ok: false, error: "invalid" });
+      const detail = await this.detail(conversationId);
       if (!detail) return ack({ ok: false, error: "not_found" });
       await socket.join(ROOM.conversation(detail.conversation.id));
       ack({ ok: true, ...detail });
     });
 
     on("conversation:claim", true, async (id, ack) => {
-      const conversationId = Number(id);
+      const conversationId = toId(id);
+      if (!conversationId) return ack({ ok: false, error: "invalid" });
       const result = await this.conversations.claim(conversationId, me.id);
       if (!result.ok) return ack({ ok: false, error: result.reason });
       this.io!.in(ROOM.person(me.id)).socketsJoin(ROOM.conversation(conversationId));
@@ -422,8 +425,9 @@ export class ConsoleServer {
     });
 
     on("conversation:transfer", true, async (input, ack) => {
-      const conversationId = Number(input?.conversationId);
-      const to = Number(input?.toStaffId);
+      const conversationId = toId(input?.conversationId);
+      const to = toId(input?.toStaffId);
+      if (!conversationId || !to) return ack({ ok: false, error: "invalid" });
       const ok = await this.conversations.transfer(
         conversationId,
         me.role === "admin" ? null : me.id,
@@ -437,7 +441,8 @@ export class ConsoleServer {
     });
 
     on("conversation:close", true, async (input, ack) => {
-      const conversationId = Number(input?.conversationId);
+      const conversationId = toId(input?.conversationId);
+      if (!conversationId) return ack({ ok: false, error: "invalid" });
       const outcome = OUTCOMES.includes(input?.outcome as (typeof OUTCOMES)[number]) ? input!.outcome! : null;
       const ok = await this.conversations.close(
         conversationId,
@@ -461,7 +466,8 @@ export class ConsoleServer {
       const key = typeof input?.clientKey === "string" ? input.clientKey : "";
       if (!text || text.length > MAX_REPLY_CHARS || !/^[A-Za-z0-9_-]{8,64}$/.test(key))
         return ack({ ok: false, error: "invalid" });
-      const conversationId = Number(input.conversationId);
+      const conversationId = toId(input.conversationId);
+      if (!conversationId) return ack({ ok: false, error: "invalid" });
       const recorded = await this.options.log.recordStaffMessage({
         conversationId,
         staffId: me.id,
@@ -476,7 +482,9 @@ export class ConsoleServer {
     });
 
     on("message:retry", true, async (messageId, ack) => {
-      const message = await this.conversations.message(String(messageId));
+      if (typeof messageId !== "string" || !/^\d{1,18}$/.test(messageId))
+        return ack({ ok: false, error: "invalid" });
+      const message = await this.conversations.message(messageId);
       if (!message || message.direction !== "out") return ack({ ok: false, error: "not_found" });
       const summary = await this.conversations.summary(message.conversationId);
       if (me.role !== "admin" && summary?.assignedStaffId !== me.id)
@@ -496,8 +504,9 @@ export class ConsoleServer {
     on("note:add", true, async (input, ack) => {
       const text = typeof input?.text === "string" ? input.text.trim() : "";
       if (!text || text.length > MAX_REPLY_CHARS) return ack({ ok: false, error: "invalid" });
-      const conversationId = Number(input.conversationId);
-      if (!(await this.conversations.summary(conversationId))) return ack({ ok: false, error: "not_found" });
+      const conversationId = toId(input.conversationId);
+      if (!conversationId || !(await this.conversations.summary(conversationId)))
+        return ack({ ok: false, error: "not_found" });
       const note = await this.conversations.addNote(conversationId, me.id, text);
       this.io!.to(ROOM.conversation(conversationId)).emit("note:new", note);
       ack({ ok: true });
@@ -548,9 +557,11 @@ export class ConsoleServer {
       if (!memberId || memberId.length > 50) return ack({ ok: false, error: "invalid" });
       if (this.options.library && !(await this.options.library.getMember(memberId)))
         return ack({ ok: false, error: "not_found" });
-      const ok = await this.conversations.verifyPatron(Number(input.conversationId), memberId, me.id);
+      const conversationId = toId(input.conversationId);
+      if (!conversationId) return ack({ ok: false, error: "invalid" });
+      const ok = await this.conversations.verifyPatron(conversationId, memberId, me.id);
       if (!ok) return ack({ ok: false, error: "not_found" });
-      await this.emitSummary(Number(input.conversationId));
+      await this.emitSummary(conversationId);
       ack({ ok: true });
     });
 
@@ -695,6 +706,12 @@ export class ConsoleServer {
 function meOf(session: Session): Me {
   const { id, username, displayName, role } = session.staff;
   return { id, username, displayName, role };
+}
+
+/** A positive database id from untrusted input, else null. */
+function toId(value: unknown): number | null {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+  return Number.isInteger(n) && n > 0 && n <= 2_147_483_647 ? n : null;
 }
 
 const lang = (value: string | null): Language => (value === "en" ? "en" : "id");

@@ -507,4 +507,22 @@ describe("librarian console: Socket.IO, handoff, replies to the patron's channel
     });
     expect(before.ok && before.conversations).to.deep.equal([]);
   });
+  it("malformed requests are refused as invalid, and a request without an acknowledgement does no harm", async () => {
+    const librarian = await open(siti);
+    expect(await request(librarian, "conversation:claim", "1; DROP TABLE message")).to.deep.equal({
+      ok: false,
+      error: "invalid",
+    });
+    expect(await request(librarian, "conversation:open", { id: 1 })).to.deep.equal({
+      ok: false,
+      error: "invalid",
+    });
+    expect(await request(librarian, "message:retry", "x")).to.deep.equal({ ok: false, error: "invalid" });
+    expect(
+      await request(librarian, "message:send", { conversationId: 1, text: "hi", clientKey: "short" }),
+    ).to.deep.equal({ ok: false, error: "invalid" });
+    (librarian.emit as (...args: unknown[]) => void)("conversation:claim", 2_000_000_000);
+    // Still connected and answering.
+    expect((await request(librarian, "queue:list")).ok).to.equal(true);
+  });
 });

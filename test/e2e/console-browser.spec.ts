@@ -140,4 +140,41 @@ describe("console in Chromium (playwright-core)", function () {
     ]);
     expect(rows[5]!.text).to.equal(HOSTILE);
   });
+  it("an admin adds a librarian and a canned reply on the admin page; the new password works", async () => {
+    await app.console!.staff.add({
+      username: "kepala-e2e",
+      displayName: "Kepala",
+      role: "admin",
+      password: PASSWORD,
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
+    const admin = await context.newPage();
+    admin.on("pageerror", (err) => pageErrors.push(err.message));
+    await admin.goto(app.web!.url);
+    await admin.fill("#login-username", "kepala-e2e");
+    await admin.fill("#login-password", PASSWORD);
+    await admin.click("#login-form button[type=submit]");
+    await admin.locator('[data-tab="admin"]').click();
+    await admin.locator("#staff-table td", { hasText: "kepala-e2e" }).waitFor();
+    await admin.fill("#staff-username", "tono");
+    await admin.fill("#staff-name", "Tono <b>Librarian</b>");
+    await admin.selectOption("#staff-role", "librarian");
+    await admin.fill("#staff-password", "tono password 1");
+    await admin.click("#staff-form button[type=submit]");
+    await admin.locator("#staff-table td", { hasText: "tono" }).first().waitFor();
+    expect(await admin.locator("#staff-table b").count()).to.equal(0);
+    await admin.fill("#canned-title", "Jam buka");
+    await admin.fill("#canned-text", "Kami buka Senin–Kamis 08:00–16:00.");
+    await admin.click("#canned-form button[type=submit]");
+    await admin.locator("#canned-list li", { hasText: "Jam buka" }).waitFor();
+    await admin.screenshot({ path: "test-artifacts/console-admin.png" });
+    await context.close();
+
+    const [tono] = await sql<{ role: string; display_name: string }>(
+      `SELECT role, display_name FROM staff_user WHERE username = 'tono'`,
+    );
+    expect(tono).to.deep.equal({ role: "librarian", display_name: "Tono <b>Librarian</b>" });
+    expect(await app.console!.staff.verify("tono", "tono password 1")).to.not.equal(null);
+    expect(pageErrors).to.deep.equal([]);
+  });
 });

@@ -836,6 +836,7 @@ async function loadAdmin() {
         el("td", { text: s.username }),
         el("td", { text: s.displayName }),
         el("td", { text: s.role }),
+        el("td", { text: s.active ? "✓" : "✗", title: s.active ? t("enable") : t("disable") }),
         el("td", {}, toggle, " ", reset),
       );
     }),

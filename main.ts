@@ -10,6 +10,7 @@
  * SIGTERM/SIGINT: stop intake → drain workers → close HTTP → close Redis and the database.
  */
 import "reflect-metadata";
+import { randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Redis } from "ioredis";
 import { createDataSource } from "./ormconfig";
@@ -36,6 +37,12 @@ import { DemoLibrary } from "./relay/library/demo";
 import type { LibrarySystem } from "./relay/library/port";
 import { SlimsLibrary } from "./relay/library/slims";
 import { SecretBox } from "./shared/secret-box";
+import { ConsoleServer } from "./relay/console/server";
+import { Handoff } from "./relay/handoff";
+import type { HolidayCalendar } from "./relay/library/dates";
+import { ConsoleEventPublisher } from "./shared/console-events";
+import { Conversations } from "./shared/conversations";
+import { Presence } from "./shared/presence";
 
 export const ROLES = ["web", "bot", "relay"] as const;
 export type Role = (typeof ROLES)[number];
@@ -55,6 +62,12 @@ export interface AppOptions {
   beforeHandle?: (message: PendingInbound) => void | Promise<void>;
   afterHandle?: RelayOptions["afterHandle"];
   answers?: RelayOptions["answers"];
+  /** the library system (patron panel in the console) */
+  library?: LibrarySystem;
+  /** the library's holidays (e.g. SLiMS's holiday table): the handoff tells patrons when librarians answer */
+  libraryHolidays?: () => Promise<HolidayCalendar>;
+  /** console: how long a dropped socket may come back and miss nothing (default 60 s) */
+  consoleRecoveryMs?: number;
 }
 
 /** SLiMS when SLIMS_DATABASE_URL is set, else the seeded demo library. */
@@ -68,6 +81,7 @@ export function createLibrarySystem(config: Config): LibrarySystem {
 export interface App {
   readonly roles: readonly Role[];
   readonly web: WebServer | undefined;
+  readonly console: ConsoleServer | undefined;
   readonly dataSource: DataSource;
   readonly redis: Redis;
   health(): Promise<HealthReport>;
@@ -111,7 +125,16 @@ export async function startApp(options: AppOptions): Promise<App> {
     await withTimeout(redis.ping(), 10_000, "connecting to Redis");
     const prefix = config.queuePrefix;
     const secrets = new SecretBox(redis, prefix);
+    const consoleEvents = new ConsoleEventPublisher(redis, prefix);
     const sweepMs = options.sweepIntervalMs ?? 15_000;
+    // The library system answers patrons (relay) and fills the console's patron panel (web).
+    let ils: LibrarySystem | undefined;
+    if (has("relay") || has("web")) {
+      const system = options.library ?? createLibrarySystem(config);
+      if (!options.library) closer.add("library system", () => system.close());
+      logger.info({ library: system.kind }, "library system");
+      ils = system;
+    }
 
     const adapters: ChannelAdapter[] = [];
     if (config.telegram && (has("bot") || has("web"))) {
@@ -147,6 +170,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           prefix,
           logger: logger.child({ role: "bot", channel: adapter.name }),
           maxPerSecond: config.telegram?.maxPerSecond ?? 30,
+          onStatus: (update) => consoleEvents.publish({ type: "status", ...update }),
         });
         await egress.start();
         closer.add(`${adapter.name} egress`, () => egress.close());
@@ -167,12 +191,9 @@ export async function startApp(options: AppOptions): Promise<App> {
 
     // Closers run in reverse: intake stops first, then the relay finishes its drains, then egress.
     if (has("relay")) {
-      const ils = createLibrarySystem(config);
-      closer.add("library system", () => ils.close());
-      logger.info({ library: ils.kind }, "library system");
       const worker = new InboundWorker({
         services: {
-          ils,
+          ils: ils!,
           secrets,
           attempts: new AttemptLimiter(redis, prefix, config.linkMaxAttemptsPerHour),
           renewalPolicy: config.renewal,
@@ -188,6 +209,14 @@ export async function startApp(options: AppOptions): Promise<App> {
         ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
         ...(options.answers ? { answers: options.answers } : {}),
         ...(options.afterHandle ? { afterHandle: options.afterHandle } : {}),
+        handoff: new Handoff({
+          conversations: new Conversations(db),
+          presence: new Presence(redis, prefix),
+          events: consoleEvents,
+          library: { ...config.library },
+          ...(options.libraryHolidays ? { holidays: options.libraryHolidays } : {}),
+          ...(options.now ? { now: options.now } : {}),
+        }),
       });
       await worker.start();
       closer.add("relay worker", () => worker.close());
@@ -222,16 +251,32 @@ export async function startApp(options: AppOptions): Promise<App> {
     };
 
     let web: WebServer | undefined;
+    let librarianConsole: ConsoleServer | undefined;
     if (has("web")) {
+      librarianConsole = new ConsoleServer({
+        db,
+        log,
+        redis,
+        redisUrl: options.redisUrl,
+        prefix,
+        logger: logger.child({ role: "web", part: "console" }),
+        ...config.console,
+        ...(ils ? { library: ils } : {}),
+        ...(options.consoleRecoveryMs ? { recoveryMs: options.consoleRecoveryMs } : {}),
+      });
       web = new WebServer({
         host: config.host,
         port: config.port,
         logger: logger.child({ role: "web" }),
         health,
         routes: adapters.flatMap((a) => a.webhook?.(ingress) ?? []),
+        extensions: [librarianConsole],
       });
       await web.start();
       closer.add("web", () => web!.close());
+      await librarianConsole.start();
+      // Closed before the HTTP server: live sockets would keep it open.
+      closer.add("console", () => librarianConsole!.close());
     }
 
     if (has("bot")) {
@@ -249,7 +294,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     closer.add("intake", async () => intake.abort());
 
     logger.info({ roles }, "pustaka-relay started");
-    return { roles, web, dataSource, redis, health, close: closer.close };
+    return { roles, web, console: librarianConsole, dataSource, redis, health, close: closer.close };
   } catch (err) {
     await closer.close();
     throw err;
@@ -337,8 +382,27 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const app = (running.app = await appStarting);
   if (stopping) return;
   if (app.web) say(`web on ${app.web.url} (health: ${app.web.url}/healthz)`);
+  if (asked.includes("all") && app.console) await firstAdmin(app.console, say);
   if (!config.telegram)
     say("TELEGRAM_BOT_TOKEN is not set: no channel is connected (see README, 'Connect a Telegram bot')");
+}
+
+/**
+ * The quickstart (`all`) with no staff account at all creates the first admin with a random
+ * password and prints it once. There is no default password; split deployments (the Procfile
+ * roles) never do this: there the first admin comes from `npm run staff -- add`.
+ */
+async function firstAdmin(librarianConsole: ConsoleServer, say: (line: string) => void): Promise<void> {
+  if ((await librarianConsole.staff.list()).length > 0) return;
+  const password = randomBytes(12).toString("base64url");
+  try {
+    await librarianConsole.staff.add({ username: "admin", displayName: "Admin", role: "admin", password });
+  } catch {
+    return; // another process created it first
+  }
+  say(
+    `created the first console account: admin / ${password} — change it: npm run staff -- passwd --username admin`,
+  );
 }
 
 if (require.main === module) {

@@ -28,6 +28,13 @@ export interface EgressOptions {
   concurrency?: number;
   /** longest 429 wait honoured inside a job before handing the job back for later */
   maxInJobWaitMs?: number;
+  /** told after a reply is marked sent or failed (the console shows delivery status); must not throw */
+  onStatus?: (update: {
+    conversationId: number;
+    messageId: string;
+    status: "sent" | "failed";
+    error?: string;
+  }) => Promise<void>;
 }
 
 export class Egress {
@@ -103,6 +110,11 @@ export class Egress {
         // Delivered: from here on, resending would duplicate it, so the status write is retried
         // (a database outage) rather than failing the drain.
         await this.untilDone(() => log.markSent(reply.id, receipt.channelMessageId));
+        await this.options.onStatus?.({
+          conversationId: job.data.conversationId,
+          messageId: reply.id,
+          status: "sent",
+        });
         sent++;
       } catch (err) {
         if (err instanceof ChannelRateLimitedError) {
@@ -121,6 +133,12 @@ export class Egress {
             "egress: reply refused",
           );
           await log.markFailed(reply.id, `${err.status}: ${err.message}`);
+          await this.options.onStatus?.({
+            conversationId: job.data.conversationId,
+            messageId: reply.id,
+            status: "failed",
+            error: `${err.status}: ${err.message}`,
+          });
           continue;
         }
         throw err;

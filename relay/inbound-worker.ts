@@ -27,6 +27,7 @@ import { splitText } from "../shared/split-text";
 import type { Answer, AnswerServices, LibraryInfo } from "./answers/answer";
 import { todayIn } from "./library/dates";
 import { ANSWERS, type AnswerName } from "./answers";
+import type { Handoff } from "./handoff";
 import { dialogOwner, replyLanguage, route } from "./router";
 import { texts } from "./texts";
 
@@ -44,6 +45,8 @@ export interface RelayOptions {
   now?: () => Date;
   /** replace automated answers (tests; later, configurable answers) */
   answers?: Partial<Record<AnswerName, Answer>>;
+  /** the librarian handoff (relay/handoff.ts): it takes messages of conversations with or waiting for a librarian */
+  handoff?: Handoff;
   /** test hook: called before a message is answered; throwing simulates a crash mid-job */
   beforeHandle?: (message: PendingInbound) => void | Promise<void>;
   /** test hook: called after answering, before the transaction commits (throwing rolls it back) */
@@ -109,6 +112,7 @@ export class InboundWorker {
       }
       if (!result) break;
       handled++;
+      await this.options.handoff?.after(result.message, result.handling);
       if (result.handling.replies.length) channels.add(result.message.channel);
     }
     for (const channel of channels) await this.outboundFor(channel).request(conversationId);
@@ -120,6 +124,8 @@ export class InboundWorker {
     const dialog = message.conversation.dialog;
     const routed = route(message, dialog);
     const lang = replyLanguage(message.patron.language, message.meta.languageCode, routed.lang);
+    const handedOff = await this.options.handoff?.decide(message, routed.answer, lang);
+    if (handedOff) return handedOff;
     const answer = this.options.answers?.[routed.answer] ?? ANSWERS[routed.answer];
     const now = this.options.now?.() ?? new Date();
     const result = await answer.answer({

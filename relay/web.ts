@@ -1,6 +1,6 @@
 /**
- * The web role's HTTP server: /healthz and channel webhooks now; the librarian console and
- * web chat join it later. Listens only on the configured host and port.
+ * The web role's HTTP server: /healthz, channel webhooks, and extensions (the librarian console
+ * with its Socket.IO; the web chat later). Listens only on the configured host and port.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,12 +14,21 @@ export interface HealthReport {
   checks: Record<string, { ok: boolean; error?: string }>;
 }
 
+/** More of the web role on the same server (the librarian console): its own routes, and upgrades. */
+export interface WebExtension {
+  /** called once with the HTTP server before it listens (Socket.IO attaches here) */
+  attach?(server: Server): void;
+  /** true when it handled the request */
+  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean>;
+}
+
 export interface WebOptions {
   host: string;
   port: number;
   logger: Logger;
   health: () => Promise<HealthReport>;
   routes: WebhookRoute[];
+  extensions?: WebExtension[];
 }
 
 export class WebServer {
@@ -29,6 +38,7 @@ export class WebServer {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.headersTimeout = 15_000;
     this.server.requestTimeout = 30_000;
+    for (const extension of options.extensions ?? []) extension.attach?.(this.server);
   }
 
   async start(): Promise<void> {
@@ -72,6 +82,9 @@ export class WebServer {
       if (route) {
         await route.handle(req, res);
         return;
+      }
+      for (const extension of this.options.extensions ?? []) {
+        if (await extension.handle(req, res, path!)) return;
       }
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found\n");
     } catch (err) {

@@ -98,6 +98,21 @@ const schema = z
     ),
     RELAY_CONCURRENCY: intInRange(1, 1000, 50),
     DATA_DIR: z.preprocess(blankToUndefined, z.string().default(".data")),
+    CONSOLE_ALLOWED_ORIGINS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .refine((v) => v.split(",").every((o) => isOrigin(o.trim())), {
+          message: "must be a comma-separated list of origins such as https://chat.library.ac.id",
+        })
+        .optional(),
+    ),
+    CONSOLE_SECURE_COOKIE: z.preprocess(
+      blankToUndefined,
+      z.enum(["true", "false"], { message: "must be true or false" }).default("false"),
+    ),
+    STAFF_LOGIN_MAX_PER_15MIN: intInRange(1, 1000, 10),
+    STAFF_SESSION_HOURS: intInRange(1, 720, 12),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_MODE === "webhook" && env.TELEGRAM_BOT_TOKEN) {
@@ -115,6 +130,15 @@ const schema = z
         });
     }
   });
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
+}
 
 function isTimeZone(value: string): boolean {
   try {
@@ -157,6 +181,15 @@ export interface Config {
   readonly queuePrefix: string;
   readonly relayConcurrency: number;
   readonly dataDir: string;
+  readonly console: {
+    /** origins besides the console's own that may open a Socket.IO connection */
+    readonly allowedOrigins: readonly string[];
+    /** mark the session cookie Secure (set when the console is served over HTTPS) */
+    readonly secureCookie: boolean;
+    /** login attempts per username and per client address in 15 minutes */
+    readonly loginMaxPer15Min: number;
+    readonly sessionHours: number;
+  };
 }
 
 /** Parse the environment. Throws ConfigError naming the first bad variable. */
@@ -205,6 +238,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     relayConcurrency: e.RELAY_CONCURRENCY,
     dataDir: e.DATA_DIR,
+    console: {
+      allowedOrigins: (e.CONSOLE_ALLOWED_ORIGINS ?? "")
+        .split(",")
+        .map((o) => o.trim().replace(/\/$/, ""))
+        .filter(Boolean),
+      secureCookie: e.CONSOLE_SECURE_COOKIE === "true",
+      loginMaxPer15Min: e.STAFF_LOGIN_MAX_PER_15MIN,
+      sessionHours: e.STAFF_SESSION_HOURS,
+    },
   };
   return deepFreeze(config);
 }

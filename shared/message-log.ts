@@ -72,6 +72,20 @@ export interface Handling {
   audit?: AuditEntry[];
   /** mark the inbound message failed (with this error) rather than handled */
   failed?: string;
+  /** the librarian handoff: change the conversation's state in the same transaction */
+  stateChange?: StateChange;
+}
+
+export type StateChange =
+  /** bot → waiting for a librarian */
+  | { to: "waiting"; reason: string }
+  /** waiting/assigned → closed (the patron ended the chat) */
+  | { to: "closed"; outcome: string };
+
+export interface RecordedStaffMessage {
+  messageId: string;
+  seq: number;
+  channel: ChannelName;
 }
 
 export interface QueuedOutbound {
@@ -186,6 +200,7 @@ export class MessageLog {
       }
       if (handling.link) await this.applyLink(tx, pending, handling.link);
       if (handling.audit) await recordAudit(tx, handling.audit);
+      if (handling.stateChange) await applyStateChange(tx, conversationId, handling.stateChange);
       const n = handling.replies.length;
       const bumped = await tx.query<{ last_seq: number }>(
         `UPDATE conversation SET last_seq = last_seq + $2, unknown_streak = $3,
@@ -403,6 +418,89 @@ export class MessageLog {
     }
     this.patronIds.set(cacheKey, patronId);
     return patronId;
+  }
+  /**
+   * Console hop: a librarian's reply (or a system notice such as "a librarian joined") with the
+   * next sequence number, queued for the channel's egress like a bot reply. A librarian's reply
+   * is written only while the conversation is assigned to them (null otherwise). `key` makes a
+   * re-sent request idempotent: the same key writes one row.
+   */
+  async recordStaffMessage(input: {
+    conversationId: number;
+    staffId: number;
+    text: string;
+    key: string;
+    author: "librarian" | "system";
+  }): Promise<RecordedStaffMessage | null> {
+    return this.db.transaction(async (tx) => {
+      const channelKey = `s:${input.conversationId}:${input.key}`;
+      const existing = await tx.query<{ id: string; seq: number; channel: ChannelName }>(
+        `SELECT id, seq, channel FROM message WHERE channel = (SELECT channel FROM conversation WHERE id = $1)
+         AND channel_key = $2`,
+        [input.conversationId, channelKey],
+      );
+      if (existing.rows[0])
+        return {
+          messageId: existing.rows[0].id,
+          seq: existing.rows[0].seq,
+          channel: existing.rows[0].channel,
+        };
+      const bumped = await tx.query<{ last_seq: number; channel: ChannelName }>(
+        input.author === "librarian"
+          ? `UPDATE conversation SET last_seq = last_seq + 1, last_message_at = now(),
+                    first_human_reply_at = coalesce(first_human_reply_at, now())
+             WHERE id = $1 AND state = 'assigned' AND assigned_staff_id = $2 RETURNING last_seq, channel`
+          : `UPDATE conversation SET last_seq = last_seq + 1 WHERE id = $1 AND $2::int IS NOT NULL
+             RETURNING last_seq, channel`,
+        [input.conversationId, input.staffId],
+      );
+      const conv = bumped.rows[0];
+      if (!conv) return null;
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO message (conversation_id, seq, direction, author, author_staff_id, kind, text, channel,
+                              channel_key, status, handled_by)
+         VALUES ($1, $2, 'out', $3, $4, 'text', $5, $6, $7, 'queued', $8)
+         RETURNING id`,
+        [
+          input.conversationId,
+          conv.last_seq,
+          input.author,
+          input.staffId,
+          input.text,
+          conv.channel,
+          channelKey,
+          input.author === "librarian" ? "librarian" : "console",
+        ],
+      );
+      return { messageId: rows[0]!.id, seq: conv.last_seq, channel: conv.channel };
+    });
+  }
+
+  /** Console: queue a failed outbound message again (a librarian's "retry"). Null if it was not failed. */
+  async requeueFailed(messageId: string): Promise<{ conversationId: number; channel: ChannelName } | null> {
+    const { rows } = await this.db.query<{ conversation_id: number; channel: ChannelName }>(
+      `UPDATE message SET status = 'queued', status_at = now(), error = NULL
+       WHERE id = $1 AND direction = 'out' AND status = 'failed'
+       RETURNING conversation_id, channel`,
+      [messageId],
+    );
+    return rows[0] ? { conversationId: rows[0].conversation_id, channel: rows[0].channel } : null;
+  }
+}
+
+async function applyStateChange(tx: Sql, conversationId: number, change: StateChange): Promise<void> {
+  if (change.to === "waiting") {
+    await tx.query(
+      `UPDATE conversation SET state = 'waiting', waiting_since = now(), handoff_reason = $2
+       WHERE id = $1 AND state = 'bot'`,
+      [conversationId, change.reason],
+    );
+  } else {
+    await tx.query(
+      `UPDATE conversation SET state = 'closed', closed_at = now(), outcome = $2
+       WHERE id = $1 AND state IN ('waiting', 'assigned')`,
+      [conversationId, change.outcome],
+    );
   }
 }
 

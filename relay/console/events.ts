@@ -1,0 +1,99 @@
+/**
+ * The console's Socket.IO event maps, shared by the server (relay/console/server.ts) and the
+ * page (public/console.js, type-checked against this file with JSDoc). Requests from the page
+ * carry an acknowledgement callback that receives a Result; pushes from the server are
+ * broadcasts to rooms: "staff" (every signed-in staff member), "staff:<id>" (one person's
+ * sockets), "conv:<id>" (everyone who opened that conversation).
+ */
+import type { StaffRole } from "../../shared/entities/staff-user";
+import type {
+  CannedReply,
+  ConversationSummary,
+  MessageRow,
+  NoteRow,
+  SearchQuery,
+} from "../../shared/conversations";
+
+export type { CannedReply, ConversationSummary, MessageRow, NoteRow, SearchQuery };
+
+export type ErrorCode =
+  "forbidden" | "invalid" | "not_found" | "taken" | "not_waiting" | "not_assigned" | "failed";
+
+export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: ErrorCode };
+export type Ack<T = object> = (result: Result<T>) => void;
+
+export interface Me {
+  id: number;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+}
+
+export interface StaffEntry {
+  id: number;
+  displayName: string;
+  role: StaffRole;
+  online: boolean;
+}
+
+export interface PatronPanel {
+  name: string;
+  memberId: string | null;
+  verified: boolean;
+  /** current loans from the library system, when one is connected and the patron is a member */
+  loans: Array<{ title: string; itemCode: string; dueDate: string | null; daysLate: number }> | null;
+  loansError?: string;
+}
+
+export interface ConversationDetail {
+  conversation: ConversationSummary;
+  messages: MessageRow[];
+  notes: NoteRow[];
+  patron: PatronPanel;
+}
+
+export interface ServerToClientEvents {
+  /** who I am; sent once on connection */
+  hello: (me: Me) => void;
+  /** a conversation was created waiting, claimed, transferred or closed */
+  "conversation:changed": (summary: ConversationSummary) => void;
+  /** a new message in a conversation I opened or am assigned */
+  "message:new": (message: MessageRow) => void;
+  /** delivery progress of an outbound message */
+  "message:status": (update: {
+    conversationId: number;
+    messageId: string;
+    status: string;
+    error: string | null;
+  }) => void;
+  "note:new": (note: NoteRow) => void;
+  /** who is online (staff ids) */
+  presence: (online: number[]) => void;
+}
+
+export interface ClientToServerEvents {
+  "queue:list": (ack: Ack<{ conversations: ConversationSummary[] }>) => void;
+  "conversation:open": (conversationId: number, ack: Ack<ConversationDetail>) => void;
+  "conversation:claim": (conversationId: number, ack: Ack) => void;
+  "conversation:transfer": (input: { conversationId: number; toStaffId: number }, ack: Ack) => void;
+  "conversation:close": (input: { conversationId: number; outcome?: string }, ack: Ack) => void;
+  /** `clientKey`: a unique id per reply from the page, so a resent request writes one message */
+  "message:send": (
+    input: { conversationId: number; text: string; clientKey: string },
+    ack: Ack<{ messageId: string }>,
+  ) => void;
+  "message:retry": (messageId: string, ack: Ack) => void;
+  "note:add": (input: { conversationId: number; text: string }, ack: Ack) => void;
+  "canned:list": (ack: Ack<{ replies: CannedReply[] }>) => void;
+  "staff:list": (ack: Ack<{ staff: StaffEntry[] }>) => void;
+  search: (query: SearchQuery, ack: Ack<{ conversations: ConversationSummary[] }>) => void;
+  "patron:verify": (input: { conversationId: number; memberId: string }, ack: Ack) => void;
+}
+
+export interface SocketData {
+  staff: Me;
+  sessionId: string;
+}
+
+export const OUTCOMES = ["answered", "referred", "no_response", "spam", "other"] as const;
+export const MAX_REPLY_CHARS = 4000;

@@ -1,0 +1,216 @@
+/**
+ * The handoff from the bot to a librarian (a state machine on the conversation):
+ *
+ *   bot ──(/pustakawan, "talk to a human", or not understood twice in a row)──► waiting
+ *   waiting ──(a librarian claims it in the console)──► assigned
+ *   waiting | assigned ──(/selesai, /done, or the librarian closes it)──► closed
+ *
+ * While waiting or assigned the bot is silent: the patron's messages are handled by "console"
+ * (the librarians read them there). Outside service hours the patron is told when the library
+ * answers, and the conversation still waits in the queue as a follow-up.
+ *
+ * `decide` is called by the relay inside its transaction (the state change is written with the
+ * message's handled mark); `after` tells the console once that transaction has committed.
+ */
+import type { ConsoleEventPublisher } from "../shared/console-events";
+import type { Conversations } from "../shared/conversations";
+import type { ConversationState } from "../shared/entities/conversation";
+import type { Language } from "../shared/envelope";
+import type { Handling, PendingInbound } from "../shared/message-log";
+import type { Presence } from "../shared/presence";
+import {
+  formatMinutes,
+  localClock,
+  openState,
+  WEEKDAYS,
+  type OpenState,
+  type WeeklyHours,
+} from "../shared/service-hours";
+import { addDays, isHoliday, type HolidayCalendar } from "./library/dates";
+import type { LibraryInfo } from "./answers/answer";
+import type { AnswerName } from "./answers";
+import { parseCommand } from "./intents";
+import { dayName } from "./texts";
+
+export type HandoffStep =
+  { step: "start"; reason: "asked" | "not_understood" } | { step: "to_console" } | { step: "end" } | null;
+
+const END_COMMANDS = new Set(["selesai", "done"]);
+
+/** Pure: what the handoff does with a message, given the conversation's state and the route. */
+export function handoffStep(input: {
+  state: ConversationState;
+  answer: AnswerName;
+  text: string | null;
+  unknownStreak: number;
+}): HandoffStep {
+  if (input.state === "waiting" || input.state === "assigned") {
+    const command = parseCommand(input.text ?? "");
+    if (command && END_COMMANDS.has(command.name)) return { step: "end" };
+    return { step: "to_console" };
+  }
+  if (input.state === "closed") return null;
+  if (input.answer === "librarian") return { step: "start", reason: "asked" };
+  if (input.answer === "unknown" && input.unknownStreak >= 1)
+    return { step: "start", reason: "not_understood" };
+  return null;
+}
+
+/**
+ * When librarians answer: the weekly service hours, minus the library's holidays when a calendar
+ * is known (SLiMS's `holiday` table: weekly closing days and dated holidays).
+ */
+export function librarianHours(
+  hours: WeeklyHours,
+  at: Date,
+  timeZone: string,
+  holidays?: HolidayCalendar,
+): OpenState & { nextDate?: string } {
+  if (!holidays) return openState(hours, at, timeZone);
+  const now = localClock(at, timeZone);
+  if (!isHoliday(now.date, holidays)) {
+    const current = hours[now.weekday].find((s) => s.from <= now.minutes && now.minutes < s.to);
+    if (current) return { open: true, closesAt: current.to };
+  }
+  const today = WEEKDAYS.indexOf(now.weekday);
+  for (let ahead = 0; ahead <= 60; ahead++) {
+    const date = addDays(now.date, ahead);
+    if (isHoliday(date, holidays)) continue;
+    const weekday = WEEKDAYS[(today + ahead) % 7]!;
+    const span = hours[weekday].find((s) => ahead > 0 || s.from > now.minutes);
+    if (span) return { open: false, next: { weekday, daysAhead: ahead, from: span.from }, nextDate: date };
+  }
+  return { open: false, next: null };
+}
+
+export const handoffTexts = {
+  queued: (lang: Language, position: number, online: number, notUnderstood: boolean) => {
+    const lead =
+      lang === "en"
+        ? notUnderstood
+          ? "Sorry, I still did not understand. I am passing you to a librarian."
+          : "Sure, I am connecting you with a librarian."
+        : notUnderstood
+          ? "Maaf, saya masih belum memahami. Saya hubungkan Anda dengan pustakawan."
+          : "Baik, Anda sedang kami hubungkan dengan pustakawan.";
+    const where =
+      lang === "en" ? `You are number ${position} in the queue.` : `Posisi Anda dalam antrean: ${position}.`;
+    const who =
+      online > 0
+        ? lang === "en"
+          ? `${online} librarian${online === 1 ? " is" : "s are"} online; please wait a moment.`
+          : `${online} pustakawan sedang daring; mohon tunggu sebentar.`
+        : lang === "en"
+          ? "No librarian is online right now; your message stays in the queue and a librarian will answer here."
+          : "Saat ini belum ada pustakawan yang daring; pesan Anda tetap dalam antrean dan pustakawan akan menjawab di sini.";
+    const end =
+      lang === "en" ? "Type /done to go back to the bot." : "Ketik /selesai untuk kembali ke layanan bot.";
+    return `${lead} ${where} ${who}\n${end}`;
+  },
+  outsideHours: (
+    lang: Language,
+    when: { daysAhead: number; weekday: string; from: number } | null,
+    date?: string,
+  ) => {
+    const at = when ? formatMinutes(when.from) : "";
+    // More than a week away (a long holiday): the weekday alone would mislead; add the date.
+    const on = when && when.daysAhead > 6 && date ? ` ${date}` : "";
+    const day = when
+      ? when.daysAhead === 0
+        ? lang === "en"
+          ? "today"
+          : "hari ini"
+        : when.daysAhead === 1
+          ? lang === "en"
+            ? "tomorrow"
+            : "besok"
+          : lang === "en"
+            ? `on ${dayName(lang, when.weekday)}${on}`
+            : `hari ${dayName(lang, when.weekday)}${on}`
+      : "";
+    return lang === "en"
+      ? `Our librarians are outside service hours now${when ? ` and answer again ${day} from ${at}` : ""}. Your message is kept in the queue as a follow-up: you do not need to send it again. Type /done to go back to the bot.`
+      : `Saat ini di luar jam layanan pustakawan${when ? `; kami menjawab kembali ${day} mulai pukul ${at}` : ""}. Pesan Anda tetap kami simpan dalam antrean untuk ditindaklanjuti: tidak perlu dikirim ulang. Ketik /selesai untuk kembali ke layanan bot.`;
+  },
+  ended: (lang: Language) =>
+    lang === "en"
+      ? "The chat with the librarian has ended; you are back with the bot. Type /help for the menu."
+      : "Chat dengan pustakawan telah selesai; Anda kembali dilayani bot. Ketik /bantuan untuk menu.",
+  claimed: (lang: Language, name: string) =>
+    lang === "en"
+      ? `You are now chatting with librarian ${name}.`
+      : `Anda sekarang terhubung dengan pustakawan ${name}.`,
+  closedByLibrarian: (lang: Language) =>
+    lang === "en"
+      ? "The librarian has closed this chat. Thank you! Type /librarian whenever you need us again."
+      : "Pustakawan telah menutup chat ini. Terima kasih! Ketik /pustakawan bila perlu bantuan lagi.",
+};
+
+export interface HandoffOptions {
+  conversations: Conversations;
+  presence: Presence;
+  events: ConsoleEventPublisher;
+  library: LibraryInfo;
+  /** the library's holidays (SLiMS), when known; failures fall back to the weekly hours */
+  holidays?: () => Promise<HolidayCalendar>;
+  now?: () => Date;
+}
+
+export class Handoff {
+  constructor(private readonly options: HandoffOptions) {}
+
+  /** The handling of `message` when the handoff takes it, else null (the bot answers). */
+  async decide(message: PendingInbound, answer: AnswerName, lang: Language): Promise<Handling | null> {
+    const step = handoffStep({
+      state: message.conversation.state,
+      answer,
+      text: message.kind === "text" ? message.text : null,
+      unknownStreak: message.conversation.unknownStreak,
+    });
+    if (!step) return null;
+    if (step.step === "to_console") return { handledBy: "console", replies: [], unknownStreak: 0 };
+    if (step.step === "end")
+      return {
+        handledBy: "handoff_end",
+        replies: [{ text: handoffTexts.ended(lang) }],
+        unknownStreak: 0,
+        stateChange: { to: "closed", outcome: "patron_ended" },
+      };
+    const { library } = this.options;
+    const holidays = await this.options.holidays?.().catch(() => undefined);
+    const open = librarianHours(
+      library.hours,
+      this.options.now?.() ?? new Date(),
+      library.timeZone,
+      holidays,
+    );
+    let text: string;
+    if (!open.open) {
+      text = handoffTexts.outsideHours(lang, open.next, open.nextDate);
+    } else {
+      const [waiting, online] = await Promise.all([
+        this.options.conversations.waitingCount(),
+        this.options.presence.online().catch(() => []),
+      ]);
+      text = handoffTexts.queued(lang, waiting + 1, online.length, step.reason === "not_understood");
+    }
+    return {
+      handledBy: "handoff",
+      replies: [{ text }],
+      unknownStreak: 0,
+      stateChange: { to: "waiting", reason: step.reason },
+    };
+  }
+
+  /** After the relay committed: tell the console what changed. */
+  async after(message: PendingInbound, handling: Handling): Promise<void> {
+    const { events } = this.options;
+    const conversationId = message.conversationId;
+    if (handling.stateChange?.to === "waiting")
+      await events.publish({ type: "conversation", conversationId, state: "waiting" });
+    if (handling.stateChange?.to === "closed")
+      await events.publish({ type: "conversation", conversationId, state: "closed" });
+    if (handling.handledBy === "console")
+      await events.publish({ type: "message", conversationId, messageId: message.id });
+  }
+}

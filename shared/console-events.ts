@@ -1,0 +1,124 @@
+/**
+ * What the relay and egress tell the librarian console, across processes: a small event on a
+ * capped Redis stream. Each web node reads it in one consumer group, so every event is taken by
+ * exactly one node, which broadcasts it through the Socket.IO adapter to every node (and into
+ * the adapter's stream, so a librarian who reconnects within a minute still gets it).
+ * PostgreSQL stays the source of truth: a console that reloads reads it again.
+ */
+import type { Redis } from "ioredis";
+import type { ConversationState } from "./entities/conversation";
+
+export type ConsoleEvent =
+  /** a conversation changed state (waiting, assigned, closed) or was created waiting */
+  | { type: "conversation"; conversationId: number; state: ConversationState }
+  /** a message was logged in a conversation the console follows */
+  | { type: "message"; conversationId: number; messageId: string }
+  /** delivery progress of an outbound message */
+  | {
+      type: "status";
+      conversationId: number;
+      messageId: string;
+      status: "sent" | "failed" | "queued";
+      error?: string;
+    };
+
+export const consoleStreamKey = (prefix: string) => `${prefix}:console:events`;
+const GROUP = "web";
+const MAX_LEN = 10_000;
+
+export class ConsoleEventPublisher {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** Best effort: a lost event only delays the console until its next reload. Never throws. */
+  async publish(event: ConsoleEvent): Promise<void> {
+    try {
+      await this.redis.xadd(
+        consoleStreamKey(this.prefix),
+        "MAXLEN",
+        "~",
+        String(MAX_LEN),
+        "*",
+        "e",
+        JSON.stringify(event),
+      );
+    } catch {
+      // Redis down: the console catches up from PostgreSQL on reconnect.
+    }
+  }
+}
+
+/** Reads the console stream in the web nodes' consumer group until closed. */
+export class ConsoleEventReader {
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    /** a dedicated connection: XREADGROUP BLOCK holds it */
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly consumer: string,
+    private readonly onEvent: (event: ConsoleEvent) => Promise<void> | void,
+    private readonly onError: (err: unknown) => void,
+    /** a non-blocking connection, to leave the group on close */
+    private readonly commands?: Redis,
+    private readonly blockMs = 2000,
+  ) {}
+
+  async start(): Promise<void> {
+    const key = consoleStreamKey(this.prefix);
+    try {
+      await this.redis.xgroup("CREATE", key, GROUP, "$", "MKSTREAM");
+    } catch (err) {
+      if (!String(err).includes("BUSYGROUP")) throw err;
+    }
+    this.loop = this.run(key);
+  }
+
+  private async run(key: string): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const res = (await this.redis.xreadgroup(
+          "GROUP",
+          GROUP,
+          this.consumer,
+          "COUNT",
+          "100",
+          "BLOCK",
+          String(this.blockMs),
+          "STREAMS",
+          key,
+          ">",
+        )) as Array<[string, Array<[string, string[]]>]> | null;
+        if (!res) continue;
+        for (const [, entries] of res) {
+          for (const [id, fields] of entries) {
+            const raw = fields[fields.indexOf("e") + 1];
+            try {
+              if (raw) await this.onEvent(JSON.parse(raw) as ConsoleEvent);
+            } catch (err) {
+              this.onError(err);
+            }
+            await this.redis.xack(key, GROUP, id);
+          }
+        }
+      } catch (err) {
+        if (this.stopped) break;
+        this.onError(err);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.redis.disconnect();
+    await this.loop?.catch(() => undefined);
+    // Leave the group, so consumers of stopped processes do not pile up in it.
+    await this.commands
+      ?.xgroup("DELCONSUMER", consoleStreamKey(this.prefix), GROUP, this.consumer)
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,383 @@
+/**
+ * The console's questions and state changes on conversations (the message log stays with
+ * MessageLog). Every state change is one conditional UPDATE, so two librarians racing for the
+ * same conversation cannot both win: the row changes for exactly one of them.
+ */
+import type { Db } from "./db";
+import type { ChannelName } from "./envelope";
+import type { ConversationState } from "./entities/conversation";
+
+export interface ConversationSummary {
+  id: number;
+  state: ConversationState;
+  channel: ChannelName;
+  patronId: number;
+  patronName: string;
+  memberId: string | null;
+  language: string | null;
+  waitingSince: string | null;
+  handoffReason: string | null;
+  assignedStaffId: number | null;
+  assignedStaffName: string | null;
+  lastMessageAt: string;
+  openedAt: string;
+  closedAt: string | null;
+  outcome: string | null;
+}
+
+export interface MessageRow {
+  id: string;
+  conversationId: number;
+  seq: number;
+  direction: "in" | "out";
+  author: "patron" | "bot" | "librarian" | "system";
+  authorStaffId: number | null;
+  authorStaffName: string | null;
+  kind: string;
+  text: string | null;
+  status: string;
+  error: string | null;
+  createdAt: string;
+}
+
+export interface NoteRow {
+  id: string;
+  conversationId: number;
+  staffId: number;
+  staffName: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface CannedReply {
+  id: number;
+  title: string;
+  text: string;
+}
+
+export interface SearchQuery {
+  /** patron name, member ID or message text */
+  text?: string;
+  memberId?: string;
+  /** YYYY-MM-DD, inclusive */
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+const SUMMARY_SQL = `
+  SELECT c.id, c.state, c.channel, c.patron_id, p.display_name AS patron_name, p.member_id, p.language,
+         c.waiting_since, c.handoff_reason, c.assigned_staff_id, s.display_name AS assigned_staff_name,
+         c.last_message_at, c.opened_at, c.closed_at, c.outcome
+  FROM conversation c
+  JOIN patron p ON p.id = c.patron_id
+  LEFT JOIN staff_user s ON s.id = c.assigned_staff_id`;
+
+type SummaryRow = {
+  id: number;
+  state: ConversationState;
+  channel: ChannelName;
+  patron_id: number;
+  patron_name: string;
+  member_id: string | null;
+  language: string | null;
+  waiting_since: Date | null;
+  handoff_reason: string | null;
+  assigned_staff_id: number | null;
+  assigned_staff_name: string | null;
+  last_message_at: Date;
+  opened_at: Date;
+  closed_at: Date | null;
+  outcome: string | null;
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const toSummary = (r: SummaryRow): ConversationSummary => ({
+  id: r.id,
+  state: r.state,
+  channel: r.channel,
+  patronId: r.patron_id,
+  patronName: r.patron_name,
+  memberId: r.member_id,
+  language: r.language,
+  waitingSince: iso(r.waiting_since),
+  handoffReason: r.handoff_reason,
+  assignedStaffId: r.assigned_staff_id,
+  assignedStaffName: r.assigned_staff_name,
+  lastMessageAt: r.last_message_at.toISOString(),
+  openedAt: r.opened_at.toISOString(),
+  closedAt: iso(r.closed_at),
+  outcome: r.outcome,
+});
+
+export type ClaimResult = { ok: true } | { ok: false; reason: "taken" | "not_waiting" };
+
+export class Conversations {
+  constructor(private readonly db: Db) {}
+
+  /** Waiting (oldest first) and assigned conversations. */
+  async open(): Promise<ConversationSummary[]> {
+    const { rows } = await this.db.query<SummaryRow>(
+      `${SUMMARY_SQL} WHERE c.state IN ('waiting', 'assigned')
+       ORDER BY c.state DESC, c.waiting_since NULLS LAST, c.id LIMIT 500`,
+    );
+    return rows.map(toSummary);
+  }
+
+  async summary(id: number): Promise<ConversationSummary | null> {
+    const { rows } = await this.db.query<SummaryRow>(`${SUMMARY_SQL} WHERE c.id = $1`, [id]);
+    return rows[0] ? toSummary(rows[0]) : null;
+  }
+
+  async waitingCount(): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM conversation WHERE state = 'waiting'`,
+    );
+    return rows[0]!.n;
+  }
+
+  /** 1-based position among waiting conversations (by waiting time), or null if not waiting. */
+  async queuePosition(id: number): Promise<number | null> {
+    const { rows } = await this.db.query<{ position: number }>(
+      `SELECT (SELECT count(*)::int FROM conversation w
+               WHERE w.state = 'waiting' AND (w.waiting_since, w.id) <= (c.waiting_since, c.id)) AS position
+       FROM conversation c WHERE c.id = $1 AND c.state = 'waiting'`,
+      [id],
+    );
+    return rows[0]?.position ?? null;
+  }
+
+  /** Every message of the conversation, and of the patron's earlier conversations on the same chat. */
+  async history(id: number, limit = 500): Promise<MessageRow[]> {
+    const { rows } = await this.db.query<{
+      id: string;
+      conversation_id: number;
+      seq: number;
+      direction: "in" | "out";
+      author: MessageRow["author"];
+      author_staff_id: number | null;
+      author_staff_name: string | null;
+      kind: string;
+      text: string | null;
+      status: string;
+      error: string | null;
+      created_at: Date;
+    }>(
+      `SELECT * FROM (
+         SELECT m.id, m.conversation_id, m.seq, m.direction, m.author, m.author_staff_id,
+                s.display_name AS author_staff_name, m.kind, m.text, m.status, m.error, m.created_at
+         FROM conversation c
+         JOIN conversation h ON h.channel = c.channel AND h.chat_id = c.chat_id AND h.id <= c.id
+         JOIN message m ON m.conversation_id = h.id
+         LEFT JOIN staff_user s ON s.id = m.author_staff_id
+         WHERE c.id = $1
+         ORDER BY m.conversation_id DESC, m.seq DESC LIMIT $2
+       ) t ORDER BY conversation_id, seq`,
+      [id, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      seq: r.seq,
+      direction: r.direction,
+      author: r.author,
+      authorStaffId: r.author_staff_id,
+      authorStaffName: r.author_staff_name,
+      kind: r.kind,
+      text: r.text,
+      status: r.status,
+      error: r.error,
+      createdAt: r.created_at.toISOString(),
+    }));
+  }
+
+  async message(id: string): Promise<MessageRow | null> {
+    const { rows } = await this.db.query<{ conversation_id: number }>(
+      `SELECT conversation_id FROM message WHERE id = $1`,
+      [id],
+    );
+    if (!rows[0]) return null;
+    const all = await this.history(rows[0].conversation_id, 50);
+    return all.find((m) => m.id === id) ?? null;
+  }
+
+  /** waiting → assigned to `staffId`; exactly one of several racing claims wins. */
+  async claim(id: number, staffId: number): Promise<ClaimResult> {
+    const { rowCount } = await this.db.query(
+      `UPDATE conversation SET state = 'assigned', assigned_staff_id = $2, claimed_at = now()
+       WHERE id = $1 AND state = 'waiting'`,
+      [id, staffId],
+    );
+    if (rowCount === 1) {
+      await this.audit(staffId, "conversation.claim", id);
+      return { ok: true };
+    }
+    const current = await this.summary(id);
+    return { ok: false, reason: current?.state === "assigned" ? "taken" : "not_waiting" };
+  }
+
+  /** assigned to `fromStaffId` (any, when null: an admin) → assigned to `toStaffId`. */
+  async transfer(
+    id: number,
+    fromStaffId: number | null,
+    toStaffId: number,
+    actorId: number,
+  ): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE conversation c SET assigned_staff_id = $3, claimed_at = now()
+       WHERE c.id = $1 AND c.state = 'assigned' AND ($2::int IS NULL OR c.assigned_staff_id = $2)
+         AND EXISTS (SELECT 1 FROM staff_user s WHERE s.id = $3 AND s.active AND s.role IN ('librarian', 'admin'))`,
+      [id, fromStaffId, toStaffId],
+    );
+    if (rowCount === 1) await this.audit(actorId, "conversation.transfer", id, { to: toStaffId });
+    return rowCount === 1;
+  }
+
+  /** waiting/assigned (to `staffId`, or anyone's when null) → closed, with an optional outcome tag. */
+  async close(id: number, staffId: number | null, outcome: string | null, actorId: number): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE conversation SET state = 'closed', closed_at = now(), outcome = $3
+       WHERE id = $1 AND (state = 'waiting' OR (state = 'assigned' AND ($2::int IS NULL OR assigned_staff_id = $2)))`,
+      [id, staffId, outcome],
+    );
+    if (rowCount === 1) await this.audit(actorId, "conversation.close", id, { outcome });
+    return rowCount === 1;
+  }
+
+  async notes(conversationId: number): Promise<NoteRow[]> {
+    const { rows } = await this.db.query<{
+      id: string;
+      conversation_id: number;
+      staff_id: number;
+      staff_name: string;
+      text: string;
+      created_at: Date;
+    }>(
+      `SELECT n.id, n.conversation_id, n.staff_id, s.display_name AS staff_name, n.text, n.created_at
+       FROM staff_note n JOIN staff_user s ON s.id = n.staff_id
+       WHERE n.conversation_id = $1 ORDER BY n.id`,
+      [conversationId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      staffId: r.staff_id,
+      staffName: r.staff_name,
+      text: r.text,
+      createdAt: r.created_at.toISOString(),
+    }));
+  }
+
+  async addNote(conversationId: number, staffId: number, text: string): Promise<NoteRow> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `INSERT INTO staff_note (conversation_id, staff_id, text) VALUES ($1, $2, $3) RETURNING id`,
+      [conversationId, staffId, text],
+    );
+    const all = await this.notes(conversationId);
+    return all.find((n) => n.id === rows[0]!.id)!;
+  }
+
+  async cannedReplies(): Promise<CannedReply[]> {
+    const { rows } = await this.db.query<CannedReply>(
+      `SELECT id, title, text FROM canned_reply ORDER BY title, id`,
+    );
+    return rows;
+  }
+
+  async addCannedReply(title: string, text: string, staffId: number): Promise<CannedReply> {
+    const { rows } = await this.db.query<CannedReply>(
+      `INSERT INTO canned_reply (title, text, created_by) VALUES ($1, $2, $3) RETURNING id, title, text`,
+      [title, text, staffId],
+    );
+    await this.audit(staffId, "canned.add", null, { id: rows[0]!.id });
+    return rows[0]!;
+  }
+
+  async deleteCannedReply(id: number, staffId: number): Promise<boolean> {
+    const { rowCount } = await this.db.query(`DELETE FROM canned_reply WHERE id = $1`, [id]);
+    if (rowCount) await this.audit(staffId, "canned.delete", null, { id });
+    return rowCount === 1;
+  }
+
+  /** Past and open conversations by patron name, member ID, message text, and date. */
+  async search(query: SearchQuery): Promise<ConversationSummary[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (query.text?.trim()) {
+      const like = param(`%${query.text.trim().replace(/[\\%_]/g, (c) => "\\" + c)}%`);
+      where.push(`(p.display_name ILIKE ${like} OR p.member_id ILIKE ${like}
+        OR EXISTS (SELECT 1 FROM message m WHERE m.conversation_id = c.id AND m.text ILIKE ${like}))`);
+    }
+    if (query.memberId?.trim()) where.push(`p.member_id = ${param(query.memberId.trim())}`);
+    if (query.from) where.push(`c.last_message_at >= ${param(query.from)}::date`);
+    if (query.to) where.push(`c.opened_at < ${param(query.to)}::date + 1`);
+    const limit = param(Math.min(query.limit ?? 50, 200));
+    const { rows } = await this.db.query<SummaryRow>(
+      `${SUMMARY_SQL} ${where.length ? "WHERE " + where.join(" AND ") : ""}
+       ORDER BY c.last_message_at DESC LIMIT ${limit}`,
+      params,
+    );
+    return rows.map(toSummary);
+  }
+
+  /** The patron of a conversation: name, member ID, whether a channel identity is verified. */
+  async patron(
+    conversationId: number,
+  ): Promise<{ patronId: number; name: string; memberId: string | null; verified: boolean } | null> {
+    const { rows } = await this.db.query<{
+      patron_id: number;
+      display_name: string;
+      member_id: string | null;
+      verified: boolean;
+    }>(
+      `SELECT p.id AS patron_id, p.display_name, p.member_id,
+              EXISTS (SELECT 1 FROM channel_identity ci WHERE ci.patron_id = p.id AND ci.verified_at IS NOT NULL) AS verified
+       FROM conversation c JOIN patron p ON p.id = c.patron_id WHERE c.id = $1`,
+      [conversationId],
+    );
+    const r = rows[0];
+    return r
+      ? { patronId: r.patron_id, name: r.display_name, memberId: r.member_id, verified: r.verified }
+      : null;
+  }
+
+  /** A librarian vouches that the patron of this conversation is library member `memberId` (audited). */
+  async verifyPatron(conversationId: number, memberId: string, staffId: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ patron_id: number; channel: string; chat_id: string }>(
+        `UPDATE patron p SET member_id = $2 FROM conversation c
+         WHERE c.id = $1 AND p.id = c.patron_id RETURNING p.id AS patron_id, c.channel, c.chat_id`,
+        [conversationId, memberId],
+      );
+      const row = rows[0];
+      if (!row) return false;
+      await tx.query(
+        `UPDATE channel_identity SET verified_at = now(), verified_method = 'staff'
+         WHERE patron_id = $1 AND channel = $2`,
+        [row.patron_id, row.channel],
+      );
+      await tx.query(
+        `INSERT INTO audit_event (actor_kind, actor_id, action, subject, detail)
+         VALUES ('staff', $1, 'patron.verify', $2, $3)`,
+        [String(staffId), `patron:${row.patron_id}`, JSON.stringify({ memberId, conversationId })],
+      );
+      return true;
+    });
+  }
+
+  private async audit(staffId: number, action: string, conversationId: number | null, detail: object = {}) {
+    await this.db.query(
+      `INSERT INTO audit_event (actor_kind, actor_id, action, subject, detail) VALUES ('staff', $1, $2, $3, $4)`,
+      [
+        String(staffId),
+        action,
+        conversationId === null ? null : `conversation:${conversationId}`,
+        JSON.stringify(detail),
+      ],
+    );
+  }
+}

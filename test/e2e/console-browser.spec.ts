@@ -1,0 +1,180 @@
+/**
+ * The librarian console in a real browser: Debian's chromium driven by playwright-core. A patron
+ * on the fake Telegram asks for a librarian; the librarian signs in, sees the waiting
+ * conversation, claims it and the two chat both ways; a patron message carrying HTML is shown as
+ * text. A screenshot is saved in test-artifacts/.
+ */
+import { mkdir } from "node:fs/promises";
+import { expect } from "chai";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { App } from "../../main";
+import { FakeTelegram } from "../helpers/fake-telegram";
+import { closeSql, sql, startTestApp } from "../helpers/app";
+import { PASSWORD } from "../helpers/console";
+
+const MONDAY_MORNING = new Date("2025-12-01T02:00:00Z");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const HOSTILE = `<img src=x onerror="window.__pwned=1;alert(1)">tolong`;
+
+describe("console in Chromium (playwright-core)", function () {
+  this.timeout(90_000);
+  let fake: FakeTelegram;
+  let app: App;
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    fake = await FakeTelegram.start();
+    ({ app } = await startTestApp(fake, { now: () => MONDAY_MORNING }));
+    await app.console!.staff.add({
+      username: "rina",
+      displayName: "Rina Pustakawan",
+      role: "librarian",
+      password: PASSWORD,
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    // A phone-sized screen: librarians answer from home too.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "id-ID" });
+    page = await context.newPage();
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await fake?.close();
+    await closeSql();
+  });
+
+  it("log in, see the waiting conversation, claim, reply, see the patron's answer; HTML stays text", async () => {
+    const url = app.web!.url;
+    await page.goto(url);
+    await page.locator("#login-form").waitFor();
+    await page.fill("#login-username", "rina");
+    await page.fill("#login-password", PASSWORD);
+    await page.click("#login-form button[type=submit]");
+    await page.locator("#app-view").waitFor();
+    await page.locator("#me").filter({ hasText: "Rina Pustakawan" }).waitFor();
+
+    fake.sendText(461_001, "/pustakawan", { first_name: "Ayu" });
+    const item = page.locator("#queue-list button", { hasText: "Ayu" });
+    await item.waitFor();
+    await item.click();
+    await page.locator("#claim").click();
+    await page.locator("#reply-form").waitFor({ state: "visible" });
+    await page.fill("#reply-text", "Halo Ayu, saya Rina. Ada yang bisa dibantu?");
+    await page.click("#send");
+    const sent = await fake.waitForSent(3, { chatId: "461001" });
+    expect(sent[1]!.text).to.contain("Rina Pustakawan");
+    expect(sent[2]!.text).to.equal("Halo Ayu, saya Rina. Ada yang bisa dibantu?");
+    await page.locator("#messages li.librarian .msg-status.sent").waitFor();
+
+    fake.sendText(461_001, "Buku saya sudah lewat tempo, bisa diperpanjang?", { first_name: "Ayu" });
+    await page.locator("#messages li.patron", { hasText: "Buku saya sudah lewat tempo" }).waitFor();
+
+    fake.sendText(461_001, HOSTILE, { first_name: "Ayu" });
+    const hostile = page.locator("#messages li.patron .msg-text", { hasText: "onerror" });
+    await hostile.waitFor();
+    expect(await hostile.textContent()).to.equal(HOSTILE);
+    expect(await page.locator("#messages img").count()).to.equal(0);
+    expect(await page.evaluate("typeof window.__pwned")).to.equal("undefined");
+    expect(dialogs).to.deep.equal([]);
+    expect(pageErrors).to.deep.equal([]);
+
+    await mkdir("test-artifacts", { recursive: true });
+    await page.screenshot({ path: "test-artifacts/console-phone.png", fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // A second patron: the queue shows them, the librarian claims; while the first conversation
+    // is open, the second one's new message shows as unread in "my conversations".
+    fake.sendText(461_002, "talk to a human", { first_name: "Gilang", language_code: "en" });
+    const second = page.locator("#queue-list button", { hasText: "Gilang" });
+    await second.waitFor();
+    await second.click();
+    await page.locator("#claim").click();
+    await page.locator("#reply-form").waitFor({ state: "visible" });
+    await page.locator("#mine-list button", { hasText: "Ayu" }).click();
+    await page.locator("#messages li.patron", { hasText: "tolong" }).waitFor();
+    fake.sendText(461_002, "Hello? Anyone there?", { first_name: "Gilang", language_code: "en" });
+    await page
+      .locator("#mine-list button", { hasText: "Gilang" })
+      .locator(".badge.unread", { hasText: "1" })
+      .waitFor();
+
+    // English UI.
+    await page.selectOption("#lang", "en");
+    await page.locator("#top h1", { hasText: "Librarian console" }).waitFor();
+    expect(await page.locator("#send").textContent()).to.equal("Send");
+
+    await page.screenshot({ path: "test-artifacts/console-desktop.png" });
+
+    const rows = await sql<{ author: string; username: string | null; text: string }>(
+      `SELECT m.author, s.username, m.text FROM message m
+       JOIN conversation c ON c.id = m.conversation_id LEFT JOIN staff_user s ON s.id = m.author_staff_id
+       WHERE c.chat_id = '461001' ORDER BY m.seq`,
+    );
+    expect(rows.map((r) => [r.author, r.username])).to.deep.equal([
+      ["patron", null],
+      ["bot", null],
+      ["system", "rina"],
+      ["librarian", "rina"],
+      ["patron", null],
+      ["patron", null],
+    ]);
+    expect(rows[5]!.text).to.equal(HOSTILE);
+  });
+  it("an admin adds a librarian and a canned reply on the admin page; the new password works", async () => {
+    await app.console!.staff.add({
+      username: "kepala-e2e",
+      displayName: "Kepala",
+      role: "admin",
+      password: PASSWORD,
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
+    const admin = await context.newPage();
+    admin.on("pageerror", (err) => pageErrors.push(err.message));
+    await admin.goto(app.web!.url);
+    await admin.fill("#login-username", "kepala-e2e");
+    await admin.fill("#login-password", PASSWORD);
+    await admin.click("#login-form button[type=submit]");
+    await admin.locator('[data-tab="admin"]').click();
+    await admin.locator("#staff-table td", { hasText: "kepala-e2e" }).waitFor();
+    await admin.fill("#staff-username", "tono");
+    await admin.fill("#staff-name", "Tono <b>Librarian</b>");
+    await admin.selectOption("#staff-role", "librarian");
+    await admin.fill("#staff-password", "tono password 1");
+    await admin.click("#staff-form button[type=submit]");
+    await admin.locator("#staff-table td", { hasText: "tono" }).first().waitFor();
+    expect(await admin.locator("#staff-table b").count()).to.equal(0);
+    await admin.fill("#canned-title", "Jam buka");
+    await admin.fill("#canned-text", "Kami buka Senin–Kamis 08:00–16:00.");
+    await admin.click("#canned-form button[type=submit]");
+    await admin.locator("#canned-list li", { hasText: "Jam buka" }).waitFor();
+    await admin.screenshot({ path: "test-artifacts/console-admin.png" });
+    await context.close();
+
+    const [tono] = await sql<{ role: string; display_name: string }>(
+      `SELECT role, display_name FROM staff_user WHERE username = 'tono'`,
+    );
+    expect(tono).to.deep.equal({ role: "librarian", display_name: "Tono <b>Librarian</b>" });
+    expect(await app.console!.staff.verify("tono", "tono password 1")).to.not.equal(null);
+    expect(pageErrors).to.deep.equal([]);
+  });
+});

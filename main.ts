@@ -261,6 +261,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         prefix,
         logger: logger.child({ role: "web", part: "console" }),
         ...config.console,
+        timeZone: config.library.timeZone,
         ...(ils ? { library: ils } : {}),
         ...(options.consoleRecoveryMs ? { recoveryMs: options.consoleRecoveryMs } : {}),
       });

@@ -3,6 +3,7 @@
  * MessageLog). Every state change is one conditional UPDATE, so two librarians racing for the
  * same conversation cannot both win: the row changes for exactly one of them.
  */
+import { recordAudit } from "./audit";
 import type { Db } from "./db";
 import type { ChannelName } from "./envelope";
 import type { ConversationState } from "./entities/conversation";
@@ -360,24 +361,33 @@ export class Conversations {
          WHERE patron_id = $1 AND channel = $2`,
         [row.patron_id, row.channel],
       );
-      await tx.query(
-        `INSERT INTO audit_event (actor_kind, actor_id, action, subject, detail)
-         VALUES ('staff', $1, 'patron.verify', $2, $3)`,
-        [String(staffId), `patron:${row.patron_id}`, JSON.stringify({ memberId, conversationId })],
-      );
+      await recordAudit(tx, [
+        {
+          actorKind: "staff",
+          actorId: String(staffId),
+          action: "patron.verify",
+          subject: `patron:${row.patron_id}`,
+          detail: { memberId, conversationId },
+        },
+      ]);
       return true;
     });
   }
 
-  private async audit(staffId: number, action: string, conversationId: number | null, detail: object = {}) {
-    await this.db.query(
-      `INSERT INTO audit_event (actor_kind, actor_id, action, subject, detail) VALUES ('staff', $1, $2, $3, $4)`,
-      [
-        String(staffId),
+  private async audit(
+    staffId: number,
+    action: string,
+    conversationId: number | null,
+    detail: Record<string, unknown> = {},
+  ) {
+    await recordAudit(this.db, [
+      {
+        actorKind: "staff",
+        actorId: String(staffId),
         action,
-        conversationId === null ? null : `conversation:${conversationId}`,
-        JSON.stringify(detail),
-      ],
-    );
+        subject: conversationId === null ? null : `conversation:${conversationId}`,
+        detail,
+      },
+    ]);
   }
 }

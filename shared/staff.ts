@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import argon2 from "argon2";
+import { recordAudit } from "./audit";
 import type { Db } from "./db";
 import type { StaffRole } from "./entities/staff-user";
 
@@ -185,16 +186,20 @@ export class StaffStore {
     await this.db.query(`DELETE FROM staff_session WHERE token_hash = $1`, [sessionId]);
   }
 
-  async audit(staffId: number | null, action: string, subject: string | null, detail: object = {}) {
-    await this.db.query(
-      `INSERT INTO audit_event (actor_kind, actor_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)`,
-      [
-        staffId === null ? "system" : "staff",
-        staffId === null ? null : String(staffId),
+  async audit(
+    staffId: number | null,
+    action: string,
+    subject: string | null,
+    detail: Record<string, unknown> = {},
+  ) {
+    await recordAudit(this.db, [
+      {
+        actorKind: staffId === null ? "system" : "staff",
+        actorId: staffId === null ? null : String(staffId),
         action,
         subject,
-        JSON.stringify(detail),
-      ],
-    );
+        detail,
+      },
+    ]);
   }
 }

@@ -75,6 +75,8 @@ export interface ConsoleOptions {
   sessionHours: number;
   /** the library system, for the patron panel's loans */
   library?: LibrarySystem;
+  /** times in the console are shown in the library's time zone, wherever the librarian is */
+  timeZone?: string;
   /** how long a dropped socket may come back and miss nothing (default 60 s) */
   recoveryMs?: number;
 }
@@ -244,7 +246,11 @@ export class ConsoleServer {
       const session = await this.staff.session(sessionToken(req));
       if (path === "/api/session") {
         if (!session) throw new HttpError(401, "not signed in");
-        return sendJson(res, 200, { me: meOf(session), csrfToken: session.csrfToken });
+        return sendJson(res, 200, {
+          me: meOf(session),
+          csrfToken: session.csrfToken,
+          timeZone: options.timeZone ?? "Asia/Jakarta",
+        });
       }
       if (path === "/api/staff") {
         this.require(session, ["admin"]);
@@ -343,7 +349,7 @@ export class ConsoleServer {
     sendJson(
       res,
       200,
-      { me: meOf(session), csrfToken: session.csrfToken },
+      { me: meOf(session), csrfToken: session.csrfToken, timeZone: options.timeZone ?? "Asia/Jakarta" },
       { "set-cookie": sessionCookie(token, ttl, options.secureCookie) },
     );
   }

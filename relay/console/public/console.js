@@ -261,6 +261,8 @@ let socket;
 /** @type {Me | undefined} */
 let me;
 let csrfToken = "";
+/** The library's time zone: every time shown is library time (Asia/Jakarta by default). */
+let timeZone = "Asia/Jakarta";
 /** @type {Map<number, ConversationSummary>} */
 const conversations = new Map();
 /** @type {Map<number, number>} */
@@ -332,6 +334,7 @@ async function boot() {
   const res = await fetch("/api/session", { credentials: "same-origin" });
   if (res.ok) {
     const data = await res.json();
+    if (typeof data.timeZone === "string") timeZone = data.timeZone;
     start(data.me, data.csrfToken);
   } else showLogin();
 }
@@ -355,6 +358,7 @@ $("login-form").addEventListener("submit", async (event) => {
   });
   if (status === 200) {
     field("login-password").value = "";
+    if (typeof data.timeZone === "string") timeZone = data.timeZone;
     start(data.me, data.csrfToken);
   } else $("login-error").textContent = status === 429 ? t("tooMany") : t("wrongLogin");
 });
@@ -507,7 +511,7 @@ function conversationItem(c) {
       text: [
         c.channel,
         c.state === "waiting" ? age(c.waitingSince) : (c.assignedStaffName ?? ""),
-        c.closedAt ? new Date(c.closedAt).toLocaleString(lang) : "",
+        c.closedAt ? new Date(c.closedAt).toLocaleString(lang, { timeZone }) : "",
       ]
         .filter(Boolean)
         .join(" · "),
@@ -631,7 +635,7 @@ function messageItem(m, earlier = false) {
   const text = m.kind === "text" || m.kind === "callback" ? (m.text ?? "") : `[${m.kind}] ${m.text ?? ""}`;
   const meta = el("span", { className: "msg-meta" });
   meta.append(
-    `${who} · ${new Date(m.createdAt).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" })}`,
+    `${who} · ${new Date(m.createdAt).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", timeZone })}`,
   );
   if (earlier) meta.append(` · ${t("earlier")}`);
   if (m.direction === "out") {
@@ -662,7 +666,10 @@ function messageItem(m, earlier = false) {
 
 /** @param {NoteRow} n */
 function noteItem(n) {
-  return el("li", { text: `${n.staffName}: ${n.text}`, title: new Date(n.createdAt).toLocaleString(lang) });
+  return el("li", {
+    text: `${n.staffName}: ${n.text}`,
+    title: new Date(n.createdAt).toLocaleString(lang, { timeZone }),
+  });
 }
 
 function scrollMessages() {

@@ -16,13 +16,7 @@ import { errorMessage } from "../shared/errors";
 import { once } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
 import type { Handling, MessageLog, PendingInbound } from "../shared/message-log";
-import {
-  DrainRequests,
-  INBOUND_QUEUE,
-  outboundQueueName,
-  type DrainJob,
-  WORKER_LOCKS,
-} from "../shared/queues";
+import { INBOUND_QUEUE, OutboundDrains, type DrainJob, WORKER_LOCKS } from "../shared/queues";
 import { splitText } from "../shared/split-text";
 import type { Answer, AnswerServices, LibraryInfo } from "./answers/answer";
 import { todayIn } from "./library/dates";
@@ -55,9 +49,11 @@ export interface RelayOptions {
 
 export class InboundWorker {
   private worker: Worker<DrainJob> | undefined;
-  private readonly outbound = new Map<ChannelName, DrainRequests>();
+  private readonly outbound: OutboundDrains;
 
-  constructor(private readonly options: RelayOptions) {}
+  constructor(private readonly options: RelayOptions) {
+    this.outbound = new OutboundDrains(options.redis, options.prefix);
+  }
 
   get ready(): boolean {
     return !!this.worker?.isRunning();
@@ -82,7 +78,7 @@ export class InboundWorker {
 
   readonly close = once(async () => {
     await this.worker?.close();
-    await Promise.all([...this.outbound.values()].map((q) => q.close()));
+    await this.outbound.close();
   });
 
   private async drain(job: Job<DrainJob>): Promise<number> {
@@ -115,7 +111,7 @@ export class InboundWorker {
       await this.options.handoff?.after(result.message, result.handling);
       if (result.handling.replies.length) channels.add(result.message.channel);
     }
-    for (const channel of channels) await this.outboundFor(channel).request(conversationId);
+    for (const channel of channels) await this.outbound.request(channel, conversationId);
     return handled;
   }
 
@@ -171,14 +167,5 @@ export class InboundWorker {
 
   private language(m: PendingInbound) {
     return replyLanguage(m.patron.language, m.meta.languageCode);
-  }
-
-  private outboundFor(channel: ChannelName): DrainRequests {
-    let q = this.outbound.get(channel);
-    if (!q) {
-      q = new DrainRequests(outboundQueueName(channel), this.options.redis, this.options.prefix);
-      this.outbound.set(channel, q);
-    }
-    return q;
   }
 }

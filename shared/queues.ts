@@ -54,3 +54,26 @@ export class DrainRequests {
     return this.queue.close();
   }
 }
+
+/** Drain requests for each channel's outbound queue, opened on first use (relay and console). */
+export class OutboundDrains {
+  private readonly queues = new Map<ChannelName, DrainRequests>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  request(channel: ChannelName, conversationId: number): Promise<void> {
+    let q = this.queues.get(channel);
+    if (!q) {
+      q = new DrainRequests(outboundQueueName(channel), this.connection, this.prefix);
+      this.queues.set(channel, q);
+    }
+    return q.request(conversationId);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

@@ -26,13 +26,13 @@ import { Server, type Socket } from "socket.io";
 import { ConsoleEventReader, type ConsoleEvent } from "../../shared/console-events";
 import { Conversations } from "../../shared/conversations";
 import type { Db } from "../../shared/db";
-import type { ChannelName, Language } from "../../shared/envelope";
+import type { Language } from "../../shared/envelope";
 import { errorMessage } from "../../shared/errors";
 import { once } from "../../shared/lifecycle";
 import type { Logger } from "../../shared/logger";
 import type { MessageLog } from "../../shared/message-log";
 import { Presence } from "../../shared/presence";
-import { DrainRequests, outboundQueueName } from "../../shared/queues";
+import { OutboundDrains } from "../../shared/queues";
 import { createRedis } from "../../shared/redis";
 import { StaffError, StaffStore, STAFF_ROLES, type Session } from "../../shared/staff";
 import type { StaffRole } from "../../shared/entities/staff-user";
@@ -112,7 +112,7 @@ export class ConsoleServer {
   private readonly limiter: LoginLimiter;
   private readonly helmet: ReturnType<typeof helmet>;
   private readonly dir = publicDir();
-  private readonly outbound = new Map<ChannelName, DrainRequests>();
+  private readonly outbound: OutboundDrains;
   private readonly connections: Redis[] = [];
   private reader: ConsoleEventReader | undefined;
   private presenceTimer: NodeJS.Timeout | undefined;
@@ -120,6 +120,7 @@ export class ConsoleServer {
   private closing = false;
 
   constructor(private readonly options: ConsoleOptions) {
+    this.outbound = new OutboundDrains(options.redis, options.prefix);
     this.staff = new StaffStore(options.db);
     this.conversations = new Conversations(options.db);
     this.presence = new Presence(options.redis, options.prefix);
@@ -206,7 +207,7 @@ export class ConsoleServer {
       this.io.engine.close();
       await Promise.resolve(this.io.of("/").adapter.close());
     }
-    await Promise.all([...this.outbound.values()].map((q) => q.close()));
+    await this.outbound.close();
     for (const c of this.connections) c.disconnect();
   });
 
@@ -482,7 +483,7 @@ export class ConsoleServer {
         author: "librarian",
       });
       if (!recorded) return ack({ ok: false, error: "not_assigned" });
-      await this.outboundFor(recorded.channel).request(conversationId);
+      await this.outbound.request(recorded.channel, conversationId);
       await this.emitMessage(conversationId, recorded.messageId);
       ack({ ok: true, messageId: recorded.messageId });
     });
@@ -497,7 +498,7 @@ export class ConsoleServer {
         return ack({ ok: false, error: "not_assigned" });
       const requeued = await this.options.log.requeueFailed(message.id);
       if (!requeued) return ack({ ok: false, error: "invalid" });
-      await this.outboundFor(requeued.channel).request(requeued.conversationId);
+      await this.outbound.request(requeued.channel, requeued.conversationId);
       this.io!.to(ROOM.conversation(requeued.conversationId)).emit("message:status", {
         conversationId: requeued.conversationId,
         messageId: message.id,
@@ -628,7 +629,7 @@ export class ConsoleServer {
       author: "system",
     });
     if (!recorded) return;
-    await this.outboundFor(recorded.channel).request(conversationId);
+    await this.outbound.request(recorded.channel, conversationId);
     await this.emitMessage(conversationId, recorded.messageId);
   }
 
@@ -690,15 +691,6 @@ export class ConsoleServer {
     } catch (err) {
       this.options.logger.warn({ err: errorMessage(err) }, "console: presence broadcast");
     }
-  }
-
-  private outboundFor(channel: ChannelName): DrainRequests {
-    let q = this.outbound.get(channel);
-    if (!q) {
-      q = new DrainRequests(outboundQueueName(channel), this.options.redis, this.options.prefix);
-      this.outbound.set(channel, q);
-    }
-    return q;
   }
 
   private connection(name: string): Redis {

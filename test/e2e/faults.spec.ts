@@ -4,48 +4,15 @@
  * most, the one reply that was on the wire when the process died (Telegram has no idempotent
  * send: after a kill we cannot know whether it arrived, and we choose resending over losing).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { promises as fs } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { ensureLocalServices, type LocalServices } from "../../shared/local-services";
 import { FakeTelegram } from "../helpers/fake-telegram";
+import { freePort, runService, type Running } from "../helpers/process";
 import { chatLog, closeSql, eventually } from "../helpers/app";
 import { REDIS_URL, testDatabaseUrl, uniquePrefix } from "../support/services";
-
-const ROOT = `${__dirname}/../..`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ["--import", "tsx", "main.ts", "all"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += String(d)));
-  child.stderr!.on("data", (d) => (out += String(d)));
-  return { child, output: () => out, exited: once(child, "exit").then(([code]) => code as number | null) };
-}
 
 describe("faults", function () {
   this.timeout(150_000);
@@ -105,7 +72,7 @@ describe("faults", function () {
       TELEGRAM_API_ROOT: fake.apiRoot,
       PORT: String(port),
     };
-    const first = run(env);
+    const first = runService(["all"], { LOG_LEVEL: "warn", ...env });
     running.push(first);
     await eventually(
       async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200,
@@ -119,7 +86,7 @@ describe("faults", function () {
     first.child.kill("SIGKILL");
     await first.exited;
 
-    const second = run(env);
+    const second = runService(["all"], { LOG_LEVEL: "warn", ...env });
     running.push(second);
     await expectAllAnswered(chatId, burst, 1);
     second.child.kill("SIGTERM");
@@ -140,7 +107,7 @@ describe("faults", function () {
       });
     let db: LocalServices = await start();
     try {
-      const app = run({
+      const app = runService(["all"], {
         DATABASE_URL: db.databaseUrl,
         REDIS_URL,
         QUEUE_PREFIX: uniquePrefix("pgdown"),

@@ -2,45 +2,11 @@
  * The real process, started as an operator would (main.ts, every role), against the fake
  * Telegram: it answers, logs, drains on SIGTERM and exits 0; a restart finishes what was left.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { expect } from "chai";
 import { FakeTelegram } from "../helpers/fake-telegram";
+import { freePort, runService, type Running } from "../helpers/process";
 import { chatLog, closeSql, eventually } from "../helpers/app";
 import { REDIS_URL, testDatabaseUrl, uniquePrefix } from "../support/services";
-
-const ROOT = `${__dirname}/../..`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ["--import", "tsx", "main.ts", ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += String(d)));
-  child.stderr!.on("data", (d) => (out += String(d)));
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, output: () => out, exited };
-}
 
 describe("the service process", function () {
   this.timeout(120_000);
@@ -58,7 +24,7 @@ describe("the service process", function () {
   });
 
   it("stops at start-up with one line naming a malformed variable", async () => {
-    const r = run(["all"], { TELEGRAM_MODE: "carrier-pigeon" });
+    const r = runService(["all"], { TELEGRAM_MODE: "carrier-pigeon" });
     running.push(r);
     expect(await r.exited).to.equal(1);
     expect(r.output().trim()).to.equal(
@@ -77,7 +43,7 @@ describe("the service process", function () {
       PORT: String(port),
       LOG_LEVEL: "warn",
     };
-    const first = run(["all"], env);
+    const first = runService(["all"], env);
     running.push(first);
     const health = `http://127.0.0.1:${port}/healthz`;
     await eventually(
@@ -115,7 +81,7 @@ describe("the service process", function () {
     expect(await first.exited, first.output()).to.equal(0);
 
     // Whatever was not answered before the stop is answered after a restart, once.
-    const second = run(["all"], env);
+    const second = runService(["all"], env);
     running.push(second);
     await fake.waitForSent(2 + burst, { chatId: String(chatId), timeoutMs: 60_000 });
     const log = await eventually(async () => {

@@ -68,6 +68,8 @@ export interface AppOptions {
   libraryHolidays?: () => Promise<HolidayCalendar>;
   /** console: how long a dropped socket may come back and miss nothing (default 60 s) */
   consoleRecoveryMs?: number;
+  /** how often the console re-checks live sockets' sessions (default 10 s) */
+  consoleSessionCheckMs?: number;
 }
 
 /** SLiMS when SLIMS_DATABASE_URL is set, else the seeded demo library. */
@@ -264,6 +266,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         timeZone: config.library.timeZone,
         ...(ils ? { library: ils } : {}),
         ...(options.consoleRecoveryMs ? { recoveryMs: options.consoleRecoveryMs } : {}),
+        ...(options.consoleSessionCheckMs ? { sessionCheckMs: options.consoleSessionCheckMs } : {}),
       });
       web = new WebServer({
         host: config.host,

@@ -121,7 +121,8 @@ export class InboundWorker {
     const routed = route(message, dialog);
     const lang = replyLanguage(message.patron.language, message.meta.languageCode, routed.lang);
     const handedOff = await this.options.handoff?.decide(message, routed.answer, lang);
-    if (handedOff) return handedOff;
+    // Handing over ends any pending dialog (a password step would otherwise redact the chat).
+    if (handedOff) return dialogOwner(dialog) ? { ...handedOff, dialog: null } : handedOff;
     const answer = this.options.answers?.[routed.answer] ?? ANSWERS[routed.answer];
     const now = this.options.now?.() ?? new Date();
     const result = await answer.answer({

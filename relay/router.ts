@@ -41,6 +41,9 @@ const COMMANDS: Record<string, { answer: AnswerName; lang?: Language }> = {
   fines: { answer: "fines", lang: "en" },
   perpanjang: { answer: "renew", lang: "id" },
   renew: { answer: "renew", lang: "en" },
+  // Ending a librarian chat is the handoff's; with the bot, the patron is told where they are.
+  selesai: { answer: "not_with_librarian", lang: "id" },
+  done: { answer: "not_with_librarian", lang: "en" },
   batal: { answer: "cancel", lang: "id" },
   cancel: { answer: "cancel", lang: "en" },
 };

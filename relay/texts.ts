@@ -132,6 +132,10 @@ export const texts = {
     lang === "en"
       ? `Your message is very long (over ${max} characters). It has been recorded; please send your question in a shorter message.`
       : `Pesan Anda sangat panjang (lebih dari ${max} karakter). Pesan sudah dicatat; silakan kirim pertanyaan Anda dalam pesan yang lebih singkat.`,
+  notWithLibrarian: (lang: Language) =>
+    lang === "en"
+      ? "You are chatting with the library's assistant now, not with a librarian. Type /librarian to talk to one, or /help for the menu."
+      : "Saat ini Anda dilayani asisten otomatis, bukan pustakawan. Ketik /pustakawan untuk bicara dengan pustakawan, atau /bantuan untuk menu.",
   failed: (lang: Language) =>
     lang === "en"
       ? "Sorry, something went wrong while answering your message. It has been recorded; please try again in a moment."

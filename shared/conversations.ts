@@ -150,23 +150,9 @@ export class Conversations {
 
   /** Every message of the conversation, and of the patron's earlier conversations on the same chat. */
   async history(id: number, limit = 500): Promise<MessageRow[]> {
-    const { rows } = await this.db.query<{
-      id: string;
-      conversation_id: number;
-      seq: number;
-      direction: "in" | "out";
-      author: MessageRow["author"];
-      author_staff_id: number | null;
-      author_staff_name: string | null;
-      kind: string;
-      text: string | null;
-      status: string;
-      error: string | null;
-      created_at: Date;
-    }>(
+    const { rows } = await this.db.query<MessageDbRow>(
       `SELECT * FROM (
-         SELECT m.id, m.conversation_id, m.seq, m.direction, m.author, m.author_staff_id,
-                s.display_name AS author_staff_name, m.kind, m.text, m.status, m.error, m.created_at
+         SELECT ${MESSAGE_COLUMNS}
          FROM conversation c
          JOIN conversation h ON h.channel = c.channel AND h.chat_id = c.chat_id AND h.id <= c.id
          JOIN message m ON m.conversation_id = h.id
@@ -176,30 +162,16 @@ export class Conversations {
        ) t ORDER BY conversation_id, seq`,
       [id, limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      conversationId: r.conversation_id,
-      seq: r.seq,
-      direction: r.direction,
-      author: r.author,
-      authorStaffId: r.author_staff_id,
-      authorStaffName: r.author_staff_name,
-      kind: r.kind,
-      text: r.text,
-      status: r.status,
-      error: r.error,
-      createdAt: r.created_at.toISOString(),
-    }));
+    return rows.map(toMessageRow);
   }
 
+  /** One message by id, however old (a failed reply retried long after). */
   async message(id: string): Promise<MessageRow | null> {
-    const { rows } = await this.db.query<{ conversation_id: number }>(
-      `SELECT conversation_id FROM message WHERE id = $1`,
+    const { rows } = await this.db.query<MessageDbRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM message m LEFT JOIN staff_user s ON s.id = m.author_staff_id WHERE m.id = $1`,
       [id],
     );
-    if (!rows[0]) return null;
-    const all = await this.history(rows[0].conversation_id, 50);
-    return all.find((m) => m.id === id) ?? null;
+    return rows[0] ? toMessageRow(rows[0]) : null;
   }
 
   /** waiting → assigned to `staffId`; exactly one of several racing claims wins. */
@@ -390,4 +362,39 @@ export class Conversations {
       },
     ]);
   }
+}
+
+const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.seq, m.direction, m.author, m.author_staff_id,
+  s.display_name AS author_staff_name, m.kind, m.text, m.status, m.error, m.created_at`;
+
+interface MessageDbRow {
+  id: string;
+  conversation_id: number;
+  seq: number;
+  direction: "in" | "out";
+  author: MessageRow["author"];
+  author_staff_id: number | null;
+  author_staff_name: string | null;
+  kind: string;
+  text: string | null;
+  status: string;
+  error: string | null;
+  created_at: Date;
+}
+
+function toMessageRow(r: MessageDbRow): MessageRow {
+  return {
+    id: r.id,
+    conversationId: r.conversation_id,
+    seq: r.seq,
+    direction: r.direction,
+    author: r.author,
+    authorStaffId: r.author_staff_id,
+    authorStaffName: r.author_staff_name,
+    kind: r.kind,
+    text: r.text,
+    status: r.status,
+    error: r.error,
+    createdAt: r.created_at.toISOString(),
+  };
 }

@@ -434,10 +434,16 @@ export class MessageLog {
   }): Promise<RecordedStaffMessage | null> {
     return this.db.transaction(async (tx) => {
       const channelKey = `s:${input.conversationId}:${input.key}`;
+      // Lock the conversation first: a resend with the same key (a retry after a lost ack) waits
+      // here for the first to commit, then finds its row instead of colliding with it.
+      const locked = await tx.query<{ channel: ChannelName }>(
+        `SELECT channel FROM conversation WHERE id = $1 FOR UPDATE`,
+        [input.conversationId],
+      );
+      if (!locked.rows[0]) return null;
       const existing = await tx.query<{ id: string; seq: number; channel: ChannelName }>(
-        `SELECT id, seq, channel FROM message WHERE channel = (SELECT channel FROM conversation WHERE id = $1)
-         AND channel_key = $2`,
-        [input.conversationId, channelKey],
+        `SELECT id, seq, channel FROM message WHERE channel = $1 AND channel_key = $2`,
+        [locked.rows[0].channel, channelKey],
       );
       if (existing.rows[0])
         return {

@@ -182,6 +182,17 @@ export class StaffStore {
     return { staff: toStaff(r), csrfToken: r.csrf_token, id, expiresAt: r.expires_at };
   }
 
+  /** Which of these sessions are still valid (not ended, not expired, account active). */
+  async validSessionIds(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { rows } = await this.db.query<{ token_hash: string }>(
+      `SELECT s.token_hash FROM staff_session s JOIN staff_user u ON u.id = s.staff_id
+       WHERE s.token_hash = ANY($1::text[]) AND s.expires_at > now() AND u.active`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.token_hash));
+  }
+
   async endSession(sessionId: string): Promise<void> {
     await this.db.query(`DELETE FROM staff_session WHERE token_hash = $1`, [sessionId]);
   }

@@ -32,3 +32,9 @@ export const silent: Answer = {
   name: "silent",
   answer: () => ({ replies: [] }),
 };
+
+/** /selesai /done while no librarian has the chat (e.g. typed again after the librarian closed it). */
+export const notWithLibrarian: Answer = {
+  name: "not_with_librarian",
+  answer: (ctx) => ({ replies: [{ text: texts.notWithLibrarian(ctx.lang) }] }),
+};

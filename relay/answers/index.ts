@@ -1,5 +1,5 @@
 import type { Answer } from "./answer";
-import { edited, nonText, silent, tooLong, unknown } from "./fallbacks";
+import { edited, nonText, notWithLibrarian, silent, tooLong, unknown } from "./fallbacks";
 import { greeting, thanks } from "./greeting";
 import { help } from "./help";
 import { hours } from "./hours";
@@ -29,6 +29,7 @@ export const ANSWERS = {
   non_text: nonText,
   edited,
   too_long: tooLong,
+  not_with_librarian: notWithLibrarian,
   silent,
 } satisfies Record<string, Answer>;
 

@@ -14,7 +14,7 @@
  * patrons' messages and delivery through a Redis stream read in one consumer group (see
  * shared/console-events.ts). PostgreSQL is the source of truth: a reloaded page reads it.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
@@ -79,6 +79,8 @@ export interface ConsoleOptions {
   timeZone?: string;
   /** how long a dropped socket may come back and miss nothing (default 60 s) */
   recoveryMs?: number;
+  /** how often live sockets are checked against their sessions (ended, expired, account disabled) */
+  sessionCheckMs?: number;
 }
 
 type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -116,6 +118,7 @@ export class ConsoleServer {
   private readonly connections: Redis[] = [];
   private reader: ConsoleEventReader | undefined;
   private presenceTimer: NodeJS.Timeout | undefined;
+  private sessionTimer: NodeJS.Timeout | undefined;
   private readonly nodeId = randomBytes(6).toString("hex");
   private closing = false;
 
@@ -195,11 +198,32 @@ export class ConsoleServer {
     await this.reader.start();
     this.presenceTimer = setInterval(() => void this.refreshPresence(), 15_000);
     this.presenceTimer.unref();
+    // Sessions end in other ways than a socket's own logout: `npm run staff -- passwd|disable`
+    // in another process, an admin's password reset, expiry. Every socket of this node is
+    // checked against the database regularly, passive tabs included.
+    this.sessionTimer = setInterval(
+      () => void this.dropEndedSessions(),
+      this.options.sessionCheckMs ?? 10_000,
+    );
+    this.sessionTimer.unref();
+  }
+
+  /** Disconnect this node's sockets whose session no longer exists. */
+  private async dropEndedSessions(): Promise<void> {
+    if (!this.io || this.closing) return;
+    try {
+      const sockets = [...this.io.of("/").sockets.values()];
+      const valid = await this.staff.validSessionIds([...new Set(sockets.map((s) => s.data.sessionId))]);
+      for (const socket of sockets) if (!valid.has(socket.data.sessionId)) socket.disconnect(true);
+    } catch (err) {
+      this.options.logger.warn({ err: errorMessage(err) }, "console: session check failed");
+    }
   }
 
   readonly close = once(async () => {
     this.closing = true;
     clearInterval(this.presenceTimer);
+    clearInterval(this.sessionTimer);
     await this.reader?.close();
     if (this.io) {
       this.io.local.disconnectSockets(true);
@@ -265,7 +289,7 @@ export class ConsoleServer {
     if (path === "/api/login") return this.login(req, res);
     const session = await this.staff.session(sessionToken(req));
     if (!session) throw new HttpError(401, "not signed in");
-    if (req.headers["x-csrf-token"] !== session.csrfToken)
+    if (!sameSecret(String(req.headers["x-csrf-token"] ?? ""), session.csrfToken))
       throw new HttpError(403, "missing or wrong CSRF token");
     const body = await readJson(req);
     switch (path) {
@@ -296,7 +320,7 @@ export class ConsoleServer {
       }
       case "/api/staff/active": {
         this.require(session, ["admin"]);
-        if (String(body.username) === session.staff.username)
+        if (String(body.username).toLowerCase() === session.staff.username.toLowerCase())
           throw new HttpError(400, "you cannot disable yourself");
         const changed = await this.staff.setActive(String(body.username ?? ""), body.active === true);
         await this.staff.audit(
@@ -367,7 +391,8 @@ export class ConsoleServer {
     if (!socket.recovered)
       void socket.join([ROOM.staff, ROOM.person(me.id), ROOM.session(socket.data.sessionId)]);
     socket.on("disconnect", () => void this.refreshPresence().then(() => this.broadcastPresence()));
-    let checkedAt = Date.now();
+    // A recovered socket skipped the auth middleware: check its session at its first event.
+    let checkedAt = socket.recovered ? 0 : Date.now();
     // A socket lives for hours: re-check its session (logout elsewhere, disabled account) now and then.
     const stillValid = async () => {
       if (Date.now() - checkedAt < 30_000) return true;
@@ -573,10 +598,14 @@ export class ConsoleServer {
     });
 
     // Handlers are registered above, synchronously: a request sent right after connecting is not lost.
-    if (!socket.recovered) {
-      const mine = (await this.conversations.open()).filter((c) => c.assignedStaffId === me.id);
-      await socket.join(mine.map((c) => ROOM.conversation(c.id)));
+    if (socket.recovered && !(await this.staff.sessionById(socket.data.sessionId))) {
+      socket.disconnect(true);
+      return;
     }
+    // Also after a recovery: a conversation claimed or transferred to me during the blip has a
+    // room this socket never joined.
+    const mine = (await this.conversations.open()).filter((c) => c.assignedStaffId === me.id);
+    await socket.join(mine.map((c) => ROOM.conversation(c.id)));
     socket.emit("hello", me);
     if (me.role !== "auditor") {
       await this.presence.refresh([me.id]).catch(() => undefined);
@@ -713,3 +742,10 @@ function toId(value: unknown): number | null {
 }
 
 const lang = (value: string | null): Language => (value === "en" ? "en" : "id");
+
+/** Constant-time comparison of two secrets (CSRF tokens). */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -116,4 +116,31 @@ describe("console on two web nodes (Redis Streams adapter)", function () {
     });
     expect(reconnecting.recovered).to.equal(true);
   });
+
+  it("a conversation transferred to a librarian while their connection was down reaches them after recovery", async () => {
+    const siti = await addStaff(webA, "librarian", "Siti");
+    const budi = await addStaff(webB, "librarian", "Budi");
+    const a = await connect(webA.web!.url, { cookie: (await login(webA.web!.url, siti.username)).cookie });
+    const b = await connect(webB.web!.url, { cookie: (await login(webB.web!.url, budi.username)).cookie });
+    sockets.push(a, b);
+    const waiting = nextEvent(a, "conversation:changed", (c) => c.state === "waiting");
+    fake.sendText(491_002, "/pustakawan", { first_name: "Rina" });
+    const conversationId = (await waiting).id;
+    expect((await request(a, "conversation:claim", conversationId)).ok).to.equal(true);
+
+    const dropped = new Promise((resolve) => b.once("disconnect", resolve));
+    b.io.engine.close();
+    await dropped;
+    const transferred = await request(a, "conversation:transfer", { conversationId, toStaffId: budi.id });
+    expect(transferred.ok).to.equal(true);
+    // "hello" comes once the server has set the socket up (rooms joined).
+    const back = new Promise<void>((resolve) => b.once("hello", () => resolve()));
+    b.connect();
+    await back;
+    expect(b.recovered).to.equal(true);
+
+    const forBudi = nextEvent(b, "message:new", (m) => m.text === "Untuk Budi");
+    fake.sendText(491_002, "Untuk Budi", { first_name: "Rina" });
+    expect(((await forBudi) as MessageRow).author).to.equal("patron");
+  });
 });

@@ -60,6 +60,7 @@ describe("librarian console: Socket.IO, handoff, replies to the patron's channel
       now: () => MONDAY_MORNING,
       env: { STAFF_LOGIN_MAX_PER_15MIN: "4" },
       library: new DemoLibrary(),
+      consoleSessionCheckMs: 200,
     }));
     url = app.web!.url;
     siti = await addStaff(app, "librarian", "Siti Aminah");
@@ -524,5 +525,73 @@ describe("librarian console: Socket.IO, handoff, replies to the patron's channel
     (librarian.emit as (...args: unknown[]) => void)("conversation:claim", 2_000_000_000);
     // Still connected and answering.
     expect((await request(librarian, "queue:list")).ok).to.equal(true);
+  });
+
+  it("drops a live socket whose session ended elsewhere (the CLI disables the account), even if it sends nothing", async () => {
+    const temp = await addStaff(app, "librarian", "Sementara");
+    const socket = await open(temp);
+    const gone = new Promise<string>((resolve) => socket.on("disconnect", (reason) => resolve(reason)));
+    // What `npm run staff -- disable` does, from another process: the database only.
+    await app.console!.staff.setActive(temp.username, false);
+    expect(await gone).to.equal("io server disconnect");
+  });
+
+  it("asking for a librarian in the middle of the password step ends it: later messages are not redacted", async () => {
+    const id = ++chat;
+    fake.sendText(id, "/tautkan");
+    await fake.waitForSent(1, { chatId: String(id) });
+    fake.sendMessage(id, { contact: { phone_number: "+62 812-3456-7801", first_name: "P", user_id: id } });
+    await fake.waitForSent(2, { chatId: String(id) });
+    fake.sendText(id, "/pustakawan");
+    await fake.waitForSent(3, { chatId: String(id) });
+    fake.sendText(id, "halo, saya lupa kata sandi");
+    const rows = await eventually(async () => {
+      const r = (await chatLog(id)).filter((x) => x.direction === "in");
+      return r.length === 4 && r[3]!.status === "handled" && r;
+    }, "the fourth message handled");
+    expect(rows[3]!.text).to.equal("halo, saya lupa kata sandi");
+    const [conv] = await sql<{ dialog: Record<string, unknown> }>(
+      `SELECT dialog FROM conversation WHERE chat_id = $1 AND state <> 'closed'`,
+      [String(id)],
+    );
+    expect(conv!.dialog).to.deep.equal({});
+  });
+
+  it("/selesai with the bot says where the patron is, and does not count as not understood", async () => {
+    const id = ++chat;
+    fake.sendText(id, "/selesai");
+    fake.sendText(id, "/selesai");
+    const replies = await fake.waitForSent(2, { chatId: String(id) });
+    for (const r of replies) expect(r.text).to.contain("asisten otomatis");
+    const [conv] = await sql<{ state: string }>(`SELECT state FROM conversation WHERE chat_id = $1`, [
+      String(id),
+    ]);
+    expect(conv!.state).to.equal("bot");
+  });
+
+  it("a reply resent with the same key (its answer was lost) reaches the patron once", async () => {
+    const librarian = await open(siti);
+    const { chatId, conversation } = await patronAsks(librarian);
+    expect((await request(librarian, "conversation:claim", conversation.id)).ok).to.equal(true);
+    const key = clientKey();
+    const payload = { conversationId: conversation.id, text: "Satu kali saja", clientKey: key };
+    const results = await Promise.all(
+      [1, 2, 3].map(() => request<{ messageId: string }>(librarian, "message:send", payload)),
+    );
+    expect(results.map((r) => r.ok)).to.deep.equal([true, true, true]);
+    await eventually(
+      async () => fake.sentTo(chatId).some((m) => m.text === "Satu kali saja"),
+      "the reply delivered",
+    );
+    fake.sendText(chatId, "terima kasih");
+    await eventually(
+      async () =>
+        (await chatLog(chatId)).some(
+          (r) => r.direction === "in" && r.text === "terima kasih" && r.status === "handled",
+        ),
+      "the next patron message handled",
+    );
+    expect(fake.sentTo(chatId).filter((m) => m.text === "Satu kali saja")).to.have.length(1);
+    expect((await chatLog(chatId)).filter((r) => r.text === "Satu kali saja")).to.have.length(1);
   });
 });

@@ -742,6 +742,13 @@ $("close").addEventListener("click", async () => {
 const newKey = () =>
   Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
 
+/**
+ * One key per draft, kept until the server confirms it: when an answer is lost (timeout, a
+ * dropped connection) the reply may already be written, and sending again with the same key
+ * returns that reply instead of sending the patron a second copy.
+ */
+let draftKey = newKey();
+
 $("reply-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   if (!current) return;
@@ -752,10 +759,13 @@ $("reply-form").addEventListener("submit", async (event) => {
   const result = await ask("message:send", {
     conversationId: current.conversation.id,
     text,
-    clientKey: newKey(),
+    clientKey: draftKey,
   });
   $("send").toggleAttribute("disabled", false);
-  if (showResult(result)) box.value = "";
+  if (showResult(result)) {
+    box.value = "";
+    draftKey = newKey();
+  }
 });
 
 $("reply-text").addEventListener("keydown", (event) => {

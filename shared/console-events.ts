@@ -106,6 +106,11 @@ export class ConsoleEventReader {
         }
       } catch (err) {
         if (this.stopped) break;
+        // Redis restarted empty (it keeps nothing on disk here): the group is gone; make it again.
+        if (String(err).includes("NOGROUP")) {
+          await this.redis.xgroup("CREATE", key, GROUP, "$", "MKSTREAM").catch(() => undefined);
+          continue;
+        }
         this.onError(err);
         await new Promise((r) => setTimeout(r, 500));
       }

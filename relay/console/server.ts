@@ -591,6 +591,11 @@ export class ConsoleServer {
         return ack({ ok: false, error: "not_found" });
       const conversationId = toId(input.conversationId);
       if (!conversationId) return ack({ ok: false, error: "invalid" });
+      // Vouching for a patron's identity is for the librarian talking with them (or an admin).
+      const summary = await this.conversations.summary(conversationId);
+      if (!summary) return ack({ ok: false, error: "not_found" });
+      if (me.role !== "admin" && !(summary.state === "assigned" && summary.assignedStaffId === me.id))
+        return ack({ ok: false, error: "forbidden" });
       const ok = await this.conversations.verifyPatron(conversationId, memberId, me.id);
       if (!ok) return ack({ ok: false, error: "not_found" });
       await this.emitSummary(conversationId);

@@ -431,6 +431,11 @@ export class MessageLog {
     text: string;
     key: string;
     author: "librarian" | "system";
+    /**
+     * A notice only makes sense in this state ("you are connected to X" while assigned, "the
+     * librarian ended the chat" once closed); if the patron moved on meanwhile it is not written.
+     */
+    onlyIfState?: ConversationState;
   }): Promise<RecordedStaffMessage | null> {
     return this.db.transaction(async (tx) => {
       const channelKey = `s:${input.conversationId}:${input.key}`;
@@ -456,9 +461,12 @@ export class MessageLog {
           ? `UPDATE conversation SET last_seq = last_seq + 1, last_message_at = now(),
                     first_human_reply_at = coalesce(first_human_reply_at, now())
              WHERE id = $1 AND state = 'assigned' AND assigned_staff_id = $2 RETURNING last_seq, channel`
-          : `UPDATE conversation SET last_seq = last_seq + 1 WHERE id = $1 AND $2::int IS NOT NULL
+          : `UPDATE conversation SET last_seq = last_seq + 1
+             WHERE id = $1 AND $2::int IS NOT NULL AND ($3::text IS NULL OR state = $3)
              RETURNING last_seq, channel`,
-        [input.conversationId, input.staffId],
+        input.author === "librarian"
+          ? [input.conversationId, input.staffId]
+          : [input.conversationId, input.staffId, input.onlyIfState ?? null],
       );
       const conv = bumped.rows[0];
       if (!conv) return null;

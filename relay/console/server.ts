@@ -450,6 +450,7 @@ export class ConsoleServer {
           conversationId,
           me.id,
           handoffTexts.claimed(lang(summary.language), me.displayName),
+          "assigned",
         );
         this.io!.to(ROOM.staff).emit("conversation:changed", summary);
       }
@@ -488,6 +489,7 @@ export class ConsoleServer {
         conversationId,
         me.id,
         handoffTexts.closedByLibrarian(lang(summary?.language ?? null)),
+        "closed",
       );
       await this.emitSummary(conversationId);
       ack({ ok: true });
@@ -654,13 +656,19 @@ export class ConsoleServer {
   }
 
   /** A notice to the patron from the console ("a librarian joined"), queued like any reply. */
-  private async tellPatron(conversationId: number, staffId: number, text: string): Promise<void> {
+  private async tellPatron(
+    conversationId: number,
+    staffId: number,
+    text: string,
+    onlyIfState: "assigned" | "closed",
+  ): Promise<void> {
     const recorded = await this.options.log.recordStaffMessage({
       conversationId,
       staffId,
       text,
       key: `n${randomBytes(9).toString("base64url")}`,
       author: "system",
+      onlyIfState,
     });
     if (!recorded) return;
     await this.outbound.request(recorded.channel, conversationId);

@@ -406,6 +406,9 @@ describe("librarian console: Socket.IO, handoff, replies to the patron's channel
     const verify = (socket: ConsoleClient, memberId: string) =>
       request(socket, "patron:verify", { conversationId: conversation.id, memberId });
     expect(await verify(audit, "2021110001")).to.deep.equal({ ok: false, error: "forbidden" });
+    // Only the librarian who has the conversation vouches for the patron.
+    const colleague = await open(budi);
+    expect(await verify(colleague, "2021110001")).to.deep.equal({ ok: false, error: "forbidden" });
     expect(await verify(librarian, "0000000000")).to.deep.equal({ ok: false, error: "not_found" });
     expect(await verify(librarian, "2021110001")).to.deep.equal({ ok: true });
 

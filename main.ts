@@ -216,7 +216,8 @@ export async function startApp(options: AppOptions): Promise<App> {
           presence: new Presence(redis, prefix),
           events: consoleEvents,
           library: { ...config.library },
-          ...(options.libraryHolidays ? { holidays: options.libraryHolidays } : {}),
+          // When librarians answer: service hours minus the library system's holidays.
+          holidays: options.libraryHolidays ?? (() => ils!.holidays()),
           ...(options.now ? { now: options.now } : {}),
         }),
       });

@@ -310,6 +310,10 @@ export class DemoLibrary implements LibrarySystem {
     });
   }
 
+  async holidays(): Promise<HolidayCalendar> {
+    return this.settings.calendar;
+  }
+
   async renew(memberId: string, loanId: number, options: { today?: string } = {}): Promise<RenewalResult> {
     const today = this.today(options.today);
     const member = this.members.get(memberId) ?? null;

@@ -10,6 +10,8 @@
  * Money is in the library's currency unit (rupiah), as SLiMS stores it (integers).
  */
 
+import type { HolidayCalendar } from "./dates";
+
 export interface Member {
   memberId: string;
   name: string;
@@ -121,6 +123,8 @@ export interface LibrarySystem {
   /** Each current loan with whether it can be renewed today, and why not. Writes nothing. */
   renewableLoans(memberId: string, today?: string): Promise<RenewableLoan[]>;
   renew(memberId: string, loanId: number, options?: { today?: string }): Promise<RenewalResult>;
+  /** The library's weekly closing days and dated holidays (SLiMS `holiday`): when nobody answers. */
+  holidays(): Promise<HolidayCalendar>;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -41,7 +41,14 @@
  */
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
 import { AppError, errorMessage } from "../../shared/errors";
-import { assertIsoDate, assertTimeZone, dateOrNull, holidayCalendar, todayIn } from "./dates";
+import {
+  assertIsoDate,
+  assertTimeZone,
+  dateOrNull,
+  type HolidayCalendar,
+  holidayCalendar,
+  todayIn,
+} from "./dates";
 import { checkPassword } from "./password";
 import { normalisePhone, fieldHasPhone, phoneSearchKey } from "./phone";
 import {
@@ -366,17 +373,23 @@ export class SlimsLibrary implements LibrarySystem {
     return resolveLoanTerms(loan, context.member.memberTypeId, context.memberType, context.rules);
   }
 
+  async holidays(): Promise<HolidayCalendar> {
+    const rows = await this.rows<
+      RowDataPacket & { holiday_dayname: string | null; holiday_date: string | null }
+    >(`SELECT holiday_dayname, holiday_date FROM holiday`);
+    // A row with a date is a dated holiday (a zero date matches no day); NULL → weekly closing day.
+    return holidayCalendar(rows.map((h) => ({ dayname: h.holiday_dayname, date: h.holiday_date })));
+  }
+
   /** The member, their type's terms, the loan rules and the library settings. */
   private async memberContext(memberId: string): Promise<MemberContext | null> {
-    const [memberRows, ruleRows, holidayRows, settingRows] = await Promise.all([
+    const [memberRows, ruleRows, calendar, settingRows] = await Promise.all([
       this.rows<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM member AS m WHERE m.member_id = ?`, [memberId]),
       this.rows<RuleRow>(
         `SELECT loan_rules_id, member_type_id, coll_type_id, gmd_id, loan_periode, reborrow_limit,
                 fine_each_day, grace_periode FROM mst_loan_rules`,
       ),
-      this.rows<RowDataPacket & { holiday_dayname: string | null; holiday_date: string | null }>(
-        `SELECT holiday_dayname, holiday_date FROM holiday`,
-      ),
+      this.holidays(),
       this.rows<RowDataPacket & { setting_value: string | null }>(
         `SELECT setting_value FROM setting WHERE setting_name = 'ignore_holidays_fine_calc'`,
       ),
@@ -412,10 +425,7 @@ export class SlimsLibrary implements LibrarySystem {
         graceDays: int(r.grace_periode),
       })),
       settings: {
-        // A row with a date is a dated holiday (a zero date matches no day); NULL → weekly closing day.
-        calendar: holidayCalendar(
-          holidayRows.map((h) => ({ dayname: h.holiday_dayname, date: h.holiday_date })),
-        ),
+        calendar,
         ignoreHolidaysInFines: phpSerializedTruthy(settingRows[0]?.setting_value),
       },
     };

@@ -290,4 +290,14 @@ describe("SLiMS by chat: link, loans, fines, renew", function () {
     const [, reply] = await fake.waitForSent(2, { chatId: String(third) });
     expect(reply!.text).to.contain("no OPAC password").and.to.contain("/librarian");
   });
+
+  it("on a SLiMS holiday, a patron asking for a librarian is told when the library answers again", async () => {
+    await slims.holiday("mon", "2025-12-01", "Libur kampus");
+    const holidayChat = 9800;
+    fake.sendText(holidayChat, "/pustakawan");
+    const [reply] = await fake.waitForSent(1, { chatId: String(holidayChat) });
+    expect(reply!.text)
+      .to.contain("di luar jam layanan pustakawan")
+      .and.to.contain("besok mulai pukul 08:00");
+  });
 });

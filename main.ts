@@ -223,13 +223,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       });
       await worker.start();
       closer.add("relay worker", () => worker.close());
-      const drains = new DrainRequests(INBOUND_QUEUE, redis, prefix);
-      closer.add("inbound queue", () => drains.close());
       const sweeper = new Sweeper({
         name: "inbound",
         intervalMs: sweepMs,
         find: () => log.conversationsWithPendingInbound(Math.min(sweepMs, 5000)),
-        drains,
+        drains: inboundDrains,
         logger,
       });
       sweeper.start();

@@ -124,24 +124,24 @@ function lockedOut(ctx: AnswerContext, waitMs: number, memberId: string | null):
 async function checkPassword(ctx: AnswerContext, memberId: string, method: string): Promise<AnswerResult> {
   // The patron's message holds the password: delete it from the chat whatever happens next.
   const target = ctx.meta.messageId;
-  const deletion: Reply[] = target !== undefined ? [{ kind: "delete", text: "", meta: { target } }] : [];
+  const result = await verifyTypedPassword(ctx, memberId, method);
+  if (target === undefined) return result;
+  return { ...result, replies: [{ kind: "delete", text: "", meta: { target } }, ...result.replies] };
+}
+
+async function verifyTypedPassword(
+  ctx: AnswerContext,
+  memberId: string,
+  method: string,
+): Promise<AnswerResult> {
   const keys = [`chat:${ctx.channel}:${ctx.chatId}`, `member:${memberId}`];
   const wait = await ctx.services.attempts.blockedFor(keys);
-  if (wait > 0) {
-    const result = lockedOut(ctx, wait, memberId);
-    return { ...result, replies: [...deletion, ...result.replies] };
-  }
+  if (wait > 0) return lockedOut(ctx, wait, memberId);
   const password = await ctx.services.secrets.take(ctx.messageId);
-  if (password === null) {
-    return { replies: [...deletion, { text: say.passwordLost(ctx.lang) }] };
-  }
+  if (password === null) return { replies: [{ text: say.passwordLost(ctx.lang) }] };
   const verified = await ctx.services.ils.verifyPassword(memberId, password);
   if (!verified.ok) {
-    if (verified.reason === "no_password")
-      return {
-        ...askForPassword(ctx, memberId, false, method),
-        replies: [...deletion, { text: say.noPassword(ctx.lang) }],
-      };
+    if (verified.reason === "no_password") return askForPassword(ctx, memberId, false, method);
     const left = await ctx.services.attempts.fail(keys);
     const failed = audit(ctx, "link_failed", `member:${memberId}`, {
       reason: verified.reason,
@@ -149,9 +149,9 @@ async function checkPassword(ctx: AnswerContext, memberId: string, method: strin
     });
     if (left <= 0) {
       const result = lockedOut(ctx, 3_600_000, memberId);
-      return { ...result, replies: [...deletion, ...result.replies], audit: [failed, ...result.audit!] };
+      return { ...result, audit: [failed, ...result.audit!] };
     }
-    return { replies: [...deletion, { text: say.wrongPassword(ctx.lang, left) }], audit: [failed] };
+    return { replies: [{ text: say.wrongPassword(ctx.lang, left) }], audit: [failed] };
   }
   await ctx.services.attempts.reset([keys[0]!]);
   const member = verified.member;
@@ -160,7 +160,7 @@ async function checkPassword(ctx: AnswerContext, memberId: string, method: strin
     notes.push({ text: say.expiredNote(ctx.lang, member.expireDate) });
   if (member.isPending) notes.push({ text: say.pendingNote(ctx.lang) });
   return {
-    replies: [...deletion, { text: say.linked(ctx.lang, member.name, member.memberId) }, ...notes],
+    replies: [{ text: say.linked(ctx.lang, member.name, member.memberId) }, ...notes],
     dialog: null,
     link: { memberId: member.memberId, method },
     audit: [audit(ctx, "link", `member:${member.memberId}`, { method })],

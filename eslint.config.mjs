@@ -22,8 +22,8 @@ export default tseslint.config(
     rules: { "no-restricted-imports": "off" },
   },
   {
-    // The console page runs in the browser (a plain script, type-checked by relay/console/public/tsconfig.json).
-    files: ["relay/console/public/**/*.js"],
+    // The console page runs in the browser (a plain script, type-checked by web/console/public/tsconfig.json).
+    files: ["web/console/public/**/*.js"],
     languageOptions: { sourceType: "script", globals: { ...globals.browser } },
   },
   {

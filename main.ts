@@ -20,12 +20,12 @@ import { Egress } from "./bot/egress";
 import { createIngress } from "./bot/ingress";
 import { InboundWorker, type RelayOptions } from "./relay/inbound-worker";
 import type { PendingInbound } from "./shared/message-log";
-import { WebServer, type HealthReport } from "./relay/web";
+import { WebServer, type HealthReport } from "./web/server";
 import { loadConfig, type Config } from "./shared/config";
 import { dbFromDataSource } from "./shared/db";
 import { ConfigError, errorMessage } from "./shared/errors";
 import { Closer, withTimeout } from "./shared/lifecycle";
-import { ensureLocalServices } from "./shared/local-services";
+import { ensureLocalServices } from "./shared/quickstart/local-services";
 import { createLogger, type Logger } from "./shared/logger";
 import { MessageLog } from "./shared/message-log";
 import { DrainRequests, INBOUND_QUEUE, outboundQueueName } from "./shared/queues";
@@ -33,15 +33,14 @@ import { createRedis } from "./shared/redis";
 import { Sweeper } from "./shared/sweeper";
 import { BOT_COMMANDS } from "./relay/commands";
 import { AttemptLimiter } from "./relay/attempts";
-import { DemoLibrary } from "./relay/library/demo";
-import type { LibrarySystem } from "./relay/library/port";
-import { SlimsLibrary } from "./relay/library/slims";
+import { DemoLibrary } from "./shared/library/demo";
+import type { LibrarySystem } from "./shared/library/port";
+import { SlimsLibrary } from "./shared/library/slims";
 import { SecretBox } from "./shared/secret-box";
-import { ConsoleServer } from "./relay/console/server";
+import { ConsoleServer } from "./web/console/server";
 import { Handoff } from "./relay/handoff";
-import type { HolidayCalendar } from "./relay/library/dates";
+import type { HolidayCalendar } from "./shared/library/dates";
 import { ConsoleEventPublisher } from "./shared/console-events";
-import { Conversations } from "./shared/conversations";
 import { Presence } from "./shared/presence";
 
 export const ROLES = ["web", "bot", "relay"] as const;
@@ -212,7 +211,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         ...(options.answers ? { answers: options.answers } : {}),
         ...(options.afterHandle ? { afterHandle: options.afterHandle } : {}),
         handoff: new Handoff({
-          conversations: new Conversations(db),
+          waiting: log,
           presence: new Presence(redis, prefix),
           events: consoleEvents,
           library: { ...config.library },

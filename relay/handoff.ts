@@ -13,7 +13,6 @@
  * message's handled mark); `after` tells the console once that transaction has committed.
  */
 import type { ConsoleEventPublisher } from "../shared/console-events";
-import type { Conversations } from "../shared/conversations";
 import type { ConversationState } from "../shared/entities/conversation";
 import type { Language } from "../shared/envelope";
 import type { Handling, PendingInbound } from "../shared/message-log";
@@ -26,7 +25,7 @@ import {
   type OpenState,
   type WeeklyHours,
 } from "../shared/service-hours";
-import { addDays, isHoliday, type HolidayCalendar } from "./library/dates";
+import { addDays, isHoliday, type HolidayCalendar } from "../shared/library/dates";
 import type { LibraryInfo } from "./answers/answer";
 import type { AnswerName } from "./answers";
 import { parseCommand } from "./intents";
@@ -147,7 +146,8 @@ export const handoffTexts = {
 };
 
 export interface HandoffOptions {
-  conversations: Conversations;
+  /** how many conversations wait for a librarian (the patron is told their place) */
+  waiting: { waitingCount(): Promise<number> };
   presence: Presence;
   events: ConsoleEventPublisher;
   library: LibraryInfo;
@@ -189,7 +189,7 @@ export class Handoff {
       text = handoffTexts.outsideHours(lang, open.next, open.nextDate);
     } else {
       const [waiting, online] = await Promise.all([
-        this.options.conversations.waitingCount(),
+        this.options.waiting.waitingCount(),
         this.options.presence.online().catch(() => []),
       ]);
       text = handoffTexts.queued(lang, waiting + 1, online.length, step.reason === "not_understood");

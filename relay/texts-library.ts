@@ -4,7 +4,7 @@
  * "30 Nov 2026"; money as "Rp2.500".
  */
 import type { Language } from "../shared/envelope";
-import type { Loan, RenewRefusal } from "./library/port";
+import type { Loan, RenewRefusal } from "../shared/library/port";
 
 const MONTHS: Record<Language, string[]> = {
   id: ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],

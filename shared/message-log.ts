@@ -296,6 +296,14 @@ export class MessageLog {
   }
 
   /** Conversations with inbound messages that no drain has handled for `olderThanMs` (the sweeper's question). */
+  /** How many conversations wait for a librarian (the handoff tells the patron their place). */
+  async waitingCount(): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM conversation WHERE state = 'waiting'`,
+    );
+    return rows[0]!.n;
+  }
+
   async conversationsWithPendingInbound(olderThanMs: number): Promise<number[]> {
     const { rows } = await this.db.query<{ conversation_id: number }>(
       `SELECT DISTINCT conversation_id FROM message

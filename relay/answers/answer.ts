@@ -10,7 +10,7 @@ import type { Handling, Reply } from "../../shared/message-log";
 import type { SecretBox } from "../../shared/secret-box";
 import type { WeeklyHours } from "../../shared/service-hours";
 import type { AttemptLimiter } from "../attempts";
-import type { LibrarySystem } from "../library/port";
+import type { LibrarySystem } from "../../shared/library/port";
 
 export interface LibraryInfo {
   name: string;

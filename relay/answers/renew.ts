@@ -5,7 +5,7 @@
  * retried job finds it and answers the same instead of renewing twice.
  */
 import { findAudit, recordAudit } from "../../shared/audit";
-import type { RenewableLoan, RenewalResult } from "../library/port";
+import type { RenewableLoan, RenewalResult } from "../../shared/library/port";
 import { libraryTexts as say, refusal } from "../texts-library";
 import type { Answer, AnswerContext, AnswerResult } from "./answer";
 

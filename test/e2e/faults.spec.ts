@@ -8,7 +8,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { ensureLocalServices, type LocalServices } from "../../shared/local-services";
+import { ensureLocalServices, type LocalServices } from "../../shared/quickstart/local-services";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { freePort, runService, type Running } from "../helpers/process";
 import { chatLog, closeSql, eventually } from "../helpers/app";

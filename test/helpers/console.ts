@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import type { App } from "../../main";
-import type { ClientToServerEvents, Result, ServerToClientEvents } from "../../relay/console/events";
+import type { ClientToServerEvents, Result, ServerToClientEvents } from "../../web/console/events";
 import type { StaffRole } from "../../shared/entities/staff-user";
 
 export type ConsoleClient = Socket<ServerToClientEvents, ClientToServerEvents>;

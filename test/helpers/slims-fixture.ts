@@ -1,13 +1,13 @@
 /**
  * A throwaway SLiMS database on the test MariaDB (slims-facts §6 subset, real column names
  * and types, a chosen storage engine, utf8mb4), seed helpers with sensible defaults, and a
- * least-privilege account holding exactly the GRANTs documented in relay/library/slims.ts.
+ * least-privilege account holding exactly the GRANTs documented in shared/library/slims.ts.
  * SlimsLibrary under test connects as that account. `cleanup()` drops the user and the
  * database; only the database and user created here are ever touched.
  */
 import { randomBytes } from "node:crypto";
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
-import { slimsGrantStatements } from "../../relay/library/slims";
+import { slimsGrantStatements } from "../../shared/library/slims";
 import { MARIADB_URL } from "../support/services";
 
 export type Engine = "InnoDB" | "MyISAM";

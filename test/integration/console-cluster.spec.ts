@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import type { App } from "../../main";
-import type { ConversationDetail, MessageRow } from "../../relay/console/events";
+import type { ConversationDetail, MessageRow } from "../../web/console/events";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { closeSql, startTestApp } from "../helpers/app";
 import { uniquePrefix } from "../support/services";

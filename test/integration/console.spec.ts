@@ -5,9 +5,9 @@
  */
 import { expect } from "chai";
 import type { App } from "../../main";
-import type { ConversationDetail, ConversationSummary, MessageRow } from "../../relay/console/events";
-import { DemoLibrary } from "../../relay/library/demo";
-import type { Staff } from "../../shared/staff";
+import type { ConversationDetail, ConversationSummary, MessageRow } from "../../web/console/events";
+import { DemoLibrary } from "../../shared/library/demo";
+import type { Staff } from "../../web/console/staff";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { chatLog, closeSql, eventually, sql, startTestApp } from "../helpers/app";
 import {

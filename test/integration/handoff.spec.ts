@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import type { App } from "../../main";
 import { handoffStep, handoffTexts, librarianHours } from "../../relay/handoff";
-import { holidayCalendar } from "../../relay/library/dates";
+import { holidayCalendar } from "../../shared/library/dates";
 import { parseServiceHours } from "../../shared/service-hours";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { chatLog, closeSql, eventually, sql, startTestApp } from "../helpers/app";

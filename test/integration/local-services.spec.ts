@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { Redis } from "ioredis";
-import { ensureLocalServices, type LocalServices } from "../../shared/local-services";
+import { ensureLocalServices, type LocalServices } from "../../shared/quickstart/local-services";
 
 async function selectOne(url: string): Promise<number> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });

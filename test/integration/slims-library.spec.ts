@@ -8,7 +8,7 @@ import { expect } from "chai";
 import bcrypt from "bcryptjs";
 import { createHash } from "node:crypto";
 import mysql from "mysql2/promise";
-import { SlimsLibrary, type SlimsLibraryOptions } from "../../relay/library/slims";
+import { SlimsLibrary, type SlimsLibraryOptions } from "../../shared/library/slims";
 import { SlimsFixture, type Engine } from "../helpers/slims-fixture";
 
 const TODAY = "2025-06-11";

@@ -4,9 +4,9 @@
  */
 import { expect } from "chai";
 import { Pool } from "pg";
-import { runStaffCli } from "../../relay/staff-cli";
+import { runStaffCli } from "../../web/staff-cli";
 import { dbFromPool } from "../../shared/db";
-import { StaffStore } from "../../shared/staff";
+import { StaffStore } from "../../web/console/staff";
 import { closeSql, sql } from "../helpers/app";
 import { testDatabaseUrl } from "../support/services";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { addDays, isHoliday, weekdayOf } from "../../relay/library/dates";
-import { DEMO_MEMBERS, DEMO_PASSWORD, DemoLibrary } from "../../relay/library/demo";
-import type { Loan } from "../../relay/library/port";
+import { addDays, isHoliday, weekdayOf } from "../../shared/library/dates";
+import { DEMO_MEMBERS, DEMO_PASSWORD, DemoLibrary } from "../../shared/library/demo";
+import type { Loan } from "../../shared/library/port";
 
 const TODAY = "2025-06-11"; // a Wednesday
 const [SITI, BUDI, RATNA, ANDI] = DEMO_MEMBERS.map((m) => m.memberId) as [string, string, string, string];

@@ -16,8 +16,8 @@ import {
   weekdayFromName,
   weekdayOf,
   type HolidayCalendar,
-} from "../../relay/library/dates";
-import { phpSerializedTruthy, resolveLoanTerms, type LoanRule } from "../../relay/library/renewal-rules";
+} from "../../shared/library/dates";
+import { phpSerializedTruthy, resolveLoanTerms, type LoanRule } from "../../shared/library/renewal-rules";
 
 // June 2025: the 1st, 8th and 15th are Sundays; the 11th is a Wednesday.
 const SUNDAYS: HolidayCalendar = { closedWeekdays: new Set(["sun"]), dates: new Set() };

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { fieldHasPhone, normalisePhone, phonesInField } from "../../relay/library/phone";
+import { fieldHasPhone, normalisePhone, phonesInField } from "../../shared/library/phone";
 
 describe("library phone numbers", () => {
   describe("normalisePhone", () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { splitText } from "../../shared/split-text";
+import { splitText } from "../../relay/split-text";
 
 describe("splitText", () => {
   it("keeps a short text whole", () => {

@@ -10,7 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
-import { AppError, errorMessage } from "./errors";
+import { AppError, errorMessage } from "../errors";
 
 export interface Endpoint {
   host: string;

@@ -40,7 +40,7 @@
  * SlimsLibrary as a user holding only them.
  */
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
-import { AppError, errorMessage } from "../../shared/errors";
+import { AppError, errorMessage } from "../errors";
 import {
   assertIsoDate,
   assertTimeZone,

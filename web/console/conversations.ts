@@ -3,10 +3,10 @@
  * MessageLog). Every state change is one conditional UPDATE, so two librarians racing for the
  * same conversation cannot both win: the row changes for exactly one of them.
  */
-import { recordAudit } from "./audit";
-import type { Db } from "./db";
-import type { ChannelName } from "./envelope";
-import type { ConversationState } from "./entities/conversation";
+import { recordAudit } from "../../shared/audit";
+import type { Db } from "../../shared/db";
+import type { ChannelName } from "../../shared/envelope";
+import type { ConversationState } from "../../shared/entities/conversation";
 
 export interface ConversationSummary {
   id: number;

@@ -1,18 +1,12 @@
 /**
- * The console's Socket.IO event maps, shared by the server (relay/console/server.ts) and the
+ * The console's Socket.IO event maps, shared by the server (web/console/server.ts) and the
  * page (public/console.js, type-checked against this file with JSDoc). Requests from the page
  * carry an acknowledgement callback that receives a Result; pushes from the server are
  * broadcasts to rooms: "staff" (every signed-in staff member), "staff:<id>" (one person's
  * sockets), "conv:<id>" (everyone who opened that conversation).
  */
 import type { StaffRole } from "../../shared/entities/staff-user";
-import type {
-  CannedReply,
-  ConversationSummary,
-  MessageRow,
-  NoteRow,
-  SearchQuery,
-} from "../../shared/conversations";
+import type { CannedReply, ConversationSummary, MessageRow, NoteRow, SearchQuery } from "./conversations";
 
 export type { CannedReply, ConversationSummary, MessageRow, NoteRow, SearchQuery };
 

@@ -24,7 +24,7 @@ import helmet from "helmet";
 import type { Redis } from "ioredis";
 import { Server, type Socket } from "socket.io";
 import { ConsoleEventReader, type ConsoleEvent } from "../../shared/console-events";
-import { Conversations } from "../../shared/conversations";
+import { Conversations } from "./conversations";
 import type { Db } from "../../shared/db";
 import type { Language } from "../../shared/envelope";
 import { errorMessage } from "../../shared/errors";
@@ -34,10 +34,10 @@ import type { MessageLog } from "../../shared/message-log";
 import { Presence } from "../../shared/presence";
 import { OutboundDrains } from "../../shared/queues";
 import { createRedis } from "../../shared/redis";
-import { StaffError, StaffStore, STAFF_ROLES, type Session } from "../../shared/staff";
+import { StaffError, StaffStore, STAFF_ROLES, type Session } from "./staff";
 import type { StaffRole } from "../../shared/entities/staff-user";
-import type { LibrarySystem } from "../library/port";
-import { handoffTexts } from "../handoff";
+import type { LibrarySystem } from "../../shared/library/port";
+import { handoffTexts } from "../../relay/handoff";
 import {
   clearedSessionCookie,
   clientAddress,
@@ -95,7 +95,7 @@ const STATIC: Record<string, { file: string; type: string }> = {
 
 function publicDir(): string {
   // From source (tsx) the page sits beside this file; from dist/ it is in the source tree.
-  const candidates = [join(__dirname, "public"), resolve(__dirname, "../../../relay/console/public")];
+  const candidates = [join(__dirname, "public"), resolve(__dirname, "../../../web/console/public")];
   return candidates.find((d) => existsSync(join(d, "index.html"))) ?? candidates[0]!;
 }
 

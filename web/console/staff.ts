@@ -5,9 +5,9 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import argon2 from "argon2";
-import { recordAudit } from "./audit";
-import type { Db } from "./db";
-import type { StaffRole } from "./entities/staff-user";
+import { recordAudit } from "../../shared/audit";
+import type { Db } from "../../shared/db";
+import type { StaffRole } from "../../shared/entities/staff-user";
 
 export const STAFF_ROLES: readonly StaffRole[] = ["librarian", "auditor", "admin"];
 export const MIN_PASSWORD_LENGTH = 10;

@@ -11,7 +11,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
-import { AppError, errorMessage } from "./errors";
+import { AppError, errorMessage } from "../errors";
 import {
   ensurePostgres,
   findOnPath,

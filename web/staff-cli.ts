@@ -17,7 +17,7 @@ import { Pool } from "pg";
 import { dbFromPool } from "../shared/db";
 import type { StaffRole } from "../shared/entities/staff-user";
 import { errorMessage } from "../shared/errors";
-import { StaffError, StaffStore, STAFF_ROLES } from "../shared/staff";
+import { StaffError, StaffStore, STAFF_ROLES } from "./console/staff";
 
 const USAGE = `Usage:
   npm run staff -- add --username U --role librarian|auditor|admin --name "Display Name" [--password P]

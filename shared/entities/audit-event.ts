@@ -1,5 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
+export const ACTOR_KINDS = ["patron", "staff", "system"] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
 /** Who did what to which record: links, logins, claims, renewals, exports. Append-only. */
 @Entity({ name: "audit_event" })
 export class AuditEvent {
@@ -10,7 +13,7 @@ export class AuditEvent {
   at!: Date;
 
   @Column({ name: "actor_kind", type: "text" })
-  actorKind!: "patron" | "staff" | "system";
+  actorKind!: ActorKind;
 
   @Column({ name: "actor_id", type: "text", nullable: true })
   actorId!: string | null;

@@ -1,7 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { ChannelName } from "../envelope";
 
-export type ConversationState = "bot" | "waiting" | "assigned" | "closed";
+/** bot → waiting → assigned → closed (the CHECK constraint in migrations/ holds the same list) */
+export const CONVERSATION_STATES = ["bot", "waiting", "assigned", "closed"] as const;
+export type ConversationState = (typeof CONVERSATION_STATES)[number];
 
 /** One chat with a patron on one channel: with the bot, waiting for, or assigned to a librarian. */
 @Entity({ name: "conversation" })
@@ -47,4 +49,19 @@ export class Conversation {
 
   @Column({ name: "closed_at", type: "timestamptz", nullable: true })
   closedAt!: Date | null;
+
+  /** when it was handed to the librarians' queue (the queue is ordered by it) */
+  @Column({ name: "waiting_since", type: "timestamptz", nullable: true })
+  waitingSince!: Date | null;
+
+  /** why it was handed over (asked for a librarian, not understood twice, …) */
+  @Column({ name: "handoff_reason", type: "text", nullable: true })
+  handoffReason!: string | null;
+
+  @Column({ name: "claimed_at", type: "timestamptz", nullable: true })
+  claimedAt!: Date | null;
+
+  /** how a librarian closed it (answered, referred, …) */
+  @Column({ type: "text", nullable: true })
+  outcome!: string | null;
 }

@@ -1,9 +1,33 @@
+/** Every table the migrations create has its entity here (test/integration/schema.spec.ts checks both agree). */
 import { AuditEvent } from "./audit-event";
+import { CannedReply } from "./canned-reply";
 import { ChannelIdentity } from "./channel-identity";
 import { Conversation } from "./conversation";
 import { Message } from "./message";
 import { Patron } from "./patron";
+import { StaffNote } from "./staff-note";
+import { StaffSession } from "./staff-session";
 import { StaffUser } from "./staff-user";
 
-export { AuditEvent, ChannelIdentity, Conversation, Message, Patron, StaffUser };
-export const ENTITIES = [Patron, ChannelIdentity, Conversation, Message, StaffUser, AuditEvent];
+export {
+  AuditEvent,
+  CannedReply,
+  ChannelIdentity,
+  Conversation,
+  Message,
+  Patron,
+  StaffNote,
+  StaffSession,
+  StaffUser,
+};
+export const ENTITIES = [
+  Patron,
+  ChannelIdentity,
+  Conversation,
+  Message,
+  StaffUser,
+  StaffSession,
+  StaffNote,
+  CannedReply,
+  AuditEvent,
+];

@@ -1,10 +1,14 @@
-import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { ChannelName, MessageKind } from "../envelope";
 
-export type Direction = "in" | "out";
-export type Author = "patron" | "bot" | "librarian" | "system";
+// The value lists below are also the CHECK constraints in migrations/ (test/integration/schema.spec.ts compares them).
+export const DIRECTIONS = ["in", "out"] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+export const AUTHORS = ["patron", "bot", "librarian", "system"] as const;
+export type Author = (typeof AUTHORS)[number];
 /** in: received → handled | failed; out: queued → sent | failed */
-export type MessageStatus = "received" | "handled" | "failed" | "queued" | "sent";
+export const MESSAGE_STATUSES = ["received", "handled", "failed", "queued", "sent"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /**
  * One row of the append-only message log. Written only through shared/message-log.ts (raw
@@ -48,7 +52,7 @@ export class Message {
   @Column({ name: "in_reply_to", type: "bigint", nullable: true })
   inReplyTo!: string | null;
 
-  @Column({ name: "created_at", type: "timestamptz" })
+  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 
   @Column({ type: "text" })

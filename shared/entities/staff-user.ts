@@ -1,6 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
 
-export type StaffRole = "librarian" | "auditor" | "admin";
+/** also the CHECK constraint on staff_user.role in migrations/ */
+export const STAFF_ROLES = ["librarian", "auditor", "admin"] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** A librarian, auditor or admin of the console; the password is stored only as its argon2id hash. */
 
 @Entity({ name: "staff_user" })
 export class StaffUser {

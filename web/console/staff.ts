@@ -7,9 +7,10 @@ import { createHash, randomBytes } from "node:crypto";
 import argon2 from "argon2";
 import { recordAudit } from "../../shared/audit";
 import type { Db } from "../../shared/db";
-import type { StaffRole } from "../../shared/entities/staff-user";
+import { STAFF_ROLES, type StaffRole } from "../../shared/entities/staff-user";
 
-export const STAFF_ROLES: readonly StaffRole[] = ["librarian", "auditor", "admin"];
+// The role list lives with the entity (and the CHECK constraint); re-exported for the console and CLI.
+export { STAFF_ROLES };
 export const MIN_PASSWORD_LENGTH = 10;
 
 export interface Staff {

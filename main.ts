@@ -39,7 +39,7 @@ import { SlimsLibrary } from "./shared/library/slims";
 import { SecretBox } from "./shared/secret-box";
 import { ConsoleServer } from "./web/console/server";
 import { Handoff } from "./relay/handoff";
-import type { HolidayCalendar } from "./shared/library/dates";
+import type { HolidayCalendar } from "./shared/time/calendar";
 import { ConsoleEventPublisher } from "./shared/console-events";
 import { Presence } from "./shared/presence";
 

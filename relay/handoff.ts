@@ -17,15 +17,8 @@ import type { ConversationState } from "../shared/entities/conversation";
 import type { Language } from "../shared/envelope";
 import type { Handling, PendingInbound } from "../shared/message-log";
 import type { Presence } from "../shared/presence";
-import {
-  formatMinutes,
-  localClock,
-  openState,
-  WEEKDAYS,
-  type OpenState,
-  type WeeklyHours,
-} from "../shared/service-hours";
-import { addDays, isHoliday, type HolidayCalendar } from "../shared/library/dates";
+import type { HolidayCalendar } from "../shared/time/calendar";
+import { formatMinutes, openState } from "../shared/time/service-hours";
 import type { LibraryInfo } from "./answers/answer";
 import type { AnswerName } from "./answers";
 import { parseCommand } from "./intents";
@@ -53,33 +46,6 @@ export function handoffStep(input: {
   if (input.answer === "unknown" && input.unknownStreak >= 1)
     return { step: "start", reason: "not_understood" };
   return null;
-}
-
-/**
- * When librarians answer: the weekly service hours, minus the library's holidays when a calendar
- * is known (SLiMS's `holiday` table: weekly closing days and dated holidays).
- */
-export function librarianHours(
-  hours: WeeklyHours,
-  at: Date,
-  timeZone: string,
-  holidays?: HolidayCalendar,
-): OpenState & { nextDate?: string } {
-  if (!holidays) return openState(hours, at, timeZone);
-  const now = localClock(at, timeZone);
-  if (!isHoliday(now.date, holidays)) {
-    const current = hours[now.weekday].find((s) => s.from <= now.minutes && now.minutes < s.to);
-    if (current) return { open: true, closesAt: current.to };
-  }
-  const today = WEEKDAYS.indexOf(now.weekday);
-  for (let ahead = 0; ahead <= 60; ahead++) {
-    const date = addDays(now.date, ahead);
-    if (isHoliday(date, holidays)) continue;
-    const weekday = WEEKDAYS[(today + ahead) % 7]!;
-    const span = hours[weekday].find((s) => ahead > 0 || s.from > now.minutes);
-    if (span) return { open: false, next: { weekday, daysAhead: ahead, from: span.from }, nextDate: date };
-  }
-  return { open: false, next: null };
 }
 
 export const handoffTexts = {
@@ -178,15 +144,11 @@ export class Handoff {
       };
     const { library } = this.options;
     const holidays = await this.options.holidays?.().catch(() => undefined);
-    const open = librarianHours(
-      library.hours,
-      this.options.now?.() ?? new Date(),
-      library.timeZone,
-      holidays,
-    );
+    // When librarians answer: the weekly service hours minus the library system's holidays.
+    const open = openState(library.hours, this.options.now?.() ?? new Date(), library.timeZone, holidays);
     let text: string;
     if (!open.open) {
-      text = handoffTexts.outsideHours(lang, open.next, open.nextDate);
+      text = handoffTexts.outsideHours(lang, open.next, open.next?.date);
     } else {
       const [waiting, online] = await Promise.all([
         this.options.waiting.waitingCount(),

@@ -19,7 +19,7 @@ import type { Handling, MessageLog, PendingInbound } from "../shared/message-log
 import { INBOUND_QUEUE, OutboundDrains, type DrainJob, WORKER_LOCKS } from "../shared/queues";
 import { splitText } from "./split-text";
 import type { Answer, AnswerServices, LibraryInfo } from "./answers/answer";
-import { todayIn } from "../shared/library/dates";
+import { todayIn } from "../shared/time/zone";
 import { ANSWERS, type AnswerName } from "./answers";
 import type { Handoff } from "./handoff";
 import { dialogOwner, replyLanguage, route } from "./router";

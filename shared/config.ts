@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { ConfigError } from "./errors";
-import { parseServiceHours, type WeeklyHours } from "./service-hours";
+import { parseServiceHours, type WeeklyHours } from "./time/service-hours";
+import { isTimeZone } from "./time/zone";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -135,15 +136,6 @@ function isOrigin(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value.replace(/\/$/, "");
-  } catch {
-    return false;
-  }
-}
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: value });
-    return true;
   } catch {
     return false;
   }

@@ -4,11 +4,6 @@
  */
 import type { Logger } from "./logger";
 
-export interface Service {
-  start(): Promise<void>;
-  close(): Promise<void>;
-}
-
 /** Wrap a close function so that every call after the first returns the first call's promise. */
 export function once(fn: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;

@@ -8,7 +8,7 @@ import type { Sql } from "../../shared/db";
 import type { ChannelName, Language, MessageKind } from "../../shared/envelope";
 import type { Handling, Reply } from "../../shared/message-log";
 import type { SecretBox } from "../../shared/secret-box";
-import type { WeeklyHours } from "../../shared/service-hours";
+import type { WeeklyHours } from "../../shared/time/service-hours";
 import type { AttemptLimiter } from "../attempts";
 import type { LibrarySystem } from "../../shared/library/port";
 

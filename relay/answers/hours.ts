@@ -1,4 +1,5 @@
-import { formatMinutes, openState, WEEKDAYS } from "../../shared/service-hours";
+import { WEEKDAYS } from "../../shared/time/calendar";
+import { formatMinutes, openState } from "../../shared/time/service-hours";
 import { dayName, texts } from "../texts";
 import type { Answer } from "./answer";
 

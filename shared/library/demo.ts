@@ -7,7 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import bcrypt from "bcryptjs";
-import { addDays, assertIsoDate, assertTimeZone, type HolidayCalendar, todayIn } from "./dates";
+import { addDays, assertIsoDate, type HolidayCalendar } from "../time/calendar";
+import { assertTimeZone, todayIn } from "../time/zone";
 import { checkPassword } from "./password";
 import { fieldHasPhone, normalisePhone } from "./phone";
 import {
@@ -81,8 +82,8 @@ export const DEMO_MEMBERS: readonly DemoMemberInfo[] = Object.freeze([
 ]);
 
 export interface DemoLibraryOptions extends Partial<RenewalPolicy> {
-  /** Default Asia/Jakarta. */
-  timeZone?: string;
+  /** The library's IANA time zone: "today" for loans and fines. */
+  timeZone: string;
   /** The date the seed is built around. Default: today in `timeZone`. */
   seedDate?: string;
 }
@@ -128,8 +129,8 @@ export class DemoLibrary implements LibrarySystem {
   readonly log: Array<{ memberId: string; message: string; date: string }> = [];
   private readonly settings: CirculationSettings;
 
-  constructor(options: DemoLibraryOptions = {}) {
-    this.timeZone = assertTimeZone(options.timeZone ?? "Asia/Jakarta");
+  constructor(options: DemoLibraryOptions) {
+    this.timeZone = assertTimeZone(options.timeZone);
     this.policy = {
       allowOverdue: options.allowOverdue ?? DEFAULT_RENEWAL_POLICY.allowOverdue,
       waiveFines: options.waiveFines ?? DEFAULT_RENEWAL_POLICY.waiveFines,

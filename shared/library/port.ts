@@ -10,7 +10,7 @@
  * Money is in the library's currency unit (rupiah), as SLiMS stores it (integers).
  */
 
-import type { HolidayCalendar } from "./dates";
+import type { HolidayCalendar } from "../time/calendar";
 
 export interface Member {
   memberId: string;

@@ -3,7 +3,8 @@
  * (records read from MySQL) and DemoLibrary (records in memory), so both apply exactly
  * the same rules (slims-facts §2 and §4). Nothing here reads a clock or a database.
  */
-import { chargeableOverdueDays, daysLate, dueDateFor, type HolidayCalendar } from "./dates";
+import { chargeableOverdueDays, daysLate, dueDateFor } from "./circulation-dates";
+import type { HolidayCalendar } from "../time/calendar";
 import type { Loan, Member, RenewalPolicy, RenewRefusal } from "./port";
 
 /** A row of mst_member_type (the defaults of a member type). */

@@ -41,14 +41,9 @@
  */
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
 import { AppError, errorMessage } from "../errors";
-import {
-  assertIsoDate,
-  assertTimeZone,
-  dateOrNull,
-  type HolidayCalendar,
-  holidayCalendar,
-  todayIn,
-} from "./dates";
+import { dateOrNull, holidayCalendar } from "./circulation-dates";
+import { assertIsoDate, type HolidayCalendar } from "../time/calendar";
+import { assertTimeZone, todayIn } from "../time/zone";
 import { checkPassword } from "./password";
 import { normalisePhone, fieldHasPhone, phoneSearchKey } from "./phone";
 import {
@@ -103,8 +98,8 @@ export function slimsGrantStatements(database: string, user: string): string[] {
 export interface SlimsLibraryOptions extends Partial<RenewalPolicy> {
   /** `mysql://user:pass@host:3306/slims` */
   url: string;
-  /** The library's time zone for "today" (SLiMS config('timezone')). Default Asia/Jakarta. */
-  timeZone?: string;
+  /** The library's time zone for "today" (SLiMS config('timezone')). */
+  timeZone: string;
   /** Pool size. Default 4. */
   connectionLimit?: number;
 }
@@ -183,7 +178,7 @@ export class SlimsLibrary implements LibrarySystem {
   private closing: Promise<void> | undefined;
 
   constructor(options: SlimsLibraryOptions) {
-    this.timeZone = assertTimeZone(options.timeZone ?? "Asia/Jakarta");
+    this.timeZone = assertTimeZone(options.timeZone);
     this.policy = {
       allowOverdue: options.allowOverdue ?? DEFAULT_RENEWAL_POLICY.allowOverdue,
       waiveFines: options.waiveFines ?? DEFAULT_RENEWAL_POLICY.waiveFines,

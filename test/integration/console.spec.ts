@@ -59,7 +59,7 @@ describe("librarian console: Socket.IO, handoff, replies to the patron's channel
     ({ app } = await startTestApp(fake, {
       now: () => MONDAY_MORNING,
       env: { STAFF_LOGIN_MAX_PER_15MIN: "4" },
-      library: new DemoLibrary(),
+      library: new DemoLibrary({ timeZone: "Asia/Jakarta" }),
       consoleSessionCheckMs: 200,
     }));
     url = app.web!.url;

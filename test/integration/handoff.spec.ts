@@ -5,9 +5,9 @@
  */
 import { expect } from "chai";
 import type { App } from "../../main";
-import { handoffStep, handoffTexts, librarianHours } from "../../relay/handoff";
-import { holidayCalendar } from "../../shared/library/dates";
-import { parseServiceHours } from "../../shared/service-hours";
+import { handoffStep, handoffTexts } from "../../relay/handoff";
+import { holidayCalendar } from "../../shared/library/circulation-dates";
+import { openState, parseServiceHours } from "../../shared/time/service-hours";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { chatLog, closeSql, eventually, sql, startTestApp } from "../helpers/app";
 
@@ -49,15 +49,14 @@ describe("handoff: when librarians answer (service hours and SLiMS holidays)", (
   const zone = "Asia/Jakarta";
 
   it("without a holiday calendar: the weekly hours", () => {
-    expect(librarianHours(hours, MONDAY_MORNING, zone)).to.deep.equal({ open: true, closesAt: 16 * 60 });
+    expect(openState(hours, MONDAY_MORNING, zone)).to.deep.equal({ open: true, closesAt: 16 * 60 });
   });
 
   it("a dated holiday closes an ordinary Monday; the next answer is Tuesday 08:00", () => {
     const calendar = holidayCalendar([{ dayname: null, date: "2025-12-01" }]);
-    expect(librarianHours(hours, MONDAY_MORNING, zone, calendar)).to.deep.equal({
+    expect(openState(hours, MONDAY_MORNING, zone, calendar)).to.deep.equal({
       open: false,
-      next: { weekday: "tue", daysAhead: 1, from: 8 * 60 },
-      nextDate: "2025-12-02",
+      next: { weekday: "tue", daysAhead: 1, from: 8 * 60, date: "2025-12-02" },
     });
   });
 
@@ -68,22 +67,22 @@ describe("handoff: when librarians answer (service hours and SLiMS holidays)", (
         date,
       })),
     );
-    const state = librarianHours(hours, SATURDAY_EVENING, zone, calendar);
+    const state = openState(hours, SATURDAY_EVENING, zone, calendar);
     expect(state).to.deep.equal({
       open: false,
-      next: { weekday: "mon", daysAhead: 9, from: 8 * 60 },
-      nextDate: "2025-12-15",
+      next: { weekday: "mon", daysAhead: 9, from: 8 * 60, date: "2025-12-15" },
     });
     if (state.open) throw new Error("unexpected");
-    expect(handoffTexts.outsideHours("id", state.next, state.nextDate)).to.contain(
+    expect(handoffTexts.outsideHours("id", state.next, state.next?.date)).to.contain(
       "hari Senin 2025-12-15 mulai pukul 08:00",
     );
   });
 
   it("a weekly closing day from SLiMS (dayname, no date) is skipped", () => {
     const calendar = holidayCalendar([{ dayname: "Mon", date: null }]);
-    const state = librarianHours(hours, SATURDAY_EVENING, zone, calendar);
-    expect(state).to.deep.include({ open: false, nextDate: "2025-12-09" });
+    const state = openState(hours, SATURDAY_EVENING, zone, calendar);
+    if (state.open) throw new Error("unexpected");
+    expect(state.next?.date).to.equal("2025-12-09");
   });
 });
 

@@ -18,8 +18,8 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
     let fx: SlimsFixture;
     let open: SlimsLibrary[] = [];
 
-    function library(options: Omit<SlimsLibraryOptions, "url"> = {}): SlimsLibrary {
-      const lib = new SlimsLibrary({ url: fx.relayUrl, ...options });
+    function library(options: Partial<Omit<SlimsLibraryOptions, "url">> = {}): SlimsLibrary {
+      const lib = new SlimsLibrary({ url: fx.relayUrl, timeZone: "Asia/Jakarta", ...options });
       open.push(lib);
       return lib;
     }

@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { addDays, isHoliday, weekdayOf } from "../../shared/library/dates";
+import { addDays, isHoliday, weekdayOf } from "../../shared/time/calendar";
 import { DEMO_MEMBERS, DEMO_PASSWORD, DemoLibrary } from "../../shared/library/demo";
 import type { Loan } from "../../shared/library/port";
 
+const ZONE = "Asia/Jakarta";
 const TODAY = "2025-06-11"; // a Wednesday
 const [SITI, BUDI, RATNA, ANDI] = DEMO_MEMBERS.map((m) => m.memberId) as [string, string, string, string];
 
@@ -16,7 +17,7 @@ describe("DemoLibrary", () => {
   let demo: DemoLibrary;
 
   beforeEach(() => {
-    demo = new DemoLibrary({ seedDate: TODAY });
+    demo = new DemoLibrary({ timeZone: ZONE, seedDate: TODAY });
   });
 
   afterEach(async () => {
@@ -91,7 +92,7 @@ describe("DemoLibrary", () => {
   });
 
   it("waives the fine when the policy says so", async () => {
-    const waiving = new DemoLibrary({ seedDate: TODAY, waiveFines: true });
+    const waiving = new DemoLibrary({ timeZone: ZONE, seedDate: TODAY, waiveFines: true });
     const overdue = byTitle(await waiving.currentLoans(BUDI, TODAY), "Dasar-Dasar Statistika");
     expect(await waiving.renew(BUDI, overdue.loanId, { today: TODAY })).to.deep.include({
       ok: true,
@@ -99,7 +100,7 @@ describe("DemoLibrary", () => {
       fineWaived: 2500,
     });
     expect((await waiving.fines(BUDI, TODAY)).balance).to.equal(2000);
-    const strict = new DemoLibrary({ seedDate: TODAY, allowOverdue: false });
+    const strict = new DemoLibrary({ timeZone: ZONE, seedDate: TODAY, allowOverdue: false });
     expect(await strict.renew(BUDI, overdue.loanId, { today: TODAY })).to.deep.include({
       reason: "overdue_not_allowed",
     });
@@ -141,7 +142,7 @@ describe("DemoLibrary", () => {
       .map((i) => addDays("2025-08-14", i))
       .concat(["2025-12-24", "2025-12-31"]);
     for (const seed of seeds) {
-      const lib = new DemoLibrary({ seedDate: seed });
+      const lib = new DemoLibrary({ timeZone: ZONE, seedDate: seed });
       const siti = await lib.renewableLoans(SITI, seed);
       const soon = byTitle(siti, "Metodologi Penelitian");
       expect(soon.renewable, seed).to.equal(true);

@@ -1,22 +1,23 @@
 import { expect } from "chai";
 import {
-  addDays,
-  assertTimeZone,
   chargeableOverdueDays,
   countHolidaysBetween,
   dateOrNull,
-  daysBetween,
   daysLate,
   dueDateFor,
   holidayCalendar,
+  nextDateNotHoliday,
+  weekdayFromName,
+} from "../../shared/library/circulation-dates";
+import {
+  addDays,
+  daysBetween,
   isIsoDate,
   NO_HOLIDAYS,
-  nextDateNotHoliday,
-  todayIn,
-  weekdayFromName,
   weekdayOf,
   type HolidayCalendar,
-} from "../../shared/library/dates";
+} from "../../shared/time/calendar";
+import { assertTimeZone, todayIn } from "../../shared/time/zone";
 import { phpSerializedTruthy, resolveLoanTerms, type LoanRule } from "../../shared/library/renewal-rules";
 
 // June 2025: the 1st, 8th and 15th are Sundays; the 11th is a Wednesday.

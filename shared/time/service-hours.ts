@@ -1,12 +1,12 @@
 /**
- * The library's weekly service hours, parsed from LIBRARY_HOURS, and the clock questions
- * asked of them ("open now?", "when do we open next?") answered in the library's time zone.
+ * The library's weekly service hours, parsed from LIBRARY_HOURS, and the one answer to "are we
+ * open now, and if not, when next?" — in the library's time zone, minus its holidays when known.
  *
  * Format: `mon-fri 08:00-16:00; sat 08:00-12:00` — day or day range, then one or more
  * comma-separated HH:MM-HH:MM spans. Days that are not named are closed.
  */
-export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { addDays, isHoliday, NO_HOLIDAYS, WEEKDAYS, type HolidayCalendar, type Weekday } from "./calendar";
+import { localClock } from "./zone";
 
 export interface Span {
   /** minutes after midnight, local time */
@@ -56,40 +56,39 @@ export function formatMinutes(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 }
 
-/** Weekday, date and minute of the day of `at` on the wall clock of `timeZone`. */
-export function localClock(at: Date, timeZone: string): { weekday: Weekday; date: string; minutes: number } {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    weekday: "short",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return {
-    weekday: get("weekday").toLowerCase().slice(0, 3) as Weekday,
-    date: `${get("year")}-${get("month")}-${get("day")}`,
-    minutes: Number(get("hour")) * 60 + Number(get("minute")),
-  };
-}
-
 export type OpenState =
   | { open: true; closesAt: number }
-  | { open: false; next: { weekday: Weekday; daysAhead: number; from: number } | null };
+  | {
+      open: false;
+      /** the next opening: its weekday, how many days ahead, minute of the day, and date (YYYY-MM-DD) */
+      next: { weekday: Weekday; daysAhead: number; from: number; date: string } | null;
+    };
 
-/** Is the library open at `at`, and if not, when does it open next (within a week)? */
-export function openState(hours: WeeklyHours, at: Date, timeZone: string): OpenState {
+/** How far ahead to look for the next opening: past a long holiday (Lebaran), not for ever. */
+const LOOKAHEAD_DAYS = 60;
+
+/**
+ * Is the library open at `at`, and if not, when does it open next? Weekly hours, minus the
+ * holidays of `calendar` (weekly closing days and dated holidays) when the library system gives them.
+ */
+export function openState(
+  hours: WeeklyHours,
+  at: Date,
+  timeZone: string,
+  calendar: HolidayCalendar = NO_HOLIDAYS,
+): OpenState {
   const now = localClock(at, timeZone);
+  if (!isHoliday(now.date, calendar)) {
+    const current = hours[now.weekday].find((s) => s.from <= now.minutes && now.minutes < s.to);
+    if (current) return { open: true, closesAt: current.to };
+  }
   const today = WEEKDAYS.indexOf(now.weekday);
-  const current = hours[now.weekday].find((s) => s.from <= now.minutes && now.minutes < s.to);
-  if (current) return { open: true, closesAt: current.to };
-  for (let ahead = 0; ahead <= 7; ahead++) {
+  for (let ahead = 0; ahead <= LOOKAHEAD_DAYS; ahead++) {
+    const date = addDays(now.date, ahead);
+    if (isHoliday(date, calendar)) continue;
     const weekday = WEEKDAYS[(today + ahead) % 7]!;
     const span = hours[weekday].find((s) => ahead > 0 || s.from > now.minutes);
-    if (span) return { open: false, next: { weekday, daysAhead: ahead, from: span.from } };
+    if (span) return { open: false, next: { weekday, daysAhead: ahead, from: span.from, date } };
   }
   return { open: false, next: null };
 }

@@ -1,47 +1,19 @@
 /**
- * Pure date rules of SLiMS circulation, on calendar dates written `YYYY-MM-DD`.
- *
- * A date is turned into a day number (days since 1970-01-01, computed with Date.UTC) for
- * arithmetic, so no local-time or daylight-saving trap can shift a day. "Today" is the
- * only clock question and is answered in the library's time zone (slims-facts §1: PHP's
- * local date in config('timezone'), default Asia/Jakarta).
+ * SLiMS circulation's date rules, on calendar dates written `YYYY-MM-DD` (calendar arithmetic
+ * and holiday calendars are in shared/time/calendar.ts).
  *
  * Sources mirrored: simbio_date::getNextDate / getNextDateNotHoliday / countHolidayBetween
- * and circulation::countOverdueValue (slims-facts §2 and §4).
+ * and circulation::countOverdueValue (docs/slims.md).
  */
-
-export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-/** Weekly closing days and dated holidays, as read from SLiMS's `holiday` table. */
-export interface HolidayCalendar {
-  readonly closedWeekdays: ReadonlySet<Weekday>;
-  readonly dates: ReadonlySet<string>;
-}
-
-export const NO_HOLIDAYS: HolidayCalendar = Object.freeze({
-  closedWeekdays: new Set<Weekday>(),
-  dates: new Set<string>(),
-});
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Is `value` a real calendar date in `YYYY-MM-DD` form (not `0000-00-00`, not `2025-02-30`)? */
-export function isIsoDate(value: string): boolean {
-  const m = DATE_RE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
-  const back = new Date(Date.UTC(y, mo - 1, d));
-  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d;
-}
-
-/** Throws on anything but a valid `YYYY-MM-DD` (a programming error, not an expected outcome). */
-export function assertIsoDate(value: string, what = "date"): string {
-  if (!isIsoDate(value)) throw new TypeError(`${what} must be a YYYY-MM-DD calendar date, got "${value}"`);
-  return value;
-}
+import {
+  addDays,
+  daysBetween,
+  isHoliday,
+  isIsoDate,
+  minDate,
+  type HolidayCalendar,
+  type Weekday,
+} from "../time/calendar";
 
 /**
  * A date as read from MySQL with `dateStrings: true`: `YYYY-MM-DD` (or a DATETIME's date
@@ -51,35 +23,6 @@ export function dateOrNull(value: unknown): string | null {
   if (typeof value !== "string") return null;
   const day = value.slice(0, 10);
   return isIsoDate(day) ? day : null;
-}
-
-function toDayNumber(date: string): number {
-  const m = DATE_RE.exec(assertIsoDate(date));
-  return Date.UTC(Number(m![1]), Number(m![2]) - 1, Number(m![3])) / DAY_MS;
-}
-
-function fromDayNumber(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** `date` plus `days` calendar days (negative goes back). */
-export function addDays(date: string, days: number): string {
-  return fromDayNumber(toDayNumber(date) + Math.trunc(days));
-}
-
-/** Calendar days from `from` to `to` (positive when `to` is later). */
-export function daysBetween(from: string, to: string): number {
-  return toDayNumber(to) - toDayNumber(from);
-}
-
-export function weekdayOf(date: string): Weekday {
-  // 1970-01-01 (day 0) was a Thursday.
-  return WEEKDAYS[(((toDayNumber(date) + 4) % 7) + 7) % 7]!;
-}
-
-/** The earlier of two dates. */
-export function minDate(a: string, b: string): string {
-  return a <= b ? a : b;
 }
 
 // prettier-ignore
@@ -114,10 +57,6 @@ export function holidayCalendar(
     }
   }
   return { closedWeekdays, dates };
-}
-
-export function isHoliday(date: string, calendar: HolidayCalendar): boolean {
-  return calendar.dates.has(date) || calendar.closedWeekdays.has(weekdayOf(date));
 }
 
 /**
@@ -183,26 +122,4 @@ export function chargeableOverdueDays(dueDate: string | null, today: string, rul
   if (rules.ignoreHolidays) days = Math.max(0, late - countHolidaysBetween(dueDate, today, rules.calendar));
   if (rules.graceDays > 0 && today <= addDays(dueDate, rules.graceDays)) return 0;
   return days;
-}
-
-/** Today's date on the wall clock of `timeZone` (an IANA name such as Asia/Jakarta). */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return assertIsoDate(`${get("year")}-${get("month")}-${get("day")}`, "today");
-}
-
-/** Throws a RangeError naming the zone when `timeZone` is not a time zone this runtime knows. */
-export function assertTimeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-  } catch {
-    throw new RangeError(`unknown time zone "${timeZone}" (use an IANA name such as Asia/Jakarta)`);
-  }
-  return timeZone;
 }

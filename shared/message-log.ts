@@ -11,6 +11,8 @@ import { recordAudit, type AuditEntry } from "./audit";
 import type { Db, Sql } from "./db";
 import type { Button, ChannelName, InboundMessage, Language, MessageKind } from "./envelope";
 import type { ConversationState } from "./entities/conversation";
+import { closeByPatron, startWaiting } from "./log/conversation-state";
+import { linkPatron, unlinkPatron } from "./log/patron-link";
 import { REDACTED_TEXT } from "./secret-box";
 
 export interface RecordedInbound {
@@ -200,7 +202,10 @@ export class MessageLog {
       }
       if (handling.link) await this.applyLink(tx, pending, handling.link);
       if (handling.audit) await recordAudit(tx, handling.audit);
-      if (handling.stateChange) await applyStateChange(tx, conversationId, handling.stateChange);
+      if (handling.stateChange?.to === "waiting")
+        await startWaiting(tx, conversationId, handling.stateChange.reason);
+      if (handling.stateChange?.to === "closed")
+        await closeByPatron(tx, conversationId, handling.stateChange.outcome);
       const n = handling.replies.length;
       const bumped = await tx.query<{ last_seq: number }>(
         `UPDATE conversation SET last_seq = last_seq + $2, unknown_streak = $3,
@@ -375,19 +380,8 @@ export class MessageLog {
     link: NonNullable<Handling["link"]>,
   ): Promise<void> {
     const patronId = pending.conversation.patronId;
-    if ("unlink" in link) {
-      await tx.query(`UPDATE patron SET member_id = NULL WHERE id = $1`, [patronId]);
-      await tx.query(
-        `UPDATE channel_identity SET verified_at = NULL, verified_method = NULL WHERE patron_id = $1`,
-        [patronId],
-      );
-      return;
-    }
-    await tx.query(`UPDATE patron SET member_id = $2 WHERE id = $1`, [patronId, link.memberId]);
-    await tx.query(
-      `UPDATE channel_identity SET verified_at = now(), verified_method = $3 WHERE patron_id = $1 AND channel = $2`,
-      [patronId, pending.channel, link.method],
-    );
+    if ("unlink" in link) await unlinkPatron(tx, patronId);
+    else await linkPatron(tx, patronId, pending.channel, link.memberId, link.method);
   }
 
   /** The patron behind a channel identity, created on first contact; cached, bounded. */
@@ -507,22 +501,6 @@ export class MessageLog {
       [messageId],
     );
     return rows[0] ? { conversationId: rows[0].conversation_id, channel: rows[0].channel } : null;
-  }
-}
-
-async function applyStateChange(tx: Sql, conversationId: number, change: StateChange): Promise<void> {
-  if (change.to === "waiting") {
-    await tx.query(
-      `UPDATE conversation SET state = 'waiting', waiting_since = now(), handoff_reason = $2
-       WHERE id = $1 AND state = 'bot'`,
-      [conversationId, change.reason],
-    );
-  } else {
-    await tx.query(
-      `UPDATE conversation SET state = 'closed', closed_at = now(), outcome = $2
-       WHERE id = $1 AND state IN ('waiting', 'assigned')`,
-      [conversationId, change.outcome],
-    );
   }
 }
 

@@ -1,9 +1,12 @@
 /**
- * The console's questions and state changes on conversations (the message log stays with
- * MessageLog). Every state change is one conditional UPDATE, so two librarians racing for the
- * same conversation cannot both win: the row changes for exactly one of them.
+ * The console's questions about conversations (queue, history, notes, search, patron panel) and
+ * the librarian's actions on them. The state changes themselves are written by
+ * shared/log/conversation-state.ts and the member link by shared/log/patron-link.ts (one writer
+ * per table); this store adds the audit event of each.
  */
 import { recordAudit } from "../../shared/audit";
+import * as conversationState from "../../shared/log/conversation-state";
+import { linkPatron } from "../../shared/log/patron-link";
 import type { Db } from "../../shared/db";
 import type { ChannelName } from "../../shared/envelope";
 import type { ConversationState } from "../../shared/entities/conversation";
@@ -176,12 +179,7 @@ export class Conversations {
 
   /** waiting → assigned to `staffId`; exactly one of several racing claims wins. */
   async claim(id: number, staffId: number): Promise<ClaimResult> {
-    const { rowCount } = await this.db.query(
-      `UPDATE conversation SET state = 'assigned', assigned_staff_id = $2, claimed_at = now()
-       WHERE id = $1 AND state = 'waiting'`,
-      [id, staffId],
-    );
-    if (rowCount === 1) {
+    if (await conversationState.claim(this.db, id, staffId)) {
       await this.audit(staffId, "conversation.claim", id);
       return { ok: true };
     }
@@ -196,25 +194,16 @@ export class Conversations {
     toStaffId: number,
     actorId: number,
   ): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `UPDATE conversation c SET assigned_staff_id = $3, claimed_at = now()
-       WHERE c.id = $1 AND c.state = 'assigned' AND ($2::int IS NULL OR c.assigned_staff_id = $2)
-         AND EXISTS (SELECT 1 FROM staff_user s WHERE s.id = $3 AND s.active AND s.role IN ('librarian', 'admin'))`,
-      [id, fromStaffId, toStaffId],
-    );
-    if (rowCount === 1) await this.audit(actorId, "conversation.transfer", id, { to: toStaffId });
-    return rowCount === 1;
+    const moved = await conversationState.transfer(this.db, id, fromStaffId, toStaffId);
+    if (moved) await this.audit(actorId, "conversation.transfer", id, { to: toStaffId });
+    return moved;
   }
 
   /** waiting/assigned (to `staffId`, or anyone's when null) → closed, with an optional outcome tag. */
   async close(id: number, staffId: number | null, outcome: string | null, actorId: number): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `UPDATE conversation SET state = 'closed', closed_at = now(), outcome = $3
-       WHERE id = $1 AND (state = 'waiting' OR (state = 'assigned' AND ($2::int IS NULL OR assigned_staff_id = $2)))`,
-      [id, staffId, outcome],
-    );
-    if (rowCount === 1) await this.audit(actorId, "conversation.close", id, { outcome });
-    return rowCount === 1;
+    const closed = await conversationState.closeByStaff(this.db, id, staffId, outcome);
+    if (closed) await this.audit(actorId, "conversation.close", id, { outcome });
+    return closed;
   }
 
   async notes(conversationId: number): Promise<NoteRow[]> {
@@ -321,18 +310,13 @@ export class Conversations {
   /** A librarian vouches that the patron of this conversation is library member `memberId` (audited). */
   async verifyPatron(conversationId: number, memberId: string, staffId: number): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ patron_id: number; channel: string; chat_id: string }>(
-        `UPDATE patron p SET member_id = $2 FROM conversation c
-         WHERE c.id = $1 AND p.id = c.patron_id RETURNING p.id AS patron_id, c.channel, c.chat_id`,
-        [conversationId, memberId],
+      const { rows } = await tx.query<{ patron_id: number; channel: string }>(
+        `SELECT patron_id, channel FROM conversation WHERE id = $1 FOR UPDATE`,
+        [conversationId],
       );
       const row = rows[0];
       if (!row) return false;
-      await tx.query(
-        `UPDATE channel_identity SET verified_at = now(), verified_method = 'staff'
-         WHERE patron_id = $1 AND channel = $2`,
-        [row.patron_id, row.channel],
-      );
+      await linkPatron(tx, row.patron_id, row.channel, memberId, "staff");
       await recordAudit(tx, [
         {
           actorKind: "staff",

@@ -80,7 +80,7 @@ export function countHolidaysBetween(from: string, to: string, calendar: Holiday
 }
 
 /**
- * Due date of a loan made or renewed on `start` (slims-facts §2.4): start + period, moved
+ * Due date of a loan made or renewed on `start` (docs/slims.md §2.4): start + period, moved
  * forward past closing days and holidays, then capped at the membership's expiry date
  * (the cap is not holiday-adjusted). A period below 1 keeps the start date, as getNextDate.
  */
@@ -108,7 +108,7 @@ export function daysLate(dueDate: string | null, today: string): number {
 }
 
 /**
- * Fine-chargeable overdue days as of `today` (countOverdueValue, slims-facts §4):
+ * Fine-chargeable overdue days as of `today` (countOverdueValue, docs/slims.md §4):
  * - not after the due date → 0;
  * - on or before due date + grace → 0 (no fine at all);
  * - otherwise every day after the due date counts (grace days are not deducted), minus

@@ -1,5 +1,5 @@
 /**
- * Member password check as SLiMS does it (lib/Auth/Methods/Native.php, slims-facts §1):
+ * Member password check as SLiMS does it (lib/Auth/Methods/Native.php, docs/slims.md §1):
  * bcrypt first (PHP writes `$2y$`, the same algorithm as `$2b$`), then the legacy fallback
  * "the stored value is the MD5 hex of the password". SLiMS rewrites an MD5 hash as bcrypt
  * on login; we never write to `mpasswd` (our account has no UPDATE on `member`).

@@ -5,7 +5,7 @@
  * Numbers of other countries are accepted only with an explicit `+` or `00` prefix.
  *
  * Matching is exact equality of canonical forms. Never a suffix or substring match: a
- * short fragment or a different number can not find a member (slims-facts §5 warns that
+ * short fragment or a different number can not find a member (docs/slims.md §5 warns that
  * an existing bot matches the last 10 digits and takes the first hit).
  */
 

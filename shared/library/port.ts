@@ -37,7 +37,7 @@ export interface Loan {
   dueDate: string | null;
   /** Renewals so far. */
   renewed: number;
-  /** Maximum renewals (slims-facts §2: rule matched on member type + collection type, else member type). */
+  /** Maximum renewals (docs/slims.md §2: rule matched on member type + collection type, else member type). */
   renewLimit: number;
   /** Calendar days after the due date as of today (0 if not late); may be > 0 with no fine (grace). */
   daysLate: number;

@@ -1,7 +1,7 @@
 /**
  * SLiMS circulation rules as pure functions over plain records, shared by SlimsLibrary
  * (records read from MySQL) and DemoLibrary (records in memory), so both apply exactly
- * the same rules (slims-facts §2 and §4). Nothing here reads a clock or a database.
+ * the same rules (docs/slims.md §2 and §4). Nothing here reads a clock or a database.
  */
 import { chargeableOverdueDays, daysLate, dueDateFor } from "./circulation-dates";
 import type { HolidayCalendar } from "../time/calendar";
@@ -38,7 +38,7 @@ export interface LoanRecord {
   dueDate: string | null;
   renewed: number;
   loanRulesId: number;
-  /** The renewal date on an open loan (slims-facts §1); null if never renewed or a zero date. */
+  /** The renewal date on an open loan (docs/slims.md §1); null if never renewed or a zero date. */
   returnDate: string | null;
   /** is_lent = 1 AND is_return = 0. */
   isOpen: boolean;
@@ -64,7 +64,7 @@ export interface LoanTerms {
 }
 
 /**
- * Which values apply to a loan (slims-facts §2, §4), for the member's current type:
+ * Which values apply to a loan (docs/slims.md §2, §4), for the member's current type:
  * - renewal limit: the mst_loan_rules row matched on member type + the item's collection
  *   type (loan_list.php's join, not loan.loan_rules_id), else the member type. When several
  *   rules match (they differ by GMD), the one with the biblio's GMD wins, else the lowest id;
@@ -149,7 +149,7 @@ export type RenewalDecision =
 
 /**
  * May this loan be renewed today, and with what due date and fine (extendItemLoan plus the
- * Extend button's conditions, slims-facts §2)? Checked in this order:
+ * Extend button's conditions, docs/slims.md §2)? Checked in this order:
  * the member's open loan → membership not expired (today ≤ expire_date) → not pending
  * (policy) → renewed < limit → not already renewed today (return_date = today) → no other
  * member reserved this copy → overdue allowed (policy).

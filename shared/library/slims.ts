@@ -1,7 +1,7 @@
 /**
  * SlimsLibrary: the library port over a SLiMS database (MySQL/MariaDB via mysql2).
  *
- * Reads and writes SLiMS's own tables with their real column names (slims-facts §6),
+ * Reads and writes SLiMS's own tables with their real column names (docs/slims.md §6),
  * selecting named columns only (extra columns of other versions are ignored). Dates are
  * read as strings (`dateStrings: true`); legacy zero dates (`0000-00-00`) read as null.
  * The rules themselves live in renewal-rules.ts and dates.ts, shared with DemoLibrary.

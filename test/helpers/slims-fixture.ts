@@ -1,5 +1,5 @@
 /**
- * A throwaway SLiMS database on the test MariaDB (slims-facts §6 subset, real column names
+ * A throwaway SLiMS database on the test MariaDB (docs/slims.md §6 subset, real column names
  * and types, a chosen storage engine, utf8mb4), seed helpers with sensible defaults, and a
  * least-privilege account holding exactly the GRANTs documented in shared/library/slims.ts.
  * SlimsLibrary under test connects as that account. `cleanup()` drops the user and the

@@ -22,9 +22,20 @@ export default tseslint.config(
     rules: { "no-restricted-imports": "off" },
   },
   {
-    // The console page runs in the browser (a plain script, type-checked by web/console/public/tsconfig.json).
+    // The console page runs in the browser as ES modules (type-checked by web/console/public/tsconfig.json).
+    // Patron and staff text goes in as textContent (dom.js el()), never parsed as HTML.
     files: ["web/console/public/**/*.js"],
-    languageOptions: { sourceType: "script", globals: { ...globals.browser } },
+    languageOptions: { sourceType: "module", globals: { ...globals.browser } },
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["innerHTML", "outerHTML", "insertAdjacentHTML", "createContextualFragment"].map((property) => ({
+          property,
+          message: "Put text in the page with textContent (dom.js el()), never as HTML.",
+        })),
+        { object: "document", property: "write", message: "Build elements with dom.js el()." },
+      ],
+    },
   },
   {
     files: ["**/*.cjs"],

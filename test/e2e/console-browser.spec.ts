@@ -2,11 +2,13 @@
  * The librarian console in a real browser: Debian's chromium driven by playwright-core. A patron
  * on the fake Telegram asks for a librarian; the librarian signs in, sees the waiting
  * conversation, claims it and the two chat both ways; a patron message carrying HTML is shown as
- * text. A screenshot is saved in test-artifacts/.
+ * text. The page's ES modules all load; search finds a conversation and opens it. A screenshot is
+ * saved in test-artifacts/.
  */
 import { mkdir } from "node:fs/promises";
+import { request } from "node:http";
 import { expect } from "chai";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import type { App } from "../../main";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { closeSql, sql, startTestApp } from "../helpers/app";
@@ -16,6 +18,29 @@ const MONDAY_MORNING = new Date("2025-12-01T02:00:00Z");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HOSTILE = `<img src=x onerror="window.__pwned=1;alert(1)">tolong`;
 
+/** The page itself, its scripts (main.js and every module it imports) and its styles must load. */
+function recordFailedLoads(page: Page, failed: string[]): void {
+  page.on("response", (res: Response) => {
+    const kind = res.request().resourceType();
+    if (["document", "script", "stylesheet"].includes(kind) && res.status() >= 400)
+      failed.push(`${res.status()} ${res.url()}`);
+  });
+  page.on("requestfailed", (req) => failed.push(`${req.failure()?.errorText} ${req.url()}`));
+}
+
+/** GET with the path sent exactly as written (no URL normalisation of "..", unlike fetch). */
+function rawGet(base: string, path: string): Promise<{ status: number; type: string | undefined }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    request({ hostname, port, path, method: "GET" }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, type: res.headers["content-type"] }));
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
 describe("console in Chromium (playwright-core)", function () {
   this.timeout(90_000);
   let fake: FakeTelegram;
@@ -24,6 +49,7 @@ describe("console in Chromium (playwright-core)", function () {
   let page: Page;
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
+  const failedLoads: string[] = [];
 
   before(async () => {
     fake = await FakeTelegram.start();
@@ -55,6 +81,7 @@ describe("console in Chromium (playwright-core)", function () {
       void d.dismiss();
     });
     page.on("pageerror", (err) => pageErrors.push(err.message));
+    recordFailedLoads(page, failedLoads);
   });
 
   after(async () => {
@@ -98,6 +125,7 @@ describe("console in Chromium (playwright-core)", function () {
     expect(await page.evaluate("typeof window.__pwned")).to.equal("undefined");
     expect(dialogs).to.deep.equal([]);
     expect(pageErrors).to.deep.equal([]);
+    expect(failedLoads).to.deep.equal([]);
 
     await mkdir("test-artifacts", { recursive: true });
     await page.screenshot({ path: "test-artifacts/console-phone.png", fullPage: true });
@@ -176,5 +204,61 @@ describe("console in Chromium (playwright-core)", function () {
     expect(tono).to.deep.equal({ role: "librarian", display_name: "Tono <b>Librarian</b>" });
     expect(await app.console!.staff.verify("tono", "tono password 1")).to.not.equal(null);
     expect(pageErrors).to.deep.equal([]);
+  });
+
+  it("search finds a conversation by message text and opens it; no match says so", async () => {
+    fake.sendText(461_003, "/pustakawan", { first_name: "Sari" });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
+    const librarian = await context.newPage();
+    librarian.on("pageerror", (err) => pageErrors.push(err.message));
+    recordFailedLoads(librarian, failedLoads);
+    await librarian.goto(app.web!.url);
+    await librarian.fill("#login-username", "rina");
+    await librarian.fill("#login-password", PASSWORD);
+    await librarian.click("#login-form button[type=submit]");
+    await librarian.locator("#queue-list button", { hasText: "Sari" }).click();
+    fake.sendText(461_003, "Ada buku tentang kopi Gayo?", { first_name: "Sari" });
+    // Shown in the open conversation, so it is recorded and searchable.
+    await librarian.locator("#messages li.patron", { hasText: "kopi Gayo" }).waitFor();
+    await librarian.click("#back");
+
+    await librarian.locator('[data-tab="search"]').click();
+    await librarian.locator("#tab-search").waitFor();
+    expect(await librarian.locator("#tab-queue").isHidden()).to.equal(true);
+    await librarian.fill("#search-text", "KOPI gayo");
+    await librarian.click("#search-form button[type=submit]");
+    const found = librarian.locator("#search-results button", { hasText: "Sari" });
+    await found.waitFor();
+    expect(await librarian.locator("#search-results li").count()).to.equal(1);
+    await found.click();
+    await librarian.locator("#conv-title", { hasText: "Sari" }).waitFor();
+    await librarian.locator("#messages li.patron", { hasText: "kopi Gayo" }).waitFor();
+    await librarian.click("#back");
+
+    await librarian.fill("#search-text", "no conversation says this");
+    await librarian.click("#search-form button[type=submit]");
+    await librarian.locator("#search-results li", { hasText: "No results" }).waitFor();
+    await context.close();
+    expect(pageErrors).to.deep.equal([]);
+    expect(failedLoads).to.deep.equal([]);
+  });
+
+  it("serves the page's modules from /js/ and no other file", async () => {
+    const url = app.web!.url;
+    expect(await rawGet(url, "/js/views/search.js")).to.deep.equal({
+      status: 200,
+      type: "text/javascript; charset=utf-8",
+    });
+    for (const path of [
+      "/console.js",
+      "/js/missing.js",
+      "/js/main.ts",
+      "/js/../index.html",
+      "/js/../../server.ts",
+      "/js/%2e%2e/tsconfig.json",
+      "/js/views/../main.js",
+      "/tsconfig.json",
+    ])
+      expect((await rawGet(url, path)).status, path).to.equal(404);
   });
 });

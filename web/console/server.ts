@@ -89,9 +89,15 @@ type ConsoleIo = Server<ClientToServerEvents, ServerToClientEvents, Record<strin
 const WRITERS: readonly StaffRole[] = ["librarian", "admin"];
 const STATIC: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
-  "/console.js": { file: "console.js", type: "text/javascript; charset=utf-8" },
   "/console.css": { file: "console.css", type: "text/css; charset=utf-8" },
 };
+
+/** A fixed page file, or one of the page's ES modules: /js/<path>.js (plain name segments, so no ".."). */
+function staticFile(path: string): { file: string; type: string } | undefined {
+  if (/^\/js\/(?:[a-z0-9-]+\/)*[a-z0-9-]+\.js$/.test(path))
+    return { file: path.slice(1), type: "text/javascript; charset=utf-8" };
+  return STATIC[path];
+}
 
 function publicDir(): string {
   // From source (tsx) the page sits beside this file; from dist/ it is in the source tree.
@@ -239,7 +245,7 @@ export class ConsoleServer {
 
   /** Handles the console's routes; false when the path is not the console's. */
   async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
-    const page = STATIC[path];
+    const page = staticFile(path);
     const isApi = path.startsWith("/api/");
     if (!page && !isApi) return false;
     await new Promise<void>((resolve, reject) =>
@@ -248,7 +254,9 @@ export class ConsoleServer {
     try {
       if (page) {
         if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, "method not allowed");
-        const body = await readFile(join(this.dir, page.file));
+        const body = await readFile(join(this.dir, page.file)).catch((err: NodeJS.ErrnoException) => {
+          throw err.code === "ENOENT" ? new HttpError(404, "not found") : err;
+        });
         res.writeHead(200, { "content-type": page.type, "cache-control": "no-cache" });
         res.end(req.method === "HEAD" ? undefined : body);
         return true;

@@ -5,7 +5,8 @@
  */
 import { expect } from "chai";
 import type { App } from "../../main";
-import { handoffStep, handoffTexts, librarianHours } from "../../relay/handoff";
+import { handoffStep, librarianHours } from "../../relay/handoff";
+import { handoffTexts } from "../../shared/texts";
 import { holidayCalendar } from "../../shared/library/dates";
 import { parseServiceHours } from "../../shared/service-hours";
 import { FakeTelegram } from "../helpers/fake-telegram";

@@ -39,7 +39,7 @@ const KIND_NAMES: Record<Language, Partial<Record<MessageKind, string>>> = {
 };
 
 export const texts = {
-  /** The title of the help menu; its lines come from the answers (relay/answers/menus.ts). */
+  /** The title of the help menu; its lines come from the answers' menu entries (relay/answers/registry.ts). */
   menuTitle: (lang: Language) => (lang === "en" ? "What I can help with:" : "Yang bisa saya bantu:"),
   welcome: (lang: Language, name: string, library: string, menu: string) =>
     lang === "en"

@@ -23,7 +23,7 @@ import { todayIn } from "../shared/time/zone";
 import { ANSWERS, type AnswerName } from "./answers";
 import type { Handoff } from "./handoff";
 import { dialogOwner, replyLanguage, route } from "./router";
-import { texts } from "./texts";
+import { texts } from "../shared/texts";
 
 export interface RelayOptions {
   log: MessageLog;

@@ -1,11 +1,13 @@
 /**
  * Pure routing: an inbound message → which answer handles it, and in which language.
  * Commands first, then free-text intents; anything else gets a helpful "not understood".
+ * The tables (commands, dialog owners, intents) are derived from the answer list.
  */
 import type { Language, MessageKind } from "../shared/envelope";
-import type { AnswerName } from "./answers";
+import { ANSWER_REGISTRY, type AnswerName } from "./answers";
 import { MAX_QUESTION_CHARS } from "./answers/fallbacks";
-import { matchIntent, parseCommand, type IntentName } from "./intents";
+import { AnswerListError, type AnswerRegistry } from "./answers/registry";
+import { matchIntent, parseCommand } from "./intents";
 
 export interface RouteInput {
   kind: MessageKind;
@@ -13,93 +15,74 @@ export interface RouteInput {
   meta: Record<string, unknown>;
 }
 
-export interface Route {
-  answer: AnswerName;
+export interface Route<N extends string = AnswerName> {
+  answer: N;
   args: string;
   /** the language the message itself was in, when that is clear */
   lang?: Language;
 }
 
-const COMMANDS: Record<string, { answer: AnswerName; lang?: Language }> = {
-  start: { answer: "start" },
-  bantuan: { answer: "help", lang: "id" },
-  help: { answer: "help", lang: "en" },
-  menu: { answer: "help" },
-  jam: { answer: "hours", lang: "id" },
-  hours: { answer: "hours", lang: "en" },
-  bahasa: { answer: "language", lang: "id" },
-  language: { answer: "language", lang: "en" },
-  pustakawan: { answer: "librarian", lang: "id" },
-  librarian: { answer: "librarian", lang: "en" },
-  tautkan: { answer: "link", lang: "id" },
-  link: { answer: "link", lang: "en" },
-  lepas: { answer: "unlink", lang: "id" },
-  unlink: { answer: "unlink", lang: "en" },
-  pinjaman: { answer: "loans", lang: "id" },
-  loans: { answer: "loans", lang: "en" },
-  denda: { answer: "fines", lang: "id" },
-  fines: { answer: "fines", lang: "en" },
-  perpanjang: { answer: "renew", lang: "id" },
-  renew: { answer: "renew", lang: "en" },
-  // Ending a librarian chat is the handoff's; with the bot, the patron is told where they are.
-  selesai: { answer: "not_with_librarian", lang: "id" },
-  done: { answer: "not_with_librarian", lang: "en" },
-  batal: { answer: "cancel", lang: "id" },
-  cancel: { answer: "cancel", lang: "en" },
-};
+/** The answers the router names itself: messages that are not questions, and "not understood". */
+const FIXED_ANSWERS = ["silent", "edited", "link", "non_text", "too_long", "unknown"] as const;
 
-/** Which answer owns a pending dialog step: the patron's next message goes back to it. */
-const DIALOG_OWNERS: Record<string, AnswerName> = {
-  link_contact: "link",
-  link_member_id: "link",
-  link_password: "link",
-  renew_pick: "renew",
-  renew_confirm: "renew",
-};
-
-export function dialogOwner(dialog: Record<string, unknown>): AnswerName | undefined {
-  return typeof dialog.step === "string" ? DIALOG_OWNERS[dialog.step] : undefined;
+export interface Router<N extends string> {
+  route(input: RouteInput, dialog?: Record<string, unknown>): Route<N>;
+  /** Which answer owns a pending dialog step: the patron's next message goes back to it. */
+  dialogOwner(dialog: Record<string, unknown>): N | undefined;
 }
 
-const INTENT_ANSWERS: Record<IntentName, AnswerName> = {
-  greeting: "greeting",
-  help: "help",
-  hours: "hours",
-  language: "language",
-  librarian: "librarian",
-  thanks: "thanks",
-  loans: "loans",
-  fines: "fines",
-  renew: "renew",
-  link: "link",
-  unlink: "unlink",
-};
+/** A router over an answer list's tables (the relay's own list below; tests pass others). */
+export function routerFor<N extends string>(registry: AnswerRegistry<N>): Router<N> {
+  for (const name of FIXED_ANSWERS)
+    if (!Object.hasOwn(registry.answers, name))
+      throw new AnswerListError(`the router needs an answer named "${name}"`);
+  const fixed = (name: (typeof FIXED_ANSWERS)[number]): Route<N> => ({
+    answer: name as string as N,
+    args: "",
+  });
 
-/**
- * While a dialog is pending (the bot asked for a member ID, a password, a choice), the next
- * plain message goes to the answer that asked; a command always wins and ends the dialog.
- */
-export function route(input: RouteInput, dialog: Record<string, unknown> = {}): Route {
-  if (input.kind === "member_update" || input.meta.notAMessage === true)
-    return { answer: "silent", args: "" };
-  if (input.kind === "edited") return { answer: "edited", args: "" };
-  if (input.kind === "contact") return { answer: "link", args: "" };
-  if (input.kind !== "text" && input.kind !== "callback") return { answer: "non_text", args: "" };
-  const text = (input.text ?? "").trim();
-  if (text.length > MAX_QUESTION_CHARS) return { answer: "too_long", args: "" };
-  const command = parseCommand(text);
-  if (command) {
-    const known = COMMANDS[command.name];
-    if (!known) return { answer: "unknown", args: command.args };
-    return { answer: known.answer, args: command.args, ...(known.lang ? { lang: known.lang } : {}) };
+  function dialogOwner(dialog: Record<string, unknown>): N | undefined {
+    return typeof dialog.step === "string" ? registry.dialogOwners.get(dialog.step) : undefined;
   }
-  const owner = dialogOwner(dialog);
-  const intent = matchIntent(text);
-  // A password is never read as a question; other steps yield to a clear question ("jam buka?").
-  if (owner && (dialog.secret === true || !intent)) return { answer: owner, args: "" };
-  if (intent)
-    return { answer: INTENT_ANSWERS[intent.intent], args: "", ...(intent.lang ? { lang: intent.lang } : {}) };
-  return { answer: "unknown", args: "" };
+
+  /**
+   * While a dialog is pending (the bot asked for a member ID, a password, a choice), the next
+   * plain message goes to the answer that asked; a command always wins and ends the dialog.
+   */
+  function route(input: RouteInput, dialog: Record<string, unknown> = {}): Route<N> {
+    if (input.kind === "member_update" || input.meta.notAMessage === true) return fixed("silent");
+    if (input.kind === "edited") return fixed("edited");
+    if (input.kind === "contact") return fixed("link");
+    if (input.kind !== "text" && input.kind !== "callback") return fixed("non_text");
+    const text = (input.text ?? "").trim();
+    if (text.length > MAX_QUESTION_CHARS) return fixed("too_long");
+    const command = parseCommand(text);
+    if (command) {
+      const known = registry.commands.get(command.name);
+      if (!known) return { ...fixed("unknown"), args: command.args };
+      return { answer: known.answer, args: command.args, ...(known.lang ? { lang: known.lang } : {}) };
+    }
+    const owner = dialogOwner(dialog);
+    const intent = matchIntent(text, registry.intents);
+    // A password is never read as a question; other steps yield to a clear question ("jam buka?").
+    if (owner && (dialog.secret === true || !intent)) return { answer: owner, args: "" };
+    if (intent) return { answer: intent.intent, args: "", ...(intent.lang ? { lang: intent.lang } : {}) };
+    return fixed("unknown");
+  }
+
+  return { route, dialogOwner };
+}
+
+const relayRouter = routerFor(ANSWER_REGISTRY);
+
+/** Which answer of the relay's list owns a pending dialog step. */
+export function dialogOwner(dialog: Record<string, unknown>): AnswerName | undefined {
+  return relayRouter.dialogOwner(dialog);
+}
+
+/** Routes with the relay's answer list (relay/answers/index.ts). */
+export function route(input: RouteInput, dialog: Record<string, unknown> = {}): Route {
+  return relayRouter.route(input, dialog);
 }
 
 /**

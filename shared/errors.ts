@@ -9,7 +9,8 @@ export type ErrorCode =
   | "CHANNEL_REJECTED"
   | "CHANNEL_UNAVAILABLE"
   | "DATABASE_UNAVAILABLE"
-  | "SHUTTING_DOWN";
+  | "SHUTTING_DOWN"
+  | "ANSWER_LIST_INVALID";
 
 export class AppError extends Error {
   constructor(

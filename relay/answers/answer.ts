@@ -2,6 +2,12 @@
  * The common shape of an automated answer: one file per answer in this folder. An answer
  * reads the context and returns replies (and, rarely, a preference to store); it does not
  * write the log or send anything itself.
+ *
+ * Each answer declares itself with `defineAnswer({...})`: its name, its command words, its menu
+ * entry, its intent cues with their precedence, and the dialog steps it owns. The router's
+ * tables, the help menu and the channel's "/" menu are derived from the list in ./index.ts, so
+ * adding an answer is its file plus one line there. Its reply sentences live in shared/texts/
+ * (the rule is stated in shared/texts/index.ts).
  */
 import type { AuditEntry } from "../../shared/audit";
 import type { Sql } from "../../shared/db";
@@ -10,6 +16,7 @@ import type { Handling, Reply } from "../../shared/message-log";
 import type { SecretBox } from "../../shared/secret-box";
 import type { WeeklyHours } from "../../shared/time/service-hours";
 import type { AttemptLimiter } from "../attempts";
+import type { Cue } from "../intents";
 import type { LibrarySystem } from "../../shared/library/port";
 
 export interface LibraryInfo {
@@ -71,4 +78,61 @@ export interface AnswerResult {
 export interface Answer {
   readonly name: string;
   answer(ctx: AnswerContext): AnswerResult | Promise<AnswerResult>;
+}
+
+/** One label per language. */
+export interface Labels {
+  id: string;
+  en: string;
+}
+
+/** The command words that reach an answer ("/pinjaman", "/loans"), without the slash. */
+export interface AnswerCommands {
+  /** the Indonesian word: typing it says the patron writes Indonesian */
+  id?: string;
+  /** the English word: typing it says the patron writes English */
+  en?: string;
+  /** more words, each with the language it implies, or null when it implies none ("start", "menu") */
+  aliases?: Readonly<Record<string, Language | null>>;
+}
+
+/** An answer's place in the help menu and in the channel's "/" menu (one order for both). */
+export interface AnswerMenuEntry {
+  /** smaller first */
+  order: number;
+  /** its description in the channel's "/" menu (Telegram's command list) */
+  commandList: Labels;
+  /** its line in the help menu ("/pinjaman — …"); absent when it is only in the "/" menu */
+  help?: Labels;
+}
+
+/** Free-text cues for an answer; `precedence` is required with them so it cannot be forgotten. */
+export interface AnswerIntent {
+  cues: readonly Cue[];
+  /** when two intents score the same, the smaller number wins; each must be distinct */
+  precedence: number;
+  /** messages longer than this many words score half (a greeting inside a question) */
+  halfWeightOver?: number;
+}
+
+/** What an answer may know of the list it is part of. */
+export interface AnswerList {
+  /** the help menu in `lang`, derived from the menu entries of every answer in the list */
+  helpMenu(lang: Language): string;
+}
+
+/** An answer with its manifest, as `defineAnswer` takes it. */
+export interface AnswerDefinition<N extends string = string> {
+  readonly name: N;
+  readonly commands?: AnswerCommands;
+  readonly menu?: AnswerMenuEntry;
+  readonly intent?: AnswerIntent;
+  /** the dialog steps it asks (`dialog.step`): the patron's next message comes back to it */
+  readonly dialogSteps?: readonly string[];
+  answer(ctx: AnswerContext, list: AnswerList): AnswerResult | Promise<AnswerResult>;
+}
+
+/** Declares an answer; the literal name is kept, so the list knows every answer's name as a type. */
+export function defineAnswer<const N extends string>(definition: AnswerDefinition<N>): AnswerDefinition<N> {
+  return definition;
 }

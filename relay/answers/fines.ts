@@ -1,12 +1,29 @@
-import { libraryTexts as say } from "../texts-library";
-import type { Answer } from "./answer";
+import { libraryTexts as say } from "../../shared/texts";
+import { cue } from "../intents";
+import { defineAnswer } from "./answer";
 
 /**
  * /denda /fines: the stored balance (what SLiMS has charged and not been paid), and, clearly
  * apart, an estimate for loans overdue now, computed with SLiMS's grace and holiday rules.
  */
-export const fines: Answer = {
+export const fines = defineAnswer({
   name: "fines",
+  commands: { id: "denda", en: "fines" },
+  menu: {
+    order: 40,
+    help: { id: "denda Anda", en: "your fines" },
+    commandList: { id: "Denda saya", en: "My fines" },
+  },
+  intent: {
+    precedence: 50,
+    cues: [
+      cue("denda", 3.5, "id"),
+      cue("berapa denda", 1, "id"),
+      cue("fine", 3, "en"),
+      cue("fines", 3.5, "en"),
+      cue("owe", 3, "en"),
+    ],
+  },
   answer: async (ctx) => {
     if (!ctx.memberId) return { replies: [{ text: say.needLink(ctx.lang) }] };
     const summary = await ctx.services.ils.fines(ctx.memberId, ctx.today);
@@ -34,4 +51,4 @@ export const fines: Answer = {
       ],
     };
   },
-};
+});

@@ -1,17 +1,24 @@
-import type { Answer } from "./answer";
+/**
+ * The one list of automated answers. Everything that names answers — the router's command
+ * table, dialog owners and intents, the help menu, the channel's "/" menu — is derived from it
+ * (./registry.ts). Adding an answer: its file in this folder (`defineAnswer({...})`), one line
+ * here. The order of the list does not matter: menus follow `menu.order`, intents
+ * `intent.precedence`.
+ */
 import { edited, nonText, notWithLibrarian, silent, tooLong, unknown } from "./fallbacks";
+import { fines } from "./fines";
 import { greeting, thanks } from "./greeting";
 import { help } from "./help";
 import { hours } from "./hours";
 import { language } from "./language";
 import { librarian } from "./librarian";
 import { cancel, link, unlink } from "./link";
-import { fines } from "./fines";
 import { loans } from "./loans";
+import { buildRegistry } from "./registry";
 import { renew } from "./renew";
 import { start } from "./start";
 
-export const ANSWERS = {
+export const ANSWER_LIST = [
   start,
   help,
   hours,
@@ -26,11 +33,16 @@ export const ANSWERS = {
   fines,
   renew,
   unknown,
-  non_text: nonText,
+  nonText,
   edited,
-  too_long: tooLong,
-  not_with_librarian: notWithLibrarian,
+  tooLong,
+  notWithLibrarian,
   silent,
-} satisfies Record<string, Answer>;
+] as const;
 
-export type AnswerName = keyof typeof ANSWERS;
+export type AnswerName = (typeof ANSWER_LIST)[number]["name"];
+
+export const ANSWER_REGISTRY = buildRegistry(ANSWER_LIST);
+
+/** Every answer by name, ready to run. */
+export const ANSWERS = ANSWER_REGISTRY.answers;

@@ -1,11 +1,26 @@
 import type { Language } from "../../shared/envelope";
-import { requestedLanguage } from "../intents";
-import { texts } from "../texts";
-import type { Answer } from "./answer";
+import { texts } from "../../shared/texts";
+import { cue, requestedLanguage } from "../intents";
+import { defineAnswer } from "./answer";
 
 /** /bahasa, /language: switch at once when a language is named, otherwise offer both as buttons. */
-export const language: Answer = {
+export const language = defineAnswer({
   name: "language",
+  commands: { id: "bahasa", en: "language" },
+  menu: {
+    order: 90,
+    help: { id: "ganti bahasa (Indonesia/English)", en: "change language (Indonesia/English)" },
+    commandList: { id: "Ganti bahasa", en: "Change language" },
+  },
+  intent: {
+    precedence: 70,
+    cues: [
+      cue("bahasa", 3, "id"),
+      cue("language", 3, "en"),
+      cue("english", 2.5, "en"),
+      cue("inggris", 2.5, "id"),
+    ],
+  },
   answer: (ctx) => {
     const wanted: Language | undefined = requestedLanguage(ctx.args || ctx.text.replace(/^\/\S+/, ""));
     if (wanted) return { replies: [{ text: texts.languageSet(wanted) }], setLanguage: wanted };
@@ -15,12 +30,12 @@ export const language: Answer = {
           text: texts.chooseLanguage(ctx.lang),
           buttons: [
             [
-              { text: "Bahasa Indonesia", data: "/bahasa id" },
-              { text: "English", data: "/language en" },
+              { text: texts.languageNames.id, data: "/bahasa id" },
+              { text: texts.languageNames.en, data: "/language en" },
             ],
           ],
         },
       ],
     };
   },
-};
+});

@@ -8,8 +8,9 @@
  */
 import type { AuditEntry } from "../../shared/audit";
 import type { Reply } from "../../shared/message-log";
-import { libraryTexts as say } from "../texts-library";
-import type { Answer, AnswerContext, AnswerResult } from "./answer";
+import { libraryTexts as say } from "../../shared/texts";
+import { cue } from "../intents";
+import { defineAnswer, type AnswerContext, type AnswerResult } from "./answer";
 
 type LinkDialog =
   | { step: "link_contact" }
@@ -18,8 +19,29 @@ type LinkDialog =
 
 const asked = (ctx: AnswerContext) => ctx.dialog as Partial<LinkDialog>;
 
-export const link: Answer = {
+export const link = defineAnswer({
   name: "link",
+  commands: { id: "tautkan", en: "link" },
+  menu: {
+    order: 50,
+    help: {
+      id: "tautkan akun anggota perpustakaan (sekali saja)",
+      en: "link your library membership (once)",
+    },
+    commandList: { id: "Tautkan akun anggota", en: "Link my library membership" },
+  },
+  intent: {
+    precedence: 30,
+    cues: [
+      cue("tautkan", 3, "id"),
+      cue("hubungkan akun", 3, "id"),
+      cue("verifikasi", 2, "id"),
+      cue("link account", 3, "en"),
+      cue("link my", 3, "en"),
+      cue("verify", 2, "en"),
+    ],
+  },
+  dialogSteps: ["link_contact", "link_member_id", "link_password"],
   answer: async (ctx) => {
     if (ctx.memberId && ctx.kind !== "contact" && !asked(ctx).step) {
       const member = await ctx.services.ils.getMember(ctx.memberId);
@@ -37,7 +59,7 @@ export const link: Answer = {
       dialog: { step: "link_contact" },
     };
   },
-};
+});
 
 const looksLikeMemberId = (text: string) =>
   /^[A-Za-z0-9._/-]{3,30}$/.test(text.trim()) && !text.startsWith("/");
@@ -167,8 +189,13 @@ async function verifyTypedPassword(
   };
 }
 
-export const unlink: Answer = {
+export const unlink = defineAnswer({
   name: "unlink",
+  commands: { id: "lepas", en: "unlink" },
+  intent: {
+    precedence: 20,
+    cues: [cue("lepas tautan", 4, "id"), cue("putuskan akun", 4, "id"), cue("unlink", 4, "en")],
+  },
   answer: (ctx) =>
     ctx.memberId
       ? {
@@ -178,9 +205,10 @@ export const unlink: Answer = {
           audit: [audit(ctx, "unlink", `member:${ctx.memberId}`, {})],
         }
       : { replies: [{ text: say.notLinked(ctx.lang) }] },
-};
+});
 
-export const cancel: Answer = {
+export const cancel = defineAnswer({
   name: "cancel",
+  commands: { id: "batal", en: "cancel" },
   answer: (ctx) => ({ replies: [{ text: say.cancelled(ctx.lang), removeKeyboard: true }], dialog: null }),
-};
+});

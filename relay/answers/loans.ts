@@ -1,9 +1,34 @@
-import { libraryTexts as say, loanLine } from "../texts-library";
-import type { Answer } from "./answer";
+import { libraryTexts as say, loanLine } from "../../shared/texts";
+import { cue } from "../intents";
+import { defineAnswer } from "./answer";
 
 /** /pinjaman /loans: the linked member's current loans with due dates and renewals. */
-export const loans: Answer = {
+export const loans = defineAnswer({
   name: "loans",
+  commands: { id: "pinjaman", en: "loans" },
+  menu: {
+    order: 20,
+    help: { id: "pinjaman Anda dan jatuh temponya", en: "your loans and due dates" },
+    commandList: { id: "Pinjaman saya dan jatuh temponya", en: "My loans and due dates" },
+  },
+  intent: {
+    precedence: 60,
+    cues: [
+      cue("pinjaman", 3, "id"),
+      cue("pinjam", 2, "id"),
+      cue("dipinjam", 2.5, "id"),
+      cue("peminjaman", 3, "id"),
+      cue("harus kembali", 3, "id"),
+      cue("dikembalikan", 2.5, "id"),
+      cue("jatuh tempo", 3, "id"),
+      cue("buku saya", 2, "id"),
+      cue("loans", 3, "en"),
+      cue("loan", 2.5, "en"),
+      cue("borrowed", 2.5, "en"),
+      cue("due date", 3, "en"),
+      cue("my books", 2.5, "en"),
+    ],
+  },
   answer: async (ctx) => {
     if (!ctx.memberId) return { replies: [{ text: say.needLink(ctx.lang) }] };
     const current = await ctx.services.ils.currentLoans(ctx.memberId, ctx.today);
@@ -23,4 +48,4 @@ export const loans: Answer = {
       ],
     };
   },
-};
+});

@@ -6,15 +6,34 @@
  */
 import { findAudit, recordAudit } from "../../shared/audit";
 import type { RenewableLoan, RenewalResult } from "../../shared/library/port";
-import { libraryTexts as say, refusal } from "../texts-library";
-import type { Answer, AnswerContext, AnswerResult } from "./answer";
+import { libraryTexts as say, refusal } from "../../shared/texts";
+import { cue } from "../intents";
+import { defineAnswer, type AnswerContext, type AnswerResult } from "./answer";
 
 type RenewDialog = { step: "renew_pick"; loanIds: number[] } | { step: "renew_confirm"; loanId: number };
 
 const YES = new Set(["ya", "y", "yes", "iya", "ok", "oke", "setuju", "lanjut"]);
 
-export const renew: Answer = {
+export const renew = defineAnswer({
   name: "renew",
+  commands: { id: "perpanjang", en: "renew" },
+  menu: {
+    order: 30,
+    help: { id: "perpanjang pinjaman", en: "renew a loan" },
+    commandList: { id: "Perpanjang pinjaman", en: "Renew a loan" },
+  },
+  intent: {
+    precedence: 40,
+    cues: [
+      cue("perpanjang", 3.5, "id"),
+      cue("perpanjangan", 3.5, "id"),
+      cue("memperpanjang", 3.5, "id"),
+      cue("renew", 3.5, "en"),
+      cue("renewal", 3.5, "en"),
+      cue("extend", 3, "en"),
+    ],
+  },
+  dialogSteps: ["renew_pick", "renew_confirm"],
   answer: async (ctx) => {
     if (!ctx.memberId) return { replies: [{ text: say.needLink(ctx.lang) }], dialog: null };
     const [verb, arg] = ctx.args.toLowerCase().split(/\s+/);
@@ -36,7 +55,7 @@ export const renew: Answer = {
     if (dialog.step && !ctx.text.startsWith("/")) return { replies: [{ text: say.pickAgain(ctx.lang) }] };
     return list(ctx, ctx.memberId);
   },
-};
+});
 
 async function list(ctx: AnswerContext, memberId: string): Promise<AnswerResult> {
   const loans = await ctx.services.ils.renewableLoans(memberId, ctx.today);

@@ -1,7 +1,11 @@
-import { texts } from "../texts";
-import type { Answer } from "./answer";
+import { texts } from "../../shared/texts";
+import { defineAnswer } from "./answer";
 
-export const start: Answer = {
+export const start = defineAnswer({
   name: "start",
-  answer: (ctx) => ({ replies: [{ text: texts.welcome(ctx.lang, ctx.patronName, ctx.library.name) }] }),
-};
+  commands: { aliases: { start: null } },
+  menu: { order: 10, commandList: { id: "Mulai dan lihat menu", en: "Start and see the menu" } },
+  answer: (ctx, list) => ({
+    replies: [{ text: texts.welcome(ctx.lang, ctx.patronName, ctx.library.name, list.helpMenu(ctx.lang)) }],
+  }),
+});

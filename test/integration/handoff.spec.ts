@@ -5,7 +5,8 @@
  */
 import { expect } from "chai";
 import type { App } from "../../main";
-import { handoffStep, handoffTexts } from "../../relay/handoff";
+import { handoffStep } from "../../relay/handoff";
+import { handoffTexts } from "../../shared/texts";
 import { holidayCalendar } from "../../shared/library/circulation-dates";
 import { openState, parseServiceHours } from "../../shared/time/service-hours";
 import { FakeTelegram } from "../helpers/fake-telegram";

@@ -37,7 +37,7 @@ import { createRedis } from "../../shared/redis";
 import { StaffError, StaffStore, STAFF_ROLES, type Session } from "./staff";
 import type { StaffRole } from "../../shared/entities/staff-user";
 import type { LibrarySystem } from "../../shared/library/port";
-import { handoffTexts } from "../../relay/handoff";
+import { handoffTexts } from "../../shared/texts";
 import {
   clearedSessionCookie,
   clientAddress,

@@ -1,8 +1,9 @@
 /**
- * Every sentence the bot says, in Bahasa Indonesia (default) and English. Patron text is never
- * interpolated as markup: replies are sent as plain text.
+ * The bot's general sentences: welcome and help, small talk, service hours, language, and what
+ * it says when it cannot answer. Patron text is never interpolated as markup: replies are sent
+ * as plain text.
  */
-import type { Language, MessageKind } from "../shared/envelope";
+import type { Language, MessageKind } from "../envelope";
 
 const KIND_NAMES: Record<Language, Partial<Record<MessageKind, string>>> = {
   id: {
@@ -37,55 +38,17 @@ const KIND_NAMES: Record<Language, Partial<Record<MessageKind, string>>> = {
   },
 };
 
-const DAY_NAMES: Record<Language, Record<string, string>> = {
-  id: { mon: "Senin", tue: "Selasa", wed: "Rabu", thu: "Kamis", fri: "Jumat", sat: "Sabtu", sun: "Minggu" },
-  en: {
-    mon: "Monday",
-    tue: "Tuesday",
-    wed: "Wednesday",
-    thu: "Thursday",
-    fri: "Friday",
-    sat: "Saturday",
-    sun: "Sunday",
-  },
-};
-
-export const dayName = (lang: Language, day: string) => DAY_NAMES[lang][day] ?? day;
-
-const MENU: Record<Language, string> = {
-  id: [
-    "Yang bisa saya bantu:",
-    "/pinjaman — pinjaman Anda dan jatuh temponya",
-    "/perpanjang — perpanjang pinjaman",
-    "/denda — denda Anda",
-    "/tautkan — tautkan akun anggota perpustakaan (sekali saja)",
-    "/jam — jam layanan perpustakaan",
-    "/bantuan — panduan singkat",
-    "/pustakawan — bicara dengan pustakawan",
-    "/bahasa — ganti bahasa (Indonesia/English)",
-  ].join("\n"),
-  en: [
-    "What I can help with:",
-    "/loans — your loans and due dates",
-    "/renew — renew a loan",
-    "/fines — your fines",
-    "/link — link your library membership (once)",
-    "/hours — library service hours",
-    "/help — a short guide",
-    "/librarian — talk to a librarian",
-    "/language — change language (Indonesia/English)",
-  ].join("\n"),
-};
-
 export const texts = {
-  welcome: (lang: Language, name: string, library: string) =>
+  /** The title of the help menu; its lines come from the answers' menu entries (relay/answers/registry.ts). */
+  menuTitle: (lang: Language) => (lang === "en" ? "What I can help with:" : "Yang bisa saya bantu:"),
+  welcome: (lang: Language, name: string, library: string, menu: string) =>
     lang === "en"
-      ? `Hello ${name}! Welcome to the ${library} chat service. All our services are online: ask here and we answer here.\n\n${MENU.en}`
-      : `Halo ${name}! Selamat datang di layanan chat ${library}. Semua layanan kami kini daring: tanyakan di sini, kami jawab di sini.\n\n${MENU.id}`,
-  help: (lang: Language) =>
+      ? `Hello ${name}! Welcome to the ${library} chat service. All our services are online: ask here and we answer here.\n\n${menu}`
+      : `Halo ${name}! Selamat datang di layanan chat ${library}. Semua layanan kami kini daring: tanyakan di sini, kami jawab di sini.\n\n${menu}`,
+  help: (lang: Language, menu: string) =>
     lang === "en"
-      ? `${MENU.en}\n\nYou can also just write, e.g. "when are you open?". Every conversation here is recorded, as our service procedure requires.`
-      : `${MENU.id}\n\nAnda juga bisa menulis biasa, misalnya "jam buka perpustakaan?". Setiap percakapan di sini dicatat sesuai prosedur layanan kami.`,
+      ? `${menu}\n\nYou can also just write, e.g. "when are you open?". Every conversation here is recorded, as our service procedure requires.`
+      : `${menu}\n\nAnda juga bisa menulis biasa, misalnya "jam buka perpustakaan?". Setiap percakapan di sini dicatat sesuai prosedur layanan kami.`,
   greeting: (lang: Language, name: string) =>
     lang === "en"
       ? `Hello ${name}! How can I help? Type /help to see what I can do.`
@@ -106,6 +69,8 @@ export const texts = {
   neverOpen: (lang: Language) => (lang === "en" ? "No service hours are set." : "Jam layanan belum diatur."),
   timeZoneNote: (lang: Language, zone: string) =>
     lang === "en" ? `(Times in ${zone}.)` : `(Waktu ${zone}.)`,
+  /** the language buttons: each language named in itself */
+  languageNames: { id: "Bahasa Indonesia", en: "English" } as const,
   chooseLanguage: (lang: Language) =>
     lang === "en" ? "Choose your language / Pilih bahasa:" : "Pilih bahasa / Choose your language:",
   languageSet: (lang: Language) =>
@@ -114,10 +79,10 @@ export const texts = {
     lang === "en"
       ? `Live chat with a librarian is being set up and is not available yet.${contact ? ` Meanwhile you can reach the library at ${contact}.` : ""} I can already answer /loans, /renew, /fines and /hours.`
       : `Chat langsung dengan pustakawan sedang disiapkan dan belum tersedia.${contact ? ` Sementara itu Anda dapat menghubungi perpustakaan melalui ${contact}.` : ""} Saya sudah bisa menjawab /pinjaman, /perpanjang, /denda, dan /jam.`,
-  unknown: (lang: Language, second: boolean) =>
+  unknown: (lang: Language, second: boolean, menu: string) =>
     lang === "en"
-      ? `Sorry, I did not understand that.${second ? " I am still learning." : ""}\n\n${MENU.en}`
-      : `Maaf, saya belum memahami pesan itu.${second ? " Saya masih terus belajar." : ""}\n\n${MENU.id}`,
+      ? `Sorry, I did not understand that.${second ? " I am still learning." : ""}\n\n${menu}`
+      : `Maaf, saya belum memahami pesan itu.${second ? " Saya masih terus belajar." : ""}\n\n${menu}`,
   nonText: (lang: Language, kind: MessageKind) => {
     const what = KIND_NAMES[lang][kind] ?? (lang === "en" ? "message" : "pesan");
     return lang === "en"

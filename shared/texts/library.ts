@@ -3,8 +3,8 @@
  * Indonesia and English. Dates arrive as YYYY-MM-DD (library time zone) and are shown as
  * "30 Nov 2026"; money as "Rp2.500".
  */
-import type { Language } from "../shared/envelope";
-import type { Loan, RenewRefusal } from "../shared/library/port";
+import type { Language } from "../envelope";
+import type { Loan, RenewRefusal } from "../library/port";
 
 const MONTHS: Record<Language, string[]> = {
   id: ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],

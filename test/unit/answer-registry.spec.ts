@@ -1,0 +1,239 @@
+/**
+ * The answer list and what is derived from it: the router's tables, the intents' precedence,
+ * the help menu and the Telegram "/" menu. Also what adding an answer takes (one definition,
+ * one more entry in the list), shown with a throwaway FAQ answer.
+ */
+import { expect } from "chai";
+import { ANSWER_LIST, ANSWER_REGISTRY, ANSWERS } from "../../relay/answers";
+import { defineAnswer, type AnswerContext } from "../../relay/answers/answer";
+import { AnswerListError, buildRegistry } from "../../relay/answers/registry";
+import { BOT_COMMANDS } from "../../relay/commands";
+import { handoffStep } from "../../relay/handoff";
+import { cue } from "../../relay/intents";
+import { dialogOwner, route, routerFor } from "../../relay/router";
+
+const text = (t: string) => ({ kind: "text" as const, text: t, meta: {} });
+/** Only what the menu answers read; the rest of the context does not matter to them. */
+const contextIn = (lang: "id" | "en") =>
+  ({ lang, text: "", args: "", patronName: "Siti", library: { name: "Perpustakaan" } }) as AnswerContext;
+const silentAnswer = () => ({ replies: [] });
+
+describe("answer list: derived tables", () => {
+  it("every command word in the help menu and in the '/' menu routes to the answer that declared it", () => {
+    const inMenu = ANSWER_LIST.filter((a) => a.menu);
+    expect(inMenu.map((a) => a.name)).to.have.members([
+      "start",
+      "loans",
+      "renew",
+      "fines",
+      "link",
+      "hours",
+      "help",
+      "librarian",
+      "language",
+    ]);
+    for (const lang of ["id", "en"] as const) {
+      expect(BOT_COMMANDS[lang]).to.have.length(inMenu.length);
+      for (const { command } of BOT_COMMANDS[lang]) {
+        const routed = route(text(`/${command}`));
+        expect(inMenu.map((a) => a.name)).to.include(routed.answer);
+        // The word shown to a patron in one language says so (or says nothing: /start).
+        if (routed.lang) expect(routed.lang, command).to.equal(lang);
+      }
+      const helpWords = [...ANSWER_REGISTRY.helpMenu(lang).matchAll(/^\/(\w+) — /gm)].map((m) => m[1]!);
+      expect(helpWords).to.have.length(inMenu.length - 1); // all but /start, whose reply is the menu
+      for (const word of helpWords) expect(route(text(`/${word}`)).answer).to.not.equal("unknown");
+    }
+  });
+
+  it("keeps the menus exactly as patrons know them", () => {
+    expect(ANSWER_REGISTRY.helpMenu("id")).to.equal(
+      [
+        "Yang bisa saya bantu:",
+        "/pinjaman — pinjaman Anda dan jatuh temponya",
+        "/perpanjang — perpanjang pinjaman",
+        "/denda — denda Anda",
+        "/tautkan — tautkan akun anggota perpustakaan (sekali saja)",
+        "/jam — jam layanan perpustakaan",
+        "/bantuan — panduan singkat",
+        "/pustakawan — bicara dengan pustakawan",
+        "/bahasa — ganti bahasa (Indonesia/English)",
+      ].join("\n"),
+    );
+    expect(ANSWER_REGISTRY.helpMenu("en").split("\n")).to.deep.equal([
+      "What I can help with:",
+      "/loans — your loans and due dates",
+      "/renew — renew a loan",
+      "/fines — your fines",
+      "/link — link your library membership (once)",
+      "/hours — library service hours",
+      "/help — a short guide",
+      "/librarian — talk to a librarian",
+      "/language — change language (Indonesia/English)",
+    ]);
+    expect(BOT_COMMANDS.id.map((c) => c.command)).to.deep.equal([
+      "start",
+      "pinjaman",
+      "perpanjang",
+      "denda",
+      "tautkan",
+      "jam",
+      "bantuan",
+      "pustakawan",
+      "bahasa",
+    ]);
+    expect(BOT_COMMANDS.en[1]).to.deep.equal({ command: "loans", description: "My loans and due dates" });
+  });
+
+  it("every dialog step has exactly one owner, the answer that declared it", () => {
+    const declared = ANSWER_LIST.flatMap((a) => (a.dialogSteps ?? []).map((step) => [step, a.name] as const));
+    expect(declared.map(([step]) => step)).to.have.members([
+      "link_contact",
+      "link_member_id",
+      "link_password",
+      "renew_pick",
+      "renew_confirm",
+    ]);
+    for (const [step, owner] of declared) expect(dialogOwner({ step })).to.equal(owner);
+    expect(dialogOwner({ step: "nobody_asked" })).to.equal(undefined);
+    expect(() =>
+      buildRegistry([
+        defineAnswer({ name: "a", dialogSteps: ["pick"], answer: silentAnswer }),
+        defineAnswer({ name: "b", dialogSteps: ["pick"], answer: silentAnswer }),
+      ]),
+    ).to.throw(AnswerListError, 'dialog step "pick" is owned by "a" and "b"');
+  });
+
+  it("no two answers claim the same command word", () => {
+    const declared = ANSWER_LIST.flatMap(({ commands: c = {} }) =>
+      [c.id, c.en, ...Object.keys(c.aliases ?? {})].filter(Boolean),
+    );
+    expect(new Set(declared).size).to.equal(declared.length);
+    expect(ANSWER_REGISTRY.commands.size).to.equal(declared.length);
+    expect(() =>
+      buildRegistry([
+        defineAnswer({ name: "a", commands: { id: "jam" }, answer: silentAnswer }),
+        defineAnswer({ name: "b", commands: { aliases: { jam: null } }, answer: silentAnswer }),
+      ]),
+    ).to.throw(AnswerListError, '"/jam" is claimed by "a" and "b"');
+    expect(() =>
+      buildRegistry([defineAnswer({ name: "a", commands: { en: "Not-A-Word" }, answer: silentAnswer })]),
+    ).to.throw(AnswerListError, "is not a command word");
+  });
+
+  it("intents with cues have distinct precedences, in today's order", () => {
+    expect(ANSWER_REGISTRY.intents.map((i) => i.name)).to.deep.equal([
+      "librarian",
+      "unlink",
+      "link",
+      "renew",
+      "fines",
+      "loans",
+      "language",
+      "hours",
+      "help",
+      "thanks",
+      "greeting",
+    ]);
+    const precedences = ANSWER_LIST.flatMap((a) => (a.intent ? [a.intent.precedence] : []));
+    expect(new Set(precedences).size).to.equal(precedences.length);
+    expect(() =>
+      buildRegistry([
+        defineAnswer({ name: "a", intent: { precedence: 5, cues: [cue("x", 2)] }, answer: silentAnswer }),
+        defineAnswer({ name: "b", intent: { precedence: 5, cues: [cue("y", 2)] }, answer: silentAnswer }),
+      ]),
+    ).to.throw(AnswerListError, '"a" and "b" have the same precedence 5');
+  });
+
+  it("refuses a menu entry without a command word, and a router without its fixed answers", () => {
+    const menu = { order: 1, commandList: { id: "Tanya", en: "Ask" } };
+    expect(() =>
+      buildRegistry([defineAnswer({ name: "a", commands: { id: "tanya" }, menu, answer: silentAnswer })]),
+    ).to.throw(AnswerListError, '"a" is in the menu but has no "en" command word');
+    expect(() => routerFor(buildRegistry([defineAnswer({ name: "a", answer: silentAnswer })]))).to.throw(
+      AnswerListError,
+      'the router needs an answer named "silent"',
+    );
+  });
+
+  it("makes a missing piece of a manifest a type error", () => {
+    // These lines compile only because each is expected to fail type checking (npm run typecheck).
+    // @ts-expect-error: cues without a precedence
+    defineAnswer({ name: "a", intent: { cues: [cue("x", 2)] }, answer: silentAnswer });
+    // @ts-expect-error: a menu entry without its English "/" menu description
+    defineAnswer({ name: "a", menu: { order: 1, commandList: { id: "Tanya" } }, answer: silentAnswer });
+    // @ts-expect-error: a command word's language must be one the bot speaks (or null)
+    defineAnswer({ name: "a", commands: { aliases: { ask: "fr" } }, answer: silentAnswer });
+  });
+});
+
+describe("answer list: adding an answer is one definition and one entry", () => {
+  // A throwaway FAQ answer, as its own file would declare it.
+  const faq = defineAnswer({
+    name: "faq",
+    commands: { id: "tanya", en: "faq" },
+    menu: {
+      order: 65,
+      help: { id: "pertanyaan yang sering diajukan", en: "frequently asked questions" },
+      commandList: { id: "Pertanyaan umum", en: "Frequent questions" },
+    },
+    intent: { precedence: 85, cues: [cue("pertanyaan umum", 3, "id"), cue("faq", 3, "en")] },
+    answer: (ctx) => ({ replies: [{ text: ctx.lang === "en" ? "FAQ" : "Tanya jawab" }] }),
+  });
+  const registry = buildRegistry([...ANSWER_LIST, faq]);
+  const router = routerFor(registry);
+
+  it("routes its commands and its cues to it", () => {
+    expect(router.route(text("/tanya"))).to.deep.equal({ answer: "faq", args: "", lang: "id" });
+    expect(router.route(text("/faq@pustaka_bot umum"))).to.deep.equal({
+      answer: "faq",
+      args: "umum",
+      lang: "en",
+    });
+    expect(router.route(text("ada pertanyaan umum"))).to.include({ answer: "faq", lang: "id" });
+    // The rest of the list routes as before.
+    expect(router.route(text("jam buka perpustakaan?")).answer).to.equal("hours");
+  });
+
+  it("shows it in the help menu (and so in /start, /bantuan and 'not understood') and in the '/' menu", async () => {
+    const lines = registry.helpMenu("id").split("\n");
+    expect(lines.indexOf("/tanya — pertanyaan yang sering diajukan")).to.equal(
+      lines.indexOf("/jam — jam layanan perpustakaan") + 1,
+    );
+    const help = await registry.answers.help.answer(contextIn("en"));
+    expect(help.replies[0]!.text).to.contain("/faq — frequently asked questions");
+    const welcome = await registry.answers.start.answer(contextIn("id"));
+    expect(welcome.replies[0]!.text).to.contain("/tanya — pertanyaan yang sering diajukan");
+    expect(registry.botCommands.en.map((c) => c.command)).to.include("faq");
+    expect(await registry.answers.faq.answer(contextIn("id"))).to.deep.equal({
+      replies: [{ text: "Tanya jawab" }],
+    });
+  });
+
+  it("leaves the relay's own list as it is", async () => {
+    expect(route(text("/tanya")).answer).to.equal("unknown");
+    const help = await ANSWERS.help.answer(contextIn("id"));
+    expect(help.replies[0]!.text).to.not.contain("/tanya");
+  });
+});
+
+describe("answer list: the librarian answer", () => {
+  it("runs when the handoff lets the route through: a closed conversation's pending /pustakawan", async () => {
+    // A quick "/selesai" then "/pustakawan" land in one conversation; the first closes it, and the
+    // handoff takes nothing from a closed conversation, so the bot's own answer replies.
+    expect(
+      handoffStep({ state: "closed", answer: "librarian", text: "/pustakawan", unknownStreak: 0 }),
+    ).to.equal(null);
+    expect(route(text("/pustakawan")).answer).to.equal("librarian");
+    const reply = await ANSWERS.librarian.answer({
+      ...contextIn("en"),
+      library: {
+        name: "Perpustakaan",
+        timeZone: "Asia/Jakarta",
+        hours: {} as never,
+        contact: "lib@example.id",
+      },
+    });
+    expect(reply.replies[0]!.text).to.contain("lib@example.id");
+  });
+});

@@ -3,7 +3,7 @@
  * network, so every field is checked rather than trusted; an unknown or odd update becomes a
  * message of kind "unknown" (logged, answered politely) instead of an exception.
  */
-import type { InboundMessage, MessageKind } from "../../shared/envelope";
+import type { InboundMessage, MessageKind } from "../../../shared/envelope";
 
 type Json = Record<string, unknown>;
 

@@ -139,6 +139,8 @@ export class InboundWorker {
       chatId: message.chatId,
       messageId: message.id,
       meta: message.meta,
+      senderId: message.senderId,
+      ...(message.contact ? { contact: message.contact } : {}),
       memberId: message.patron.memberId,
       dialog,
       services: this.options.services,

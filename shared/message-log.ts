@@ -9,7 +9,7 @@
  */
 import { recordAudit, type AuditEntry } from "./audit";
 import type { Db, Sql } from "./db";
-import type { Button, ChannelName, InboundMessage, Language, MessageKind } from "./envelope";
+import type { Button, ChannelName, InboundContact, InboundMessage, Language, MessageKind } from "./envelope";
 import type { ConversationState } from "./entities/conversation";
 import { REDACTED_TEXT } from "./secret-box";
 
@@ -32,6 +32,10 @@ export interface PendingInbound {
   meta: Record<string, unknown>;
   channel: ChannelName;
   chatId: string;
+  /** the channel's id of the sender (meta.senderId as the ingress wrote it) */
+  senderId: string;
+  /** a shared contact (meta.contact as the ingress wrote it) */
+  contact?: InboundContact;
   conversation: {
     state: ConversationState;
     unknownStreak: number;
@@ -123,6 +127,7 @@ export class MessageLog {
       ...(msg.sender.languageCode ? { languageCode: msg.sender.languageCode } : {}),
       sentAt: msg.sentAt,
       ...(msg.callbackId ? { callbackId: msg.callbackId } : {}),
+      ...(msg.contact ? { contact: msg.contact } : {}),
     };
     // When the bot is waiting for a password, the typed text is a secret: the row gets a marker
     // instead (a command such as /batal is not a secret and stays readable).
@@ -350,6 +355,7 @@ export class MessageLog {
     );
     const r = rows[0];
     if (!r) return null;
+    const contact = readContact(r.meta.contact);
     return {
       id: r.id,
       conversationId,
@@ -359,6 +365,8 @@ export class MessageLog {
       meta: r.meta,
       channel: r.channel,
       chatId: r.chat_id,
+      senderId: String(r.meta.senderId ?? ""),
+      ...(contact ? { contact } : {}),
       conversation: {
         state: r.state,
         unknownStreak: r.unknown_streak,
@@ -524,6 +532,12 @@ async function applyStateChange(tx: Sql, conversationId: number, change: StateCh
       [conversationId, change.outcome],
     );
   }
+}
+
+function readContact(value: unknown): InboundContact | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const { phone, isSender } = value as Record<string, unknown>;
+  return { phone: typeof phone === "string" ? phone : "", isSender: isSender === true };
 }
 
 function replyMeta(r: Reply): Record<string, unknown> {

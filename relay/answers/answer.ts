@@ -5,7 +5,7 @@
  */
 import type { AuditEntry } from "../../shared/audit";
 import type { Sql } from "../../shared/db";
-import type { ChannelName, Language, MessageKind } from "../../shared/envelope";
+import type { ChannelName, InboundContact, Language, MessageKind } from "../../shared/envelope";
 import type { Handling, Reply } from "../../shared/message-log";
 import type { SecretBox } from "../../shared/secret-box";
 import type { WeeklyHours } from "../../shared/service-hours";
@@ -38,8 +38,12 @@ export interface AnswerContext {
   chatId: string;
   /** our id of the message being answered */
   messageId: string;
-  /** the channel's extras of the message (contact details, the channel's message id) */
+  /** the channel's extras of the message (the channel's message id, file ids, …) */
   meta: Record<string, unknown>;
+  /** the channel's id of the patron who sent the message */
+  senderId: string;
+  /** a shared contact (kind "contact"): its phone, and whether it is the sender's own */
+  contact?: InboundContact;
   /** the verified library member this patron is linked to, if any */
   memberId: string | null;
   /** the pending dialog step of the conversation ({} when idle) */

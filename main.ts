@@ -171,9 +171,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
 
     if (has("bot")) {
-      for (const { adapter, maxPerSecond } of channels) {
+      for (const { adapter, descriptor, maxPerSecond } of channels) {
         const egress = new Egress({
           adapter,
+          capabilities: descriptor.capabilities,
           log,
           redis,
           prefix,
@@ -214,6 +215,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         logger: logger.child({ role: "relay" }),
         library: { ...config.library },
         concurrency: config.relayConcurrency,
+        buttonlessChannels: registry.filter((d) => !d.capabilities.buttons).map((d) => d.name),
         ...(options.now ? { now: options.now } : {}),
         ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
         ...(options.answers ? { answers: options.answers } : {}),

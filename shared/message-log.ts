@@ -9,6 +9,7 @@
  */
 import { recordAudit, type AuditEntry } from "./audit";
 import type { Db, Sql } from "./db";
+import { pressedButton } from "./buttons";
 import type { Button, ChannelName, InboundContact, InboundMessage, Language, MessageKind } from "./envelope";
 import type { ConversationState } from "./entities/conversation";
 import { REDACTED_TEXT } from "./secret-box";
@@ -356,12 +357,14 @@ export class MessageLog {
     const r = rows[0];
     if (!r) return null;
     const contact = readContact(r.meta.contact);
+    // A typed number on a button-less channel presses the button shown with it (shared/buttons.ts).
+    const pressed = pressedButton(r.kind, r.text, r.dialog);
     return {
       id: r.id,
       conversationId,
       seq: r.seq,
-      kind: r.kind,
-      text: r.text,
+      kind: pressed?.kind ?? r.kind,
+      text: pressed?.text ?? r.text,
       meta: r.meta,
       channel: r.channel,
       chatId: r.chat_id,

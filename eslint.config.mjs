@@ -13,7 +13,16 @@ export default tseslint.config(
       // telegraf and whatsapp-web.js may only be imported by the channel adapters (ARCHITECTURE §6.1).
       "no-restricted-imports": [
         "error",
-        { paths: [{ name: "telegraf", message: "Only bot/channels/* may import telegraf." }] },
+        {
+          paths: [
+            { name: "telegraf", message: "Only bot/channels/* may import telegraf." },
+            { name: "whatsapp-web.js", message: "Only bot/channels/* may import whatsapp-web.js." },
+          ],
+          patterns: [
+            { group: ["telegraf/*"], message: "Only bot/channels/* may import telegraf." },
+            { group: ["whatsapp-web.js/*"], message: "Only bot/channels/* may import whatsapp-web.js." },
+          ],
+        },
       ],
     },
   },

@@ -14,8 +14,8 @@ import { randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Redis } from "ioredis";
 import { createDataSource } from "./ormconfig";
-import type { ChannelAdapter } from "./bot/channel";
-import { TelegramChannel } from "./bot/channels/telegram";
+import type { ChannelAdapter, ChannelDescriptor } from "./bot/channel";
+import { CHANNEL_DESCRIPTORS } from "./bot/channels";
 import { Egress } from "./bot/egress";
 import { createIngress } from "./bot/ingress";
 import { InboundWorker, type RelayOptions } from "./relay/inbound-worker";
@@ -56,6 +56,8 @@ export interface AppOptions {
   migrate: boolean;
   sweepIntervalMs?: number;
   telegramPollTimeoutSeconds?: number;
+  /** the channel registry (tests add an in-memory channel); default bot/channels' CHANNEL_DESCRIPTORS */
+  channels?: readonly ChannelDescriptor[];
   /** test hooks */
   now?: () => Date;
   beforeHandle?: (message: PendingInbound) => void | Promise<void>;
@@ -137,19 +139,25 @@ export async function startApp(options: AppOptions): Promise<App> {
       ils = system;
     }
 
-    const adapters: ChannelAdapter[] = [];
-    if (config.telegram && (has("bot") || has("web"))) {
-      adapters.push(
-        new TelegramChannel({
-          ...config.telegram,
-          log: logger.child({ channel: "telegram" }),
+    // Every configured channel of the registry: its adapter, and (bot role) its egress.
+    const registry = options.channels ?? CHANNEL_DESCRIPTORS;
+    const channels: Array<{ descriptor: ChannelDescriptor; adapter: ChannelAdapter; maxPerSecond: number }> =
+      [];
+    if (has("bot") || has("web")) {
+      for (const descriptor of registry) {
+        const channelConfig = config.channels[descriptor.name];
+        if (channelConfig === undefined) continue;
+        const adapter = descriptor.create(channelConfig, {
+          logger: logger.child({ channel: descriptor.name }),
           commands: BOT_COMMANDS,
           ...(options.telegramPollTimeoutSeconds
             ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds }
             : {}),
-        }),
-      );
+        });
+        channels.push({ descriptor, adapter, maxPerSecond: descriptor.sendRate(channelConfig).maxPerSecond });
+      }
     }
+    const adapters = channels.map((c) => c.adapter);
 
     const intake = new AbortController();
     const inboundDrains = new DrainRequests(INBOUND_QUEUE, redis, prefix);
@@ -163,14 +171,15 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
 
     if (has("bot")) {
-      for (const adapter of adapters) {
+      for (const { adapter, descriptor, maxPerSecond } of channels) {
         const egress = new Egress({
           adapter,
+          capabilities: descriptor.capabilities,
           log,
           redis,
           prefix,
           logger: logger.child({ role: "bot", channel: adapter.name }),
-          maxPerSecond: config.telegram?.maxPerSecond ?? 30,
+          maxPerSecond,
           onStatus: (update) => consoleEvents.publish({ type: "status", ...update }),
         });
         await egress.start();
@@ -206,6 +215,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         logger: logger.child({ role: "relay" }),
         library: { ...config.library },
         concurrency: config.relayConcurrency,
+        buttonlessChannels: registry.filter((d) => !d.capabilities.buttons).map((d) => d.name),
         ...(options.now ? { now: options.now } : {}),
         ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
         ...(options.answers ? { answers: options.answers } : {}),
@@ -291,7 +301,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         started.push({ name: `${adapter.name} adapter`, ready: () => adapter.ready });
       }
       if (adapters.length === 0)
-        logger.warn("no channel is configured: set TELEGRAM_BOT_TOKEN to connect Telegram");
+        logger.warn(`no channel is configured: ${registry.map((d) => d.howToEnable).join("; ")}`);
     }
     closer.add("intake", async () => intake.abort());
 
@@ -313,7 +323,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   let config: Config;
   try {
-    config = loadConfig(env);
+    config = loadConfig(env, CHANNEL_DESCRIPTORS);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${err.message}\n`);
@@ -385,8 +395,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (stopping) return;
   if (app.web) say(`web on ${app.web.url} (health: ${app.web.url}/healthz)`);
   if (asked.includes("all") && app.console) await firstAdmin(app.console, say);
-  if (!config.telegram)
-    say("TELEGRAM_BOT_TOKEN is not set: no channel is connected (see README, 'Connect a Telegram bot')");
+  if (Object.keys(config.channels).length === 0)
+    say(
+      `no channel is connected: ${CHANNEL_DESCRIPTORS.map((d) => d.howToEnable).join("; ")} (see README, 'Connect a real Telegram bot')`,
+    );
 }
 
 /**

@@ -1,9 +1,15 @@
 /**
  * The port every channel adapter implements (ARCHITECTURE §6.1). Only bot/channels/* know a
  * channel's SDK; they hand our own InboundMessage to `onInbound` and send OutboundMessages.
+ *
+ * A channel is one ChannelDescriptor: its variables, what it can do, its send rate and how to
+ * build its adapter. bot/channels/index.ts lists them; main.ts starts whichever are configured.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { z } from "zod";
+import type { ChannelConfigSpec } from "../shared/channel-config";
 import type { ChannelName, InboundMessage, OutboundMessage, SentReceipt } from "../shared/envelope";
+import type { Logger } from "../shared/logger";
 
 /** Must resolve only once the message is durably recorded; a rejection means "deliver it again". */
 export type OnInbound = (message: InboundMessage) => Promise<void>;
@@ -29,4 +35,47 @@ export interface ChannelAdapter {
   /** True while the adapter is receiving (for /healthz). */
   readonly ready: boolean;
   close(): Promise<void>;
+}
+
+/** What a channel can show or do; egress falls back (or refuses) where it cannot. */
+export interface ChannelCapabilities {
+  /** inline buttons; without them egress shows them as a numbered list and a typed number presses one */
+  readonly buttons: boolean;
+  /** a keyboard button that shares the patron's own phone number */
+  readonly requestContact: boolean;
+  /** deleting a patron's message (a typed password) */
+  readonly deleteMessage: boolean;
+}
+
+/** The bot's commands as a channel's menu shows them, per language. */
+export interface CommandMenu {
+  id: Array<{ command: string; description: string }>;
+  en: Array<{ command: string; description: string }>;
+}
+
+/** What main.ts gives every channel it builds. */
+export interface ChannelDeps {
+  logger: Logger;
+  /** the command menu, for channels that publish one */
+  commands?: CommandMenu;
+  /** test override: long-poll timeout in seconds, for channels that poll */
+  pollTimeoutSeconds?: number;
+}
+
+/**
+ * One channel, as the registry knows it. `C` is the channel's own config (what fromEnv
+ * returns). The methods take C by method syntax on purpose: the registry holds descriptors of
+ * different C as ChannelDescriptor<unknown>, and main.ts hands each one back only the value
+ * its own fromEnv produced (Config.channels[name]).
+ */
+export interface ChannelDescriptor<C = unknown, S extends z.ZodType = z.ZodType> extends ChannelConfigSpec<
+  S,
+  C
+> {
+  readonly capabilities: ChannelCapabilities;
+  /** for the "no channel is configured" hint, e.g. "set TELEGRAM_BOT_TOKEN to connect Telegram" */
+  readonly howToEnable: string;
+  /** the channel-wide send rate egress keeps (shared by every bot process) */
+  sendRate(config: C): { maxPerSecond: number };
+  create(config: C, deps: ChannelDeps): ChannelAdapter;
 }

@@ -11,15 +11,19 @@
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import type { ChannelAdapter } from "./channel";
+import type { ChannelAdapter, ChannelCapabilities } from "./channel";
+import { withNumberedButtons } from "../shared/buttons";
 import { ChannelRateLimitedError, ChannelRejectedError, errorMessage } from "../shared/errors";
 import { delay, once } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
-import type { MessageLog } from "../shared/message-log";
+import type { OutboundMessage } from "../shared/envelope";
+import type { MessageLog, QueuedOutbound } from "../shared/message-log";
 import { outboundQueueName, type DrainJob, WORKER_LOCKS } from "../shared/queues";
 
 export interface EgressOptions {
   adapter: ChannelAdapter;
+  /** what the channel can show; without buttons they become a numbered list (default: everything) */
+  capabilities?: ChannelCapabilities;
   log: MessageLog;
   redis: Redis;
   prefix: string;
@@ -91,7 +95,7 @@ export class Egress {
       await this.takeToken();
       try {
         if (reply.kind === "delete") {
-          if (!adapter.deleteMessage || !reply.target) {
+          if (!adapter.deleteMessage || !reply.target || this.options.capabilities?.deleteMessage === false) {
             await log.markFailed(reply.id, `${adapter.name} cannot delete messages`);
             continue;
           }
@@ -99,14 +103,7 @@ export class Egress {
           await log.markSent(reply.id, reply.target);
           continue;
         }
-        const receipt = await adapter.send({
-          channel: reply.channel,
-          chatId: reply.chatId,
-          text: reply.text,
-          ...(reply.buttons ? { buttons: reply.buttons } : {}),
-          ...(reply.requestContact ? { requestContact: reply.requestContact } : {}),
-          ...(reply.removeKeyboard ? { removeKeyboard: true } : {}),
-        });
+        const receipt = await adapter.send(this.forChannel(reply));
         // Delivered: from here on, resending would duplicate it, so the status write is retried
         // (a database outage) rather than failing the drain.
         await this.untilDone(() => log.markSent(reply.id, receipt.channelMessageId));
@@ -144,6 +141,22 @@ export class Egress {
         throw err;
       }
     }
+  }
+
+  /** The reply as this channel can show it: buttons as numbered lines where it has none. */
+  private forChannel(reply: QueuedOutbound): OutboundMessage {
+    const can = this.options.capabilities;
+    const numbered = !!reply.buttons?.length && can?.buttons === false;
+    return {
+      channel: reply.channel,
+      chatId: reply.chatId,
+      text: numbered ? withNumberedButtons(reply.text, reply.buttons!) : reply.text,
+      ...(reply.buttons && !numbered ? { buttons: reply.buttons } : {}),
+      ...(reply.requestContact && can?.requestContact !== false
+        ? { requestContact: reply.requestContact }
+        : {}),
+      ...(reply.removeKeyboard ? { removeKeyboard: true } : {}),
+    };
   }
 
   private async untilDone(write: () => Promise<void>): Promise<void> {

@@ -12,6 +12,7 @@
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { TEXT_LIMIT, type ChannelName } from "../shared/envelope";
+import { rememberOfferedButtons } from "../shared/buttons";
 import { errorMessage } from "../shared/errors";
 import { once } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
@@ -34,6 +35,8 @@ export interface RelayOptions {
   /** the library system, secrets, attempt limits: what membership answers need */
   services: AnswerServices;
   concurrency: number;
+  /** channels that show buttons as a numbered list: the relay remembers what a typed number presses */
+  buttonlessChannels?: readonly ChannelName[];
   poisonAfter?: number;
   /** the clock (tests pin it) */
   now?: () => Date;
@@ -89,7 +92,10 @@ export class InboundWorker {
       let result;
       try {
         result = await this.options.log.handleNextInbound(conversationId, async (m) => {
-          const handling = await this.handle(m);
+          const answered = await this.handle(m);
+          const handling = this.options.buttonlessChannels?.includes(m.channel)
+            ? rememberOfferedButtons(answered, m.conversation.dialog)
+            : answered;
           await this.options.afterHandle?.(m, handling);
           return handling;
         });
@@ -139,6 +145,9 @@ export class InboundWorker {
       chatId: message.chatId,
       messageId: message.id,
       meta: message.meta,
+      senderId: message.senderId,
+      ...(message.channelMessageId ? { channelMessageId: message.channelMessageId } : {}),
+      ...(message.contact ? { contact: message.contact } : {}),
       memberId: message.patron.memberId,
       dialog,
       services: this.options.services,

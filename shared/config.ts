@@ -4,133 +4,68 @@
  * A missing or malformed variable stops start-up with a one-line message that names it.
  */
 import { z } from "zod";
+import {
+  blankToUndefined,
+  booleanFlag,
+  intInRange,
+  optional,
+  urlWithProtocols,
+  type ChannelConfigSpec,
+} from "./channel-config";
 import { ConfigError } from "./errors";
 import { parseServiceHours, type WeeklyHours } from "./time/service-hours";
 import { isTimeZone } from "./time/zone";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-
-const urlWithProtocols = (protocols: string[]) =>
-  z.string().refine(
-    (value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `must be a URL starting with ${protocols.map((p) => p + "//").join(" or ")}` },
-  );
-
-const intInRange = (min: number, max: number, fallback: number) =>
-  z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number({ message: "must be a whole number" })
-      .int({ message: "must be a whole number" })
-      .min(min, { message: `must be at least ${min}` })
-      .max(max, { message: `must be at most ${max}` })
-      .default(fallback),
-  );
-
-const booleanFlag = (fallback: boolean) =>
-  z.preprocess(
+const schema = z.object({
+  HOST: z.preprocess(blankToUndefined, z.string().default("127.0.0.1")),
+  PORT: intInRange(0, 65535, 3000),
+  DATABASE_URL: optional(urlWithProtocols(["postgres:", "postgresql:"])),
+  REDIS_URL: optional(urlWithProtocols(["redis:", "rediss:"])),
+  LIBRARY_NAME: z.preprocess(blankToUndefined, z.string().max(100).default("Perpustakaan")),
+  LIBRARY_CONTACT: optional(z.string().max(200, { message: "must be at most 200 characters" })),
+  LIBRARY_TIMEZONE: z.preprocess(
     blankToUndefined,
     z
-      .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
-      .default(fallback ? "true" : "false")
-      .transform((v) => v === "true" || v === "1" || v === "yes"),
-  );
-
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
-
-const schema = z
-  .object({
-    HOST: z.preprocess(blankToUndefined, z.string().default("127.0.0.1")),
-    PORT: intInRange(0, 65535, 3000),
-    DATABASE_URL: optional(urlWithProtocols(["postgres:", "postgresql:"])),
-    REDIS_URL: optional(urlWithProtocols(["redis:", "rediss:"])),
-    TELEGRAM_BOT_TOKEN: optional(
-      z
-        .string()
-        .regex(/^\d+:[A-Za-z0-9_-]+$/, { message: "must look like 123456:ABC-DEF… (from @BotFather)" }),
-    ),
-    TELEGRAM_API_ROOT: z.preprocess(
-      blankToUndefined,
-      urlWithProtocols(["http:", "https:"]).default("https://api.telegram.org"),
-    ),
-    TELEGRAM_MODE: z.preprocess(
-      blankToUndefined,
-      z.enum(["polling", "webhook"], { message: "must be polling or webhook" }).default("polling"),
-    ),
-    TELEGRAM_WEBHOOK_URL: optional(urlWithProtocols(["http:", "https:"])),
-    TELEGRAM_WEBHOOK_SECRET: optional(
-      z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, {
-        message: "must be 16–256 characters of A-Z, a-z, 0-9, _ and -",
-      }),
-    ),
-    TELEGRAM_MAX_PER_SECOND: intInRange(1, 10000, 30),
-    LIBRARY_NAME: z.preprocess(blankToUndefined, z.string().max(100).default("Perpustakaan")),
-    LIBRARY_CONTACT: optional(z.string().max(200, { message: "must be at most 200 characters" })),
-    LIBRARY_TIMEZONE: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .refine(isTimeZone, { message: "must be an IANA time zone such as Asia/Jakarta" })
-        .default("Asia/Jakarta"),
-    ),
-    LIBRARY_HOURS: z.preprocess(blankToUndefined, z.string().default("mon-thu 08:00-16:00; fri 08:00-16:30")),
-    LOG_LEVEL: z.preprocess(
-      blankToUndefined,
-      z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
-    ),
-    SLIMS_DATABASE_URL: optional(urlWithProtocols(["mysql:", "mariadb:"])),
-    RENEWAL_ALLOW_OVERDUE: booleanFlag(true),
-    RENEWAL_WAIVE_FINES: booleanFlag(false),
-    LINK_MAX_ATTEMPTS_PER_HOUR: intInRange(1, 100, 5),
-    QUEUE_PREFIX: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: "must be 1–40 characters of A-Z, a-z, 0-9, _ and -" })
-        .default("pustaka"),
-    ),
-    RELAY_CONCURRENCY: intInRange(1, 1000, 50),
-    DATA_DIR: z.preprocess(blankToUndefined, z.string().default(".data")),
-    CONSOLE_ALLOWED_ORIGINS: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .refine((v) => v.split(",").every((o) => isOrigin(o.trim())), {
-          message: "must be a comma-separated list of origins such as https://chat.library.ac.id",
-        })
-        .optional(),
-    ),
-    CONSOLE_SECURE_COOKIE: z.preprocess(
-      blankToUndefined,
-      z.enum(["true", "false"], { message: "must be true or false" }).default("false"),
-    ),
-    STAFF_LOGIN_MAX_PER_15MIN: intInRange(1, 1000, 10),
-    STAFF_SESSION_HOURS: intInRange(1, 720, 12),
-  })
-  .superRefine((env, ctx) => {
-    if (env.TELEGRAM_MODE === "webhook" && env.TELEGRAM_BOT_TOKEN) {
-      if (!env.TELEGRAM_WEBHOOK_URL)
-        ctx.addIssue({
-          code: "custom",
-          path: ["TELEGRAM_WEBHOOK_URL"],
-          message: "is required when TELEGRAM_MODE=webhook",
-        });
-      if (!env.TELEGRAM_WEBHOOK_SECRET)
-        ctx.addIssue({
-          code: "custom",
-          path: ["TELEGRAM_WEBHOOK_SECRET"],
-          message: "is required when TELEGRAM_MODE=webhook",
-        });
-    }
-  });
+      .string()
+      .refine(isTimeZone, { message: "must be an IANA time zone such as Asia/Jakarta" })
+      .default("Asia/Jakarta"),
+  ),
+  LIBRARY_HOURS: z.preprocess(blankToUndefined, z.string().default("mon-thu 08:00-16:00; fri 08:00-16:30")),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  ),
+  SLIMS_DATABASE_URL: optional(urlWithProtocols(["mysql:", "mariadb:"])),
+  RENEWAL_ALLOW_OVERDUE: booleanFlag(true),
+  RENEWAL_WAIVE_FINES: booleanFlag(false),
+  LINK_MAX_ATTEMPTS_PER_HOUR: intInRange(1, 100, 5),
+  QUEUE_PREFIX: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: "must be 1–40 characters of A-Z, a-z, 0-9, _ and -" })
+      .default("pustaka"),
+  ),
+  RELAY_CONCURRENCY: intInRange(1, 1000, 50),
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default(".data")),
+  CONSOLE_ALLOWED_ORIGINS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((v) => v.split(",").every((o) => isOrigin(o.trim())), {
+        message: "must be a comma-separated list of origins such as https://chat.library.ac.id",
+      })
+      .optional(),
+  ),
+  CONSOLE_SECURE_COOKIE: z.preprocess(
+    blankToUndefined,
+    z.enum(["true", "false"], { message: "must be true or false" }).default("false"),
+  ),
+  STAFF_LOGIN_MAX_PER_15MIN: intInRange(1, 1000, 10),
+  STAFF_SESSION_HOURS: intInRange(1, 720, 12),
+});
 
 function isOrigin(value: string): boolean {
   try {
@@ -148,16 +83,11 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** undefined: the quickstart finds or starts a local Redis */
   readonly redisUrl: string | undefined;
-  readonly telegram:
-    | {
-        readonly token: string;
-        readonly apiRoot: string;
-        readonly maxPerSecond: number;
-        readonly mode: "polling" | "webhook";
-        readonly webhookUrl: string | undefined;
-        readonly webhookSecret: string | undefined;
-      }
-    | undefined;
+  /**
+   * The configured channels' own configs, by channel name (a channel absent here is not
+   * configured). Each value is what that channel's ChannelConfigSpec.fromEnv returned.
+   */
+  readonly channels: Readonly<Record<string, unknown>>;
   readonly library: {
     readonly name: string;
     readonly timeZone: string;
@@ -184,15 +114,22 @@ export interface Config {
   };
 }
 
-/** Parse the environment. Throws ConfigError naming the first bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Parse the environment: the common variables, then each channel's own (`channels`, the
+ * registry main.ts passes). Throws ConfigError naming the first bad variable.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  channels: readonly ChannelConfigSpec[] = [],
+): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = String(issue.path[0] ?? "environment");
-    const got = env[variable];
-    const shown = got === undefined || got === "" ? "not set" : `got "${redact(variable, got)}"`;
-    throw new ConfigError(variable, `${issue.message} (${shown})`);
+  if (!parsed.success) throw configError(parsed.error, env);
+  const channelConfigs: Record<string, unknown> = {};
+  for (const channel of channels) {
+    const own = channel.schema.safeParse(env);
+    if (!own.success) throw configError(own.error, env);
+    const config = channel.fromEnv(own.data);
+    if (config !== undefined) channelConfigs[channel.name] = config;
   }
   const e = parsed.data;
   let hours: WeeklyHours;
@@ -206,16 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
-    telegram: e.TELEGRAM_BOT_TOKEN
-      ? {
-          token: e.TELEGRAM_BOT_TOKEN,
-          apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
-          maxPerSecond: e.TELEGRAM_MAX_PER_SECOND,
-          mode: e.TELEGRAM_MODE,
-          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
-          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
-        }
-      : undefined,
+    channels: channelConfigs,
     library: {
       name: e.LIBRARY_NAME,
       timeZone: e.LIBRARY_TIMEZONE,
@@ -241,6 +169,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
   return deepFreeze(config);
+}
+
+function configError(error: z.ZodError, env: NodeJS.ProcessEnv): ConfigError {
+  const issue = error.issues[0]!;
+  const variable = String(issue.path[0] ?? "environment");
+  const got = env[variable];
+  const shown = got === undefined || got === "" ? "not set" : `got "${redact(variable, got)}"`;
+  return new ConfigError(variable, `${issue.message} (${shown})`);
 }
 
 /** Never echo secrets back in an error message. */

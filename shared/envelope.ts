@@ -56,6 +56,17 @@ export interface InboundMessage {
   meta: Record<string, unknown>;
   /** set by the adapter when it can answer a button press itself (Telegram callback_query id) */
   callbackId?: string;
+  /** the channel's id of this message, where the bot may later delete it (a typed password) */
+  channelMessageId?: string;
+  /** a shared contact (kind "contact"), set by the adapter: what linking a member needs */
+  contact?: InboundContact;
+}
+
+export interface InboundContact {
+  /** the phone number as the channel gives it */
+  phone: string;
+  /** the contact is the sender's own (Telegram: contact.user_id === from.id), not someone else's */
+  isSender: boolean;
 }
 
 export interface Button {

@@ -9,7 +9,8 @@
  */
 import { recordAudit, type AuditEntry } from "./audit";
 import type { Db, Sql } from "./db";
-import type { Button, ChannelName, InboundMessage, Language, MessageKind } from "./envelope";
+import { pressedButton } from "./buttons";
+import type { Button, ChannelName, InboundContact, InboundMessage, Language, MessageKind } from "./envelope";
 import type { ConversationState } from "./entities/conversation";
 import { closeByPatron, startWaiting } from "./log/conversation-state";
 import { linkPatron, unlinkPatron } from "./log/patron-link";
@@ -34,6 +35,12 @@ export interface PendingInbound {
   meta: Record<string, unknown>;
   channel: ChannelName;
   chatId: string;
+  /** the channel's id of the sender (meta.senderId as the ingress wrote it) */
+  senderId: string;
+  /** the channel's id of the message (where the channel gives one): the bot may delete it */
+  channelMessageId?: string;
+  /** a shared contact (meta.contact as the ingress wrote it) */
+  contact?: InboundContact;
   conversation: {
     state: ConversationState;
     unknownStreak: number;
@@ -125,6 +132,7 @@ export class MessageLog {
       ...(msg.sender.languageCode ? { languageCode: msg.sender.languageCode } : {}),
       sentAt: msg.sentAt,
       ...(msg.callbackId ? { callbackId: msg.callbackId } : {}),
+      ...(msg.contact ? { contact: msg.contact } : {}),
     };
     // When the bot is waiting for a password, the typed text is a secret: the row gets a marker
     // instead (a command such as /batal is not a secret and stays readable).
@@ -143,15 +151,26 @@ export class MessageLog {
          SELECT conv.*, (conv.secret IS TRUE AND $4 = 'text' AND left(coalesce($5, ''), 1) <> '/') AS redact
          FROM conv
        )
-       INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key, status)
+       INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key, status,
+                            channel_message_id)
        SELECT msg.id, msg.last_seq, 'in', 'patron', $4,
               CASE WHEN msg.redact THEN $8 ELSE $5 END,
               CASE WHEN msg.redact THEN $6::jsonb || '{"redacted": true}'::jsonb ELSE $6::jsonb END,
-              $1, $7, 'received'
+              $1, $7, 'received', $9
        FROM msg
        ON CONFLICT (channel, channel_key) DO NOTHING
        RETURNING id, conversation_id, seq, meta ? 'redacted' AS redacted`,
-      [msg.channel, msg.chatId, patronId, msg.kind, msg.text, JSON.stringify(meta), msg.key, REDACTED_TEXT],
+      [
+        msg.channel,
+        msg.chatId,
+        patronId,
+        msg.kind,
+        msg.text,
+        JSON.stringify(meta),
+        msg.key,
+        REDACTED_TEXT,
+        msg.channelMessageId ?? null,
+      ],
     );
     const row = inserted.rows[0];
     if (row) {
@@ -335,6 +354,7 @@ export class MessageLog {
       text: string | null;
       meta: Record<string, unknown>;
       channel: ChannelName;
+      channel_message_id: string | null;
       chat_id: string;
       state: ConversationState;
       unknown_streak: number;
@@ -344,7 +364,7 @@ export class MessageLog {
       display_name: string;
       member_id: string | null;
     }>(
-      `SELECT m.id, m.seq, m.kind, m.text, m.meta, m.channel, c.chat_id, c.state, c.unknown_streak, c.patron_id, c.dialog,
+      `SELECT m.id, m.seq, m.kind, m.text, m.meta, m.channel, m.channel_message_id, c.chat_id, c.state, c.unknown_streak, c.patron_id, c.dialog,
               p.language, p.display_name, p.member_id
        FROM message m
        JOIN conversation c ON c.id = m.conversation_id
@@ -355,15 +375,21 @@ export class MessageLog {
     );
     const r = rows[0];
     if (!r) return null;
+    const contact = readContact(r.meta.contact);
+    // A typed number on a button-less channel presses the button shown with it (shared/buttons.ts).
+    const pressed = pressedButton(r.kind, r.text, r.dialog);
     return {
       id: r.id,
       conversationId,
       seq: r.seq,
-      kind: r.kind,
-      text: r.text,
+      kind: pressed?.kind ?? r.kind,
+      text: pressed?.text ?? r.text,
       meta: r.meta,
       channel: r.channel,
       chatId: r.chat_id,
+      senderId: String(r.meta.senderId ?? ""),
+      ...(r.channel_message_id ? { channelMessageId: r.channel_message_id } : {}),
+      ...(contact ? { contact } : {}),
       conversation: {
         state: r.state,
         unknownStreak: r.unknown_streak,
@@ -502,6 +528,12 @@ export class MessageLog {
     );
     return rows[0] ? { conversationId: rows[0].conversation_id, channel: rows[0].channel } : null;
   }
+}
+
+function readContact(value: unknown): InboundContact | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const { phone, isSender } = value as Record<string, unknown>;
+  return { phone: typeof phone === "string" ? phone : "", isSender: isSender === true };
 }
 
 function replyMeta(r: Reply): Record<string, unknown> {

@@ -11,7 +11,7 @@
  */
 import type { AuditEntry } from "../../shared/audit";
 import type { Sql } from "../../shared/db";
-import type { ChannelName, Language, MessageKind } from "../../shared/envelope";
+import type { ChannelName, InboundContact, Language, MessageKind } from "../../shared/envelope";
 import type { Handling, Reply } from "../../shared/message-log";
 import type { SecretBox } from "../../shared/secret-box";
 import type { WeeklyHours } from "../../shared/time/service-hours";
@@ -45,8 +45,14 @@ export interface AnswerContext {
   chatId: string;
   /** our id of the message being answered */
   messageId: string;
-  /** the channel's extras of the message (contact details, the channel's message id) */
+  /** the channel's extras of the message (file ids, coordinates, …), kept for the log */
   meta: Record<string, unknown>;
+  /** the channel's id of the patron who sent the message */
+  senderId: string;
+  /** the channel's id of this message, where the channel gives one (to delete a typed password) */
+  channelMessageId?: string;
+  /** a shared contact (kind "contact"): its phone, and whether it is the sender's own */
+  contact?: InboundContact;
   /** the verified library member this patron is linked to, if any */
   memberId: string | null;
   /** the pending dialog step of the conversation ({} when idle) */

@@ -1,6 +1,6 @@
 /**
  * /tautkan /link: verify that the patron is a library member before any member data is shown
- * (ARCHITECTURE §5). Telegram: the patron shares their own contact (the button), matched to
+ * (ARCHITECTURE §5). The patron shares their own contact (Telegram's button), matched to
  * `member.member_phone`; if no single member matches, they type their member ID. Then the
  * second factor: their OPAC password, checked as SLiMS checks it, with attempts limited per
  * chat and per member. The password never reaches the log (the ingress stores a marker) and
@@ -72,7 +72,7 @@ function audit(
 ): AuditEntry {
   return {
     actorKind: "patron",
-    actorId: `${ctx.channel}:${ctx.meta.senderId ?? ctx.chatId}`,
+    actorId: `${ctx.channel}:${ctx.senderId || ctx.chatId}`,
     action,
     subject,
     detail: { ...detail, messageId: ctx.messageId },
@@ -80,23 +80,22 @@ function audit(
 }
 
 async function fromContact(ctx: AnswerContext): Promise<AnswerResult> {
-  const senderId = String(ctx.meta.senderId ?? "");
-  const contactUserId = ctx.meta.contactUserId === undefined ? "" : String(ctx.meta.contactUserId);
-  if (!contactUserId || contactUserId !== senderId) {
+  if (!ctx.contact?.isSender) {
     return {
       replies: [{ text: say.notOwnContact(ctx.lang), requestContact: say.contactButton(ctx.lang) }],
       dialog: { step: "link_contact" },
       audit: [audit(ctx, "link_failed", null, { reason: "not_own_contact" })],
     };
   }
-  const members = await ctx.services.ils.findMembersByPhone(String(ctx.meta.phoneNumber ?? ""));
+  const members = await ctx.services.ils.findMembersByPhone(ctx.contact.phone);
   if (members.length !== 1) {
     return {
       replies: [{ text: say.askMemberId(ctx.lang, members.length), removeKeyboard: true }],
       dialog: { step: "link_member_id" },
     };
   }
-  return askForPassword(ctx, members[0]!.memberId, members[0]!.hasPassword, "telegram_contact+password");
+  const method = `${ctx.channel}_contact+password`;
+  return askForPassword(ctx, members[0]!.memberId, members[0]!.hasPassword, method);
 }
 
 async function fromMemberId(ctx: AnswerContext, memberId: string): Promise<AnswerResult> {
@@ -145,7 +144,7 @@ function lockedOut(ctx: AnswerContext, waitMs: number, memberId: string | null):
 
 async function checkPassword(ctx: AnswerContext, memberId: string, method: string): Promise<AnswerResult> {
   // The patron's message holds the password: delete it from the chat whatever happens next.
-  const target = ctx.meta.messageId;
+  const target = ctx.channelMessageId;
   const result = await verifyTypedPassword(ctx, memberId, method);
   if (target === undefined) return result;
   return { ...result, replies: [{ kind: "delete", text: "", meta: { target } }, ...result.replies] };

@@ -132,7 +132,7 @@ async function confirmed(ctx: AnswerContext, memberId: string, loanId: number): 
     await recordAudit(ctx.services.db, [
       {
         actorKind: "patron",
-        actorId: `${ctx.channel}:${ctx.meta.senderId ?? ctx.chatId}`,
+        actorId: `${ctx.channel}:${ctx.senderId || ctx.chatId}`,
         action: "renewal",
         subject,
         detail: { memberId, loanId, result },

@@ -4,6 +4,7 @@
  */
 import { Pool } from "pg";
 import { startApp, type App, type AppOptions, type Role } from "../../main";
+import { CHANNEL_DESCRIPTORS } from "../../bot/channels";
 import { loadConfig } from "../../shared/config";
 import { createLogger, silentLogger } from "../../shared/logger";
 import type { FakeTelegram } from "./fake-telegram";
@@ -17,14 +18,18 @@ export interface TestAppOptions extends Partial<Omit<AppOptions, "config" | "rol
 
 export async function startTestApp(fake: FakeTelegram | undefined, options: TestAppOptions = {}) {
   const prefix = options.prefix ?? uniquePrefix("app");
-  const config = loadConfig({
-    PORT: "0",
-    LOG_LEVEL: "silent",
-    QUEUE_PREFIX: prefix,
-    TELEGRAM_MAX_PER_SECOND: "1000",
-    ...(fake ? { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot } : {}),
-    ...options.env,
-  });
+  const channels = options.channels ?? CHANNEL_DESCRIPTORS;
+  const config = loadConfig(
+    {
+      PORT: "0",
+      LOG_LEVEL: "silent",
+      QUEUE_PREFIX: prefix,
+      TELEGRAM_MAX_PER_SECOND: "1000",
+      ...(fake ? { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot } : {}),
+      ...options.env,
+    },
+    channels,
+  );
   const app: App = await startApp({
     config,
     roles: options.roles ?? ["web", "bot", "relay"],
@@ -35,6 +40,7 @@ export async function startTestApp(fake: FakeTelegram | undefined, options: Test
     migrate: false,
     sweepIntervalMs: 1000,
     ...options,
+    channels,
   });
   return { app, config, prefix };
 }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { CHANNEL_DESCRIPTORS } from "../../bot/channels";
 import { loadConfig } from "../../shared/config";
 import { ConfigError } from "../../shared/errors";
 
@@ -6,7 +7,7 @@ const TOKEN = "123456:ABC-def_ghi";
 
 function failure(env: Record<string, string>): ConfigError {
   try {
-    loadConfig(env);
+    loadConfig(env, CHANNEL_DESCRIPTORS);
   } catch (err) {
     if (err instanceof ConfigError) return err;
     throw err;
@@ -16,18 +17,25 @@ function failure(env: Record<string, string>): ConfigError {
 
 describe("config", () => {
   it("has working defaults for the quickstart", () => {
-    const c = loadConfig({});
+    const c = loadConfig({}, CHANNEL_DESCRIPTORS);
     expect(c.port).to.equal(3000);
     expect(c.host).to.equal("127.0.0.1");
     expect(c.library.timeZone).to.equal("Asia/Jakarta");
-    expect(c.telegram).to.equal(undefined);
+    expect(c.channels.telegram).to.equal(undefined);
     expect(c.databaseUrl).to.equal(undefined);
     expect(Object.isFrozen(c) && Object.isFrozen(c.library)).to.equal(true);
   });
 
   it("enables Telegram when a token is set, with the API root and mode", () => {
-    const c = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "http://127.0.0.1:9/" });
-    expect(c.telegram).to.deep.include({ token: TOKEN, apiRoot: "http://127.0.0.1:9", mode: "polling" });
+    const c = loadConfig(
+      { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "http://127.0.0.1:9/" },
+      CHANNEL_DESCRIPTORS,
+    );
+    expect(c.channels.telegram).to.deep.include({
+      token: TOKEN,
+      apiRoot: "http://127.0.0.1:9",
+      mode: "polling",
+    });
   });
 
   const bad: Array<[string, Record<string, string>, RegExp]> = [

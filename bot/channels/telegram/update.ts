@@ -3,7 +3,7 @@
  * network, so every field is checked rather than trusted; an unknown or odd update becomes a
  * message of kind "unknown" (logged, answered politely) instead of an exception.
  */
-import type { InboundMessage, MessageKind } from "../../shared/envelope";
+import type { InboundContact, InboundMessage, MessageKind } from "../../../shared/envelope";
 
 type Json = Record<string, unknown>;
 
@@ -110,6 +110,7 @@ function fromMessage(m: Json, field: "message" | "edited_message"): InboundMessa
       meta: { ...meta, editedKind: kind },
     };
   }
+  const contact = kind === "contact" ? sharedContact(obj(m.contact), who.id) : undefined;
   return {
     channel: "telegram",
     key: `${chatId}:${messageId}`,
@@ -119,6 +120,17 @@ function fromMessage(m: Json, field: "message" | "edited_message"): InboundMessa
     text,
     sentAt: sentAt(num(m.date)),
     meta,
+    channelMessageId: String(messageId),
+    ...(contact ? { contact } : {}),
+  };
+}
+
+/** A shared contact is the sender's own only when Telegram says it belongs to the sender's user id. */
+function sharedContact(c: Json | undefined, senderId: string): InboundContact {
+  const contactUserId = id(c?.user_id);
+  return {
+    phone: str(c?.phone_number) ?? "",
+    isSender: contactUserId !== undefined && contactUserId === senderId,
   };
 }
 

@@ -1,0 +1,9 @@
+/**
+ * The channel registry: one line per channel. main.ts loads each one's variables, starts the
+ * configured ones (adapter + egress at the channel's own send rate) and names them all when
+ * none is configured.
+ */
+import type { ChannelDescriptor } from "../channel";
+import { telegram } from "./telegram";
+
+export const CHANNEL_DESCRIPTORS: readonly ChannelDescriptor[] = [telegram];

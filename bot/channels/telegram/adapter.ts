@@ -1,0 +1,140 @@
+/**
+ * The Telegram adapter (telegraf's HTTP client): authenticate, publish the command menu, then
+ * receive by polling (poller.ts) or by webhook (webhook.ts, served by the web role), and send
+ * (send.ts maps messages and errors).
+ */
+import { Telegraf } from "telegraf";
+import type { ChannelAdapter, CommandMenu, OnInbound, WebhookRoute } from "../../channel";
+import type { OutboundMessage, SentReceipt } from "../../../shared/envelope";
+import { errorMessage } from "../../../shared/errors";
+import type { Logger } from "../../../shared/logger";
+import { pollUpdates } from "./poller";
+import { replyMarkup, toChannelError } from "./send";
+import { normaliseTelegramUpdate } from "./update";
+import { telegramWebhookRoute } from "./webhook";
+
+export interface TelegramOptions {
+  token: string;
+  apiRoot: string;
+  mode: "polling" | "webhook";
+  webhookUrl?: string | undefined;
+  webhookSecret?: string | undefined;
+  log: Logger;
+  /** long-poll timeout in seconds (Telegram allows up to 50) */
+  pollTimeoutSeconds?: number;
+  /** bot commands shown in Telegram's menu, per language */
+  commands?: CommandMenu;
+}
+
+export class TelegramChannel implements ChannelAdapter {
+  readonly name = "telegram" as const;
+  private readonly bot: Telegraf;
+  private readonly abort = new AbortController();
+  private polling: Promise<void> | undefined;
+  private receiving = false;
+  private closed: Promise<void> | undefined;
+
+  constructor(private readonly options: TelegramOptions) {
+    this.bot = new Telegraf(options.token, {
+      telegram: { apiRoot: options.apiRoot, webhookReply: false },
+    });
+  }
+
+  get ready(): boolean {
+    return this.receiving && !this.abort.signal.aborted;
+  }
+
+  async start(onInbound: OnInbound): Promise<void> {
+    const me = await this.bot.telegram.getMe();
+    this.bot.botInfo = me;
+    this.options.log.info({ username: me.username }, "telegram bot authenticated");
+    await this.publishCommands();
+    if (this.options.mode === "webhook") {
+      await this.bot.telegram.setWebhook(this.options.webhookUrl!, {
+        secret_token: this.options.webhookSecret,
+      });
+      this.options.log.info({ url: this.options.webhookUrl }, "telegram webhook registered");
+    } else {
+      await this.bot.telegram.deleteWebhook({ drop_pending_updates: false });
+      this.polling = pollUpdates({
+        bot: this.bot,
+        signal: this.abort.signal,
+        timeoutSeconds: this.options.pollTimeoutSeconds ?? 50,
+        log: this.options.log,
+        receive: (update) => this.receive(update, onInbound),
+      });
+    }
+    this.receiving = true;
+  }
+
+  webhook(onInbound: OnInbound): WebhookRoute | undefined {
+    if (this.options.mode !== "webhook" || !this.options.webhookSecret) return undefined;
+    return telegramWebhookRoute(
+      this.options.webhookSecret,
+      (update) => this.receive(update, onInbound),
+      this.options.log,
+    );
+  }
+
+  async send(message: OutboundMessage): Promise<SentReceipt> {
+    const reply_markup = replyMarkup(message);
+    try {
+      const sent = await this.bot.telegram.sendMessage(message.chatId, message.text, {
+        ...(reply_markup ? { reply_markup } : {}),
+        link_preview_options: { is_disabled: true },
+      });
+      return { channelMessageId: String(sent.message_id) };
+    } catch (err) {
+      throw toChannelError(err);
+    }
+  }
+
+  async deleteMessage(chatId: string, channelMessageId: string): Promise<void> {
+    try {
+      await this.bot.telegram.deleteMessage(chatId, Number(channelMessageId));
+    } catch (err) {
+      throw toChannelError(err);
+    }
+  }
+
+  /** Acknowledge a button press so the patron's client stops its spinner; best effort. */
+  async answerCallback(callbackId: string): Promise<void> {
+    try {
+      await this.bot.telegram.answerCbQuery(callbackId);
+    } catch (err) {
+      this.options.log.warn({ err: errorMessage(err) }, "telegram: answerCallbackQuery failed");
+    }
+  }
+
+  close(): Promise<void> {
+    return (this.closed ??= (async () => {
+      this.abort.abort();
+      this.receiving = false;
+      await this.polling;
+    })());
+  }
+
+  private async receive(update: unknown, onInbound: OnInbound): Promise<void> {
+    const message = normaliseTelegramUpdate(update);
+    if (!message) {
+      this.options.log.warn(
+        { updateType: Object.keys(Object(update)).filter((k) => k !== "update_id") },
+        "telegram: update without a chat or user, not recorded",
+      );
+      return;
+    }
+    await onInbound(message);
+    if (message.callbackId) await this.answerCallback(message.callbackId);
+  }
+
+  private async publishCommands(): Promise<void> {
+    const commands = this.options.commands;
+    if (!commands) return;
+    try {
+      await this.bot.telegram.setMyCommands(commands.id);
+      await this.bot.telegram.setMyCommands(commands.en, { language_code: "en" });
+    } catch (err) {
+      this.options.log.warn({ err: errorMessage(err) }, "telegram: setMyCommands failed (menu not updated)");
+    }
+  }
+}

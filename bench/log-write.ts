@@ -14,7 +14,7 @@ import { createDataSource } from "../ormconfig";
 import { dbFromDataSource } from "../shared/db";
 import { Conversation, Message } from "../shared/entities";
 import type { InboundMessage } from "../shared/envelope";
-import { MessageLog } from "../shared/message-log";
+import { MessageLog } from "../shared/log/message-log";
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);

@@ -17,7 +17,8 @@ import { ChannelRateLimitedError, ChannelRejectedError, errorMessage } from "../
 import { delay, once } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
 import type { OutboundMessage } from "../shared/envelope";
-import type { MessageLog, QueuedOutbound } from "../shared/message-log";
+import type { MessageLog } from "../shared/log/message-log";
+import type { QueuedOutbound } from "../shared/log/records";
 import { outboundQueueName, type DrainJob, WORKER_LOCKS } from "../shared/queues";
 
 export interface EgressOptions {

@@ -11,7 +11,7 @@ import type { OnInbound } from "./channel";
 import { AppError, errorMessage } from "../shared/errors";
 import { delay, withTimeout } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
-import type { MessageLog } from "../shared/message-log";
+import type { MessageLog } from "../shared/log/message-log";
 import type { DrainRequests } from "../shared/queues";
 import type { SecretBox } from "../shared/secret-box";
 

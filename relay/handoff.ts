@@ -15,7 +15,8 @@
 import type { ConsoleEventPublisher } from "../shared/console-events";
 import type { ConversationState } from "../shared/entities/conversation";
 import type { Language } from "../shared/envelope";
-import type { Handling, PendingInbound } from "../shared/message-log";
+import type { Handling } from "../shared/log/handling";
+import type { PendingInbound } from "../shared/log/records";
 import type { Presence } from "../shared/presence";
 import type { HolidayCalendar } from "../shared/time/calendar";
 import { openState } from "../shared/time/service-hours";

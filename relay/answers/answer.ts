@@ -12,7 +12,7 @@
 import type { AuditEntry } from "../../shared/audit";
 import type { Sql } from "../../shared/db";
 import type { ChannelName, InboundContact, Language, MessageKind } from "../../shared/envelope";
-import type { Handling, Reply } from "../../shared/message-log";
+import type { Handling, Reply } from "../../shared/log/handling";
 import type { SecretBox } from "../../shared/secret-box";
 import type { WeeklyHours } from "../../shared/time/service-hours";
 import type { AttemptLimiter } from "../attempts";

@@ -7,7 +7,7 @@
  * its message is deleted from the chat. Every link and every failed attempt is audited.
  */
 import type { AuditEntry } from "../../shared/audit";
-import type { Reply } from "../../shared/message-log";
+import type { Reply } from "../../shared/log/handling";
 import { libraryTexts as say } from "../../shared/texts";
 import { cue } from "../intents";
 import { defineAnswer, type AnswerContext, type AnswerResult } from "./answer";

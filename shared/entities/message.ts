@@ -11,7 +11,7 @@ export const MESSAGE_STATUSES = ["received", "handled", "failed", "queued", "sen
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /**
- * One row of the append-only message log. Written only through shared/message-log.ts (raw
+ * One row of the append-only message log. Written only through shared/log/  (raw
  * SQL on the hot path); this entity is for reading (transcripts, admin, export).
  */
 @Entity({ name: "message" })

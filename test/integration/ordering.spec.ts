@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import type { App } from "../../main";
-import type { PendingInbound } from "../../shared/message-log";
+import type { PendingInbound } from "../../shared/log/records";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { chatLog, closeSql, eventually, startTestApp } from "../helpers/app";
 import { uniquePrefix } from "../support/services";

@@ -5,7 +5,7 @@ import {
   rememberOfferedButtons,
   withNumberedButtons,
 } from "../../shared/buttons";
-import type { Handling } from "../../shared/message-log";
+import type { Handling } from "../../shared/log/handling";
 
 const handling = (h: Pick<Handling, "replies"> & Partial<Handling>): Handling => ({
   handledBy: "test",

@@ -30,7 +30,7 @@ import type { Language } from "../../shared/envelope";
 import { errorMessage } from "../../shared/errors";
 import { once } from "../../shared/lifecycle";
 import type { Logger } from "../../shared/logger";
-import type { MessageLog } from "../../shared/message-log";
+import type { MessageLog } from "../../shared/log/message-log";
 import { Presence } from "../../shared/presence";
 import { OutboundDrains } from "../../shared/queues";
 import { createRedis } from "../../shared/redis";

@@ -1,130 +1,41 @@
 /**
- * The one writer of the message log (ARCHITECTURE §6.10). Every hop goes through here, so
+ * The one writer of the message log (docs/message-path.md). Every hop goes through here, so
  * every row has the same shape: the patron's message when it arrives (ingress), the bot's
  * replies with the inbound message marked handled (relay, one transaction), and delivery
- * status (egress). Raw SQL: this is the hot path (see performance-notes: no per-row save()).
+ * status (egress). Raw SQL: this is the hot path (a TypeORM save() per row costs ~4× as much;
+ * `npm run bench`).
  *
  * Idempotency: inbound rows are unique by (channel, channel key from the channel); replies by
  * (channel, "r:<inbound id>:<n>"). A redelivered update or a re-run job writes nothing twice.
  */
-import { recordAudit, type AuditEntry } from "./audit";
-import type { Db, Sql } from "./db";
-import { pressedButton } from "./buttons";
-import type { Button, ChannelName, InboundContact, InboundMessage, Language, MessageKind } from "./envelope";
-import type { ConversationState } from "./entities/conversation";
-import { closeByPatron, startWaiting } from "./log/conversation-state";
-import { linkPatron, unlinkPatron } from "./log/patron-link";
-import { REDACTED_TEXT } from "./secret-box";
-
-export interface RecordedInbound {
-  messageId: string;
-  conversationId: number;
-  seq: number;
-  /** true when this message was already in the log (a redelivery) */
-  duplicate: boolean;
-  /** true when the text was a secret (the bot had asked for a password): the log holds a marker */
-  redacted: boolean;
-}
-
-export interface PendingInbound {
-  id: string;
-  conversationId: number;
-  seq: number;
-  kind: MessageKind;
-  text: string | null;
-  meta: Record<string, unknown>;
-  channel: ChannelName;
-  chatId: string;
-  /** the channel's id of the sender (meta.senderId as the ingress wrote it) */
-  senderId: string;
-  /** the channel's id of the message (where the channel gives one): the bot may delete it */
-  channelMessageId?: string;
-  /** a shared contact (meta.contact as the ingress wrote it) */
-  contact?: InboundContact;
-  conversation: {
-    state: ConversationState;
-    unknownStreak: number;
-    patronId: number;
-    /** the pending dialog step ({} when idle) */
-    dialog: Record<string, unknown>;
-  };
-  patron: { language: Language | null; displayName: string; memberId: string | null };
-}
-
-export interface Reply {
-  text: string;
-  buttons?: Button[][];
-  /** show a button that shares the patron's own phone number */
-  requestContact?: string;
-  removeKeyboard?: boolean;
-  /**
-   * "delete": not a message but the instruction to delete the patron's message `meta.target`
-   * from the chat (a password); logged as a system row so the log shows it happened.
-   */
-  kind?: "text" | "delete";
-  /** what produced this reply, kept in the log (e.g. the renewed loan and its dates) */
-  meta?: Record<string, unknown>;
-}
-
-export interface Handling {
-  /** the automated answer (or route) that handled the message, e.g. "hours" */
-  handledBy: string;
-  replies: Reply[];
-  /** the conversation's count of not-understood messages in a row, after this one */
-  unknownStreak: number;
-  setLanguage?: Language;
-  /** the conversation's next dialog step; null ends the dialog; undefined leaves it */
-  dialog?: Record<string, unknown> | null;
-  /** link the patron to a verified library member, or undo it */
-  link?: { memberId: string; method: string } | { unlink: true };
-  /** audit events written in the same transaction */
-  audit?: AuditEntry[];
-  /** mark the inbound message failed (with this error) rather than handled */
-  failed?: string;
-  /** the librarian handoff: change the conversation's state in the same transaction */
-  stateChange?: StateChange;
-}
-
-export type StateChange =
-  /** bot → waiting for a librarian */
-  | { to: "waiting"; reason: string }
-  /** waiting/assigned → closed (the patron ended the chat) */
-  | { to: "closed"; outcome: string };
-
-export interface RecordedStaffMessage {
-  messageId: string;
-  seq: number;
-  channel: ChannelName;
-}
-
-export interface QueuedOutbound {
-  id: string;
-  seq: number;
-  channel: ChannelName;
-  chatId: string;
-  kind: "text" | "delete";
-  text: string;
-  buttons?: Button[][];
-  requestContact?: string;
-  removeKeyboard?: boolean;
-  /** for "delete": the channel's id of the message to delete */
-  target?: string;
-}
+import { recordAudit } from "../audit";
+import type { Db, Sql } from "../db";
+import type { Button, ChannelName, InboundMessage } from "../envelope";
+import { closeByPatron, startWaiting } from "./conversation-state";
+import type { Handling, Reply } from "./handling";
+import { linkPatron, unlinkPatron } from "./patron-link";
+import { PatronDirectory } from "./patrons";
+import { nextPendingInbound } from "./pending-inbound";
+import type { PendingInbound, QueuedOutbound, RecordedInbound, RecordedStaffMessage } from "./records";
+import { recordStaffMessage, type StaffMessageInput } from "./staff-messages";
+import { REDACTED_TEXT } from "../secret-box";
 
 /** Separate advisory-lock namespaces so inbound and outbound drains never wait on each other. */
 const LOCK_INBOUND = 7301;
 
 export class MessageLog {
-  private readonly patronIds = new Map<string, number>();
+  private readonly patrons: PatronDirectory;
 
   constructor(
     private readonly db: Db,
-    private readonly cacheSize = 10_000,
-  ) {}
+    cacheSize = 10_000,
+  ) {
+    this.patrons = new PatronDirectory(db, cacheSize);
+  }
 
   /** Ingress hop: write the patron's message with the next sequence number of its conversation. */
   async recordInbound(msg: InboundMessage): Promise<RecordedInbound> {
-    const patronId = await this.patronFor(msg.channel, msg.sender.id, msg.sender.displayName);
+    const patronId = await this.patrons.patronFor(msg.channel, msg.sender.id, msg.sender.displayName);
     const meta = {
       ...msg.meta,
       senderId: msg.sender.id,
@@ -210,7 +121,7 @@ export class MessageLog {
   ): Promise<{ message: PendingInbound; handling: Handling } | null> {
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [LOCK_INBOUND, conversationId]);
-      const pending = await this.nextPending(tx, conversationId);
+      const pending = await nextPendingInbound(tx, conversationId);
       if (!pending) return null;
       const handling = await handle(pending);
       if (handling.setLanguage) {
@@ -346,60 +257,6 @@ export class MessageLog {
     return rows.map((r) => r.conversation_id);
   }
 
-  private async nextPending(tx: Sql, conversationId: number): Promise<PendingInbound | null> {
-    const { rows } = await tx.query<{
-      id: string;
-      seq: number;
-      kind: MessageKind;
-      text: string | null;
-      meta: Record<string, unknown>;
-      channel: ChannelName;
-      channel_message_id: string | null;
-      chat_id: string;
-      state: ConversationState;
-      unknown_streak: number;
-      patron_id: number;
-      dialog: Record<string, unknown>;
-      language: Language | null;
-      display_name: string;
-      member_id: string | null;
-    }>(
-      `SELECT m.id, m.seq, m.kind, m.text, m.meta, m.channel, m.channel_message_id, c.chat_id, c.state, c.unknown_streak, c.patron_id, c.dialog,
-              p.language, p.display_name, p.member_id
-       FROM message m
-       JOIN conversation c ON c.id = m.conversation_id
-       JOIN patron p ON p.id = c.patron_id
-       WHERE m.conversation_id = $1 AND m.direction = 'in' AND m.status = 'received'
-       ORDER BY m.seq LIMIT 1`,
-      [conversationId],
-    );
-    const r = rows[0];
-    if (!r) return null;
-    const contact = readContact(r.meta.contact);
-    // A typed number on a button-less channel presses the button shown with it (shared/buttons.ts).
-    const pressed = pressedButton(r.kind, r.text, r.dialog);
-    return {
-      id: r.id,
-      conversationId,
-      seq: r.seq,
-      kind: pressed?.kind ?? r.kind,
-      text: pressed?.text ?? r.text,
-      meta: r.meta,
-      channel: r.channel,
-      chatId: r.chat_id,
-      senderId: String(r.meta.senderId ?? ""),
-      ...(r.channel_message_id ? { channelMessageId: r.channel_message_id } : {}),
-      ...(contact ? { contact } : {}),
-      conversation: {
-        state: r.state,
-        unknownStreak: r.unknown_streak,
-        patronId: r.patron_id,
-        dialog: r.dialog,
-      },
-      patron: { language: r.language, displayName: r.display_name, memberId: r.member_id },
-    };
-  }
-
   private async applyLink(
     tx: Sql,
     pending: PendingInbound,
@@ -410,112 +267,9 @@ export class MessageLog {
     else await linkPatron(tx, patronId, pending.channel, link.memberId, link.method);
   }
 
-  /** The patron behind a channel identity, created on first contact; cached, bounded. */
-  private async patronFor(
-    channel: ChannelName,
-    externalUserId: string,
-    displayName: string,
-  ): Promise<number> {
-    const cacheKey = `${channel}:${externalUserId}`;
-    const cached = this.patronIds.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const found = await this.db.query<{ patron_id: number }>(
-      `WITH existing AS (
-         SELECT patron_id FROM channel_identity WHERE channel = $1 AND external_user_id = $2
-       ), created AS (
-         INSERT INTO patron (display_name) SELECT $3 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id
-       ), linked AS (
-         INSERT INTO channel_identity (channel, external_user_id, patron_id)
-         SELECT $1, $2, id FROM created ON CONFLICT (channel, external_user_id) DO NOTHING RETURNING patron_id
-       )
-       SELECT patron_id FROM existing UNION ALL SELECT patron_id FROM linked`,
-      [channel, externalUserId, displayName.slice(0, 200)],
-    );
-    let patronId = found.rows[0]?.patron_id;
-    if (patronId === undefined) {
-      // Lost a race with another process creating the same identity: read theirs.
-      const again = await this.db.query<{ patron_id: number }>(
-        `SELECT patron_id FROM channel_identity WHERE channel = $1 AND external_user_id = $2`,
-        [channel, externalUserId],
-      );
-      patronId = again.rows[0]?.patron_id;
-      if (patronId === undefined) throw new Error(`could not create patron for ${cacheKey}`);
-    }
-    if (this.patronIds.size >= this.cacheSize) {
-      this.patronIds.delete(this.patronIds.keys().next().value!);
-    }
-    this.patronIds.set(cacheKey, patronId);
-    return patronId;
-  }
-  /**
-   * Console hop: a librarian's reply (or a system notice such as "a librarian joined") with the
-   * next sequence number, queued for the channel's egress like a bot reply. A librarian's reply
-   * is written only while the conversation is assigned to them (null otherwise). `key` makes a
-   * re-sent request idempotent: the same key writes one row.
-   */
-  async recordStaffMessage(input: {
-    conversationId: number;
-    staffId: number;
-    text: string;
-    key: string;
-    author: "librarian" | "system";
-    /**
-     * A notice only makes sense in this state ("you are connected to X" while assigned, "the
-     * librarian ended the chat" once closed); if the patron moved on meanwhile it is not written.
-     */
-    onlyIfState?: ConversationState;
-  }): Promise<RecordedStaffMessage | null> {
-    return this.db.transaction(async (tx) => {
-      const channelKey = `s:${input.conversationId}:${input.key}`;
-      // Lock the conversation first: a resend with the same key (a retry after a lost ack) waits
-      // here for the first to commit, then finds its row instead of colliding with it.
-      const locked = await tx.query<{ channel: ChannelName }>(
-        `SELECT channel FROM conversation WHERE id = $1 FOR UPDATE`,
-        [input.conversationId],
-      );
-      if (!locked.rows[0]) return null;
-      const existing = await tx.query<{ id: string; seq: number; channel: ChannelName }>(
-        `SELECT id, seq, channel FROM message WHERE channel = $1 AND channel_key = $2`,
-        [locked.rows[0].channel, channelKey],
-      );
-      if (existing.rows[0])
-        return {
-          messageId: existing.rows[0].id,
-          seq: existing.rows[0].seq,
-          channel: existing.rows[0].channel,
-        };
-      const bumped = await tx.query<{ last_seq: number; channel: ChannelName }>(
-        input.author === "librarian"
-          ? `UPDATE conversation SET last_seq = last_seq + 1, last_message_at = now(),
-                    first_human_reply_at = coalesce(first_human_reply_at, now())
-             WHERE id = $1 AND state = 'assigned' AND assigned_staff_id = $2 RETURNING last_seq, channel`
-          : `UPDATE conversation SET last_seq = last_seq + 1
-             WHERE id = $1 AND $2::int IS NOT NULL AND ($3::text IS NULL OR state = $3)
-             RETURNING last_seq, channel`,
-        input.author === "librarian"
-          ? [input.conversationId, input.staffId]
-          : [input.conversationId, input.staffId, input.onlyIfState ?? null],
-      );
-      const conv = bumped.rows[0];
-      if (!conv) return null;
-      const { rows } = await tx.query<{ id: string }>(
-        `INSERT INTO message (conversation_id, seq, direction, author, author_staff_id, kind, text, channel,
-                              channel_key, status, handled_by)
-         VALUES ($1, $2, 'out', $3, $4, 'text', $5, $6, $7, 'queued', $8)
-         RETURNING id`,
-        [
-          input.conversationId,
-          conv.last_seq,
-          input.author,
-          input.staffId,
-          input.text,
-          conv.channel,
-          channelKey,
-          input.author === "librarian" ? "librarian" : "console",
-        ],
-      );
-      return { messageId: rows[0]!.id, seq: conv.last_seq, channel: conv.channel };
-    });
+  /** Console hop: a librarian's reply or a system notice, queued like a bot reply (staff-messages.ts). */
+  recordStaffMessage(input: StaffMessageInput): Promise<RecordedStaffMessage | null> {
+    return recordStaffMessage(this.db, input);
   }
 
   /** Console: queue a failed outbound message again (a librarian's "retry"). Null if it was not failed. */
@@ -528,12 +282,6 @@ export class MessageLog {
     );
     return rows[0] ? { conversationId: rows[0].conversation_id, channel: rows[0].channel } : null;
   }
-}
-
-function readContact(value: unknown): InboundContact | undefined {
-  if (!value || typeof value !== "object") return undefined;
-  const { phone, isSender } = value as Record<string, unknown>;
-  return { phone: typeof phone === "string" ? phone : "", isSender: isSender === true };
 }
 
 function replyMeta(r: Reply): Record<string, unknown> {

@@ -1,0 +1,58 @@
+/** What the message log hands back to each hop: recorded, pending and queued messages. */
+import type { Button, ChannelName, InboundContact, Language, MessageKind } from "../envelope";
+import type { ConversationState } from "../entities/conversation";
+
+export interface RecordedInbound {
+  messageId: string;
+  conversationId: number;
+  seq: number;
+  /** true when this message was already in the log (a redelivery) */
+  duplicate: boolean;
+  /** true when the text was a secret (the bot had asked for a password): the log holds a marker */
+  redacted: boolean;
+}
+
+export interface PendingInbound {
+  id: string;
+  conversationId: number;
+  seq: number;
+  kind: MessageKind;
+  text: string | null;
+  meta: Record<string, unknown>;
+  channel: ChannelName;
+  chatId: string;
+  /** the channel's id of the sender (meta.senderId as the ingress wrote it) */
+  senderId: string;
+  /** the channel's id of the message (where the channel gives one): the bot may delete it */
+  channelMessageId?: string;
+  /** a shared contact (meta.contact as the ingress wrote it) */
+  contact?: InboundContact;
+  conversation: {
+    state: ConversationState;
+    unknownStreak: number;
+    patronId: number;
+    /** the pending dialog step ({} when idle) */
+    dialog: Record<string, unknown>;
+  };
+  patron: { language: Language | null; displayName: string; memberId: string | null };
+}
+
+export interface RecordedStaffMessage {
+  messageId: string;
+  seq: number;
+  channel: ChannelName;
+}
+
+export interface QueuedOutbound {
+  id: string;
+  seq: number;
+  channel: ChannelName;
+  chatId: string;
+  kind: "text" | "delete";
+  text: string;
+  buttons?: Button[][];
+  requestContact?: string;
+  removeKeyboard?: boolean;
+  /** for "delete": the channel's id of the message to delete */
+  target?: string;
+}

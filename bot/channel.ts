@@ -2,16 +2,13 @@
  * The port every channel adapter implements (ARCHITECTURE §6.1). Only bot/channels/* know a
  * channel's SDK; they hand our own InboundMessage to `onInbound` and send OutboundMessages.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ChannelName, InboundMessage, OutboundMessage, SentReceipt } from "../shared/envelope";
+import type { WebhookRoute } from "../shared/webhook";
+
+export type { WebhookRoute };
 
 /** Must resolve only once the message is durably recorded; a rejection means "deliver it again". */
 export type OnInbound = (message: InboundMessage) => Promise<void>;
-
-export interface WebhookRoute {
-  path: string;
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-}
 
 export interface ChannelAdapter {
   readonly name: ChannelName;

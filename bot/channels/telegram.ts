@@ -9,7 +9,7 @@
  * 200 only after recording, and 403 when the secret token header is missing or wrong.
  */
 import { timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove } from "telegraf/types";
 import type { ChannelAdapter, OnInbound, WebhookRoute } from "../channel";
@@ -81,29 +81,30 @@ export class TelegramChannel implements ChannelAdapter {
   webhook(onInbound: OnInbound): WebhookRoute | undefined {
     if (this.options.mode !== "webhook" || !this.options.webhookSecret) return undefined;
     const expected = Buffer.from(this.options.webhookSecret);
+    const authorize = (headers: IncomingHttpHeaders) => {
+      const given = Buffer.from(String(headers["x-telegram-bot-api-secret-token"] ?? ""));
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    };
     return {
       path: TELEGRAM_WEBHOOK_PATH,
-      handle: async (req: IncomingMessage, res: ServerResponse) => {
-        const given = Buffer.from(String(req.headers["x-telegram-bot-api-secret-token"] ?? ""));
-        if (req.method !== "POST" || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-          res.writeHead(req.method !== "POST" ? 405 : 403).end();
-          return;
-        }
+      maxBodyBytes: MAX_WEBHOOK_BODY,
+      authorize,
+      handle: async ({ headers, body }) => {
+        if (!authorize(headers)) return { status: 403 };
         let update: unknown;
         try {
-          update = JSON.parse(await readBody(req, MAX_WEBHOOK_BODY));
+          update = JSON.parse(body.toString("utf8"));
         } catch (err) {
           this.options.log.warn({ err: errorMessage(err) }, "telegram webhook: unreadable body");
-          res.writeHead(400).end();
-          return;
+          return { status: 400 };
         }
         try {
           await this.receive(update, onInbound);
-          res.writeHead(200, { "content-type": "application/json" }).end("{}");
+          return { status: 200, headers: { "content-type": "application/json" }, body: "{}" };
         } catch (err) {
           // Telegram retries a non-2xx delivery, so the update is not lost.
           this.options.log.error({ err }, "telegram webhook: could not record update");
-          res.writeHead(500).end();
+          return { status: 500 };
         }
       },
     };
@@ -266,15 +267,4 @@ export function toChannelError(err: unknown): Error {
 function retryDelayMs(err: unknown, failures: number): number {
   if (err instanceof TelegramError && err.code === 429) return (err.parameters?.retry_after ?? 1) * 1000;
   return Math.min(500 * 2 ** (failures - 1), 10_000);
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error(`body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

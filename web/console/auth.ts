@@ -1,7 +1,7 @@
 /**
  * HTTP-side guards of the console: the session cookie, same-origin checks (for state-changing
  * requests and for Socket.IO handshakes: no cross-site WebSocket hijacking), CSRF tokens,
- * login rate limits, and the error a console HTTP request is refused with.
+ * and login rate limits.
  */
 import type { IncomingMessage } from "node:http";
 import { parseCookie, stringifySetCookie } from "cookie";
@@ -93,14 +93,5 @@ export class LoginLimiter {
   /** A successful login forgives that username's failed attempts. */
   async reset(username: string): Promise<void> {
     await this.byUser.delete(username.toLowerCase().slice(0, 60));
-  }
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
   }
 }

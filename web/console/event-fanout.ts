@@ -5,7 +5,6 @@
 import type { Redis } from "ioredis";
 import { ConsoleEventReader, type ConsoleEvent } from "../../shared/console-events";
 import { errorMessage } from "../../shared/errors";
-import { once } from "../../shared/lifecycle";
 import type { Logger } from "../../shared/logger";
 import type { Broadcaster } from "./broadcaster";
 
@@ -22,21 +21,23 @@ export class EventFanout {
     logger: Logger;
   }) {
     const { broadcast, logger } = options;
-    this.reader = new ConsoleEventReader(
-      options.blocking,
-      options.prefix,
-      options.consumer,
-      (event) => fanOut(broadcast, event),
-      (err) => logger.warn({ err: errorMessage(err) }, "console: event stream"),
-      options.commands,
-    );
+    this.reader = new ConsoleEventReader({
+      blocking: options.blocking,
+      commands: options.commands,
+      prefix: options.prefix,
+      consumer: options.consumer,
+      onEvent: (event) => fanOut(broadcast, event),
+      onError: (err) => logger.warn({ err: errorMessage(err) }, "console: event stream"),
+    });
   }
 
   start(): Promise<void> {
     return this.reader.start();
   }
 
-  readonly close = once(() => this.reader.close());
+  close(): Promise<void> {
+    return this.reader.close();
+  }
 }
 
 async function fanOut(broadcast: Broadcaster, event: ConsoleEvent): Promise<void> {

@@ -10,10 +10,11 @@ import type { CannedReply, ConversationSummary, MessageRow, NoteRow, SearchQuery
 
 export type { CannedReply, ConversationSummary, MessageRow, NoteRow, SearchQuery };
 
-export type ErrorCode =
+/** Why a console request was refused (the wire strings the page matches on). */
+export type ConsoleErrorCode =
   "forbidden" | "invalid" | "not_found" | "taken" | "not_waiting" | "not_assigned" | "failed";
 
-export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: ErrorCode };
+export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: ConsoleErrorCode };
 export type Ack<T = object> = (result: Result<T>) => void;
 
 export interface Me {

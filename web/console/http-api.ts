@@ -14,17 +14,17 @@ import type { ApiBody, ApiError, ApiReply, ApiRoute } from "./api";
 import {
   clearedSessionCookie,
   clientAddress,
-  HttpError,
   type LoginLimiter,
   originAllowed,
   sessionCookie,
   sessionToken,
 } from "./auth";
+import { HttpError } from "../http-error";
 import type { Conversations } from "./conversations";
 import { MAX_REPLY_CHARS } from "./events";
 import { ROOM, type ConsoleIo } from "./rooms";
 import { meOf } from "./socket-io";
-import { StaffError, STAFF_ROLES, type Session, type StaffStore } from "./staff";
+import { StaffError, STAFF_ROLES, type Session, type StaffErrorCode, type StaffStore } from "./staff";
 import { toId } from "./sockets/input";
 
 export interface HttpApiOptions {
@@ -275,12 +275,18 @@ function requireRole(session: Session | null, roles: readonly StaffRole[]): Sess
   return session;
 }
 
+const STAFF_STATUS: Record<StaffErrorCode, number> = {
+  STAFF_INVALID: 400,
+  STAFF_USERNAME_TAKEN: 409,
+  STAFF_NOT_FOUND: 404,
+};
+
 /** The 4xx reply for an error we expect (ours, the stores', Fastify's body handling); null for a failure. */
 function httpStatus(err: FastifyError): { status: number; message: string } | null {
   if (err instanceof HttpError) return { status: err.status, message: err.message };
   if (err instanceof StaffError)
     return {
-      status: err.code === "not_found" ? 404 : err.code === "exists" ? 409 : 400,
+      status: STAFF_STATUS[err.code],
       message: err.message,
     };
   if (err.validation) return { status: 400, message: err.message };

@@ -39,7 +39,15 @@ export class WebServer {
   private readonly app: FastifyInstance;
 
   constructor(private readonly options: WebOptions) {
-    const app = Fastify({ logger: false, requestTimeout: 30_000, return503OnClosing: false });
+    const app = Fastify({
+      // We log failures ourselves (one line each); no per-request logs.
+      logger: false,
+      requestTimeout: 30_000,
+      // Node's own default (Fastify's is 72 s): idle keep-alive sockets go as they did before.
+      keepAliveTimeout: 5_000,
+      // While closing, requests in flight and on open connections are still answered normally.
+      return503OnClosing: false,
+    });
     app.server.headersTimeout = 15_000;
     this.app = app;
 

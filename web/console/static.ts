@@ -31,6 +31,7 @@ export function pageFiles(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (folder: string): void => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.name.startsWith(".")) continue; // editors' and tools' dotfiles are not the page
       const full = join(folder, entry.name);
       const rel = relative(dir, full).split(sep).join("/");
       if (entry.isDirectory()) {

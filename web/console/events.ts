@@ -1,5 +1,5 @@
 /**
- * The console's Socket.IO event maps, shared by the server (web/console/server.ts) and the
+ * The console's Socket.IO event maps, shared by the socket handlers (web/console/sockets/) and the
  * page (public/console.js, type-checked against this file with JSDoc). Requests from the page
  * carry an acknowledgement callback that receives a Result; pushes from the server are
  * broadcasts to rooms: "staff" (every signed-in staff member), "staff:<id>" (one person's

@@ -2,6 +2,42 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
 
+/** Who may import a channel SDK or the SLiMS driver (everyone else is refused). */
+const SDK_OWNERS = {
+  telegraf: "bot/channels/*",
+  "whatsapp-web.js": "bot/channels/*",
+  mysql2: "shared/library/slims.ts",
+};
+
+/**
+ * no-restricted-imports options: the SDKs in `sdks` (default: all of them) and the role folders in
+ * `roles` may not be imported; `main` also refuses the composition root.
+ */
+function boundaries({ roles = [], sdks = Object.keys(SDK_OWNERS), main = false }) {
+  const sdkMessage = (name) => `Only ${SDK_OWNERS[name]} may import ${name}.`;
+  return [
+    "error",
+    {
+      paths: sdks.map((name) => ({ name, message: sdkMessage(name) })),
+      patterns: [
+        ...sdks.map((name) => ({ group: [`${name}/*`], message: sdkMessage(name) })),
+        ...roles.map((role) => ({
+          group: [`**/${role}`, `**/${role}/**`],
+          message: `This folder may not import ${role}/: roles meet only through queues and shared/ (docs/ARCHITECTURE.md).`,
+        })),
+        ...(main
+          ? [
+              {
+                group: ["**/main", "**/ormconfig"],
+                message: "shared/ is imported by the roles, never the other way.",
+              },
+            ]
+          : []),
+      ],
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", ".data/", "test-artifacts/", "**/public/vendor/"] },
   js.configs.recommended,
@@ -10,26 +46,33 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // telegraf and whatsapp-web.js may only be imported by the channel adapters (ARCHITECTURE §6.1).
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: [
-            { name: "telegraf", message: "Only bot/channels/* may import telegraf." },
-            { name: "whatsapp-web.js", message: "Only bot/channels/* may import whatsapp-web.js." },
-          ],
-          patterns: [
-            { group: ["telegraf/*"], message: "Only bot/channels/* may import telegraf." },
-            { group: ["whatsapp-web.js/*"], message: "Only bot/channels/* may import whatsapp-web.js." },
-          ],
-        },
-      ],
     },
   },
+  // The shape of the project (docs/ARCHITECTURE.md): what each folder may import. A later block for
+  // the same files replaces the rule, so each block lists everything that holds there.
+  { files: ["**/*.ts"], rules: { "no-restricted-imports": boundaries({}) } },
+  { files: ["bot/**/*.ts"], rules: { "no-restricted-imports": boundaries({ roles: ["relay", "web"] }) } },
   {
-    files: ["bot/channels/**/*.ts", "test/**/*.ts"],
-    rules: { "no-restricted-imports": "off" },
+    files: ["bot/channels/**/*.ts"],
+    rules: { "no-restricted-imports": boundaries({ roles: ["relay", "web"], sdks: ["mysql2"] }) },
   },
+  { files: ["relay/**/*.ts"], rules: { "no-restricted-imports": boundaries({ roles: ["bot", "web"] }) } },
+  { files: ["web/**/*.ts"], rules: { "no-restricted-imports": boundaries({ roles: ["bot", "relay"] }) } },
+  {
+    files: ["shared/**/*.ts"],
+    rules: { "no-restricted-imports": boundaries({ roles: ["bot", "relay", "web"], main: true }) },
+  },
+  {
+    files: ["shared/library/slims.ts"],
+    rules: {
+      "no-restricted-imports": boundaries({
+        roles: ["bot", "relay", "web"],
+        main: true,
+        sdks: ["telegraf", "whatsapp-web.js"],
+      }),
+    },
+  },
+  { files: ["test/**/*.ts", "bench/**/*.ts"], rules: { "no-restricted-imports": "off" } },
   {
     // The console page runs in the browser as ES modules (type-checked by web/console/public/tsconfig.json).
     // Patron and staff text goes in as textContent (dom.js el()), never parsed as HTML.

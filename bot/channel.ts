@@ -5,19 +5,14 @@
  * A channel is one ChannelDescriptor: its variables, what it can do, its send rate and how to
  * build its adapter. bot/channels/index.ts lists them; main.ts starts whichever are configured.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import type { ChannelConfigSpec } from "../shared/channel-config";
 import type { ChannelName, InboundMessage, OutboundMessage, SentReceipt } from "../shared/envelope";
 import type { Logger } from "../shared/logger";
+import type { WebhookRoute } from "../shared/webhook";
 
 /** Must resolve only once the message is durably recorded; a rejection means "deliver it again". */
 export type OnInbound = (message: InboundMessage) => Promise<void>;
-
-export interface WebhookRoute {
-  path: string;
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-}
 
 export interface ChannelAdapter {
   readonly name: ChannelName;

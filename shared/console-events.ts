@@ -7,6 +7,7 @@
  */
 import type { Redis } from "ioredis";
 import type { ConversationState } from "./entities/conversation";
+import { once } from "./lifecycle";
 
 export type ConsoleEvent =
   /** a conversation changed state (waiting, assigned, closed) or was created waiting */
@@ -50,22 +51,35 @@ export class ConsoleEventPublisher {
   }
 }
 
+export interface ConsoleEventReaderOptions {
+  /** a dedicated connection: XREADGROUP BLOCK holds it (disconnected on close) */
+  blocking: Redis;
+  /** a non-blocking connection, to leave the group on close */
+  commands?: Redis;
+  prefix: string;
+  /** this node's name in the consumer group */
+  consumer: string;
+  onEvent: (event: ConsoleEvent) => Promise<void> | void;
+  onError: (err: unknown) => void;
+  /** how long one read waits for events (default 2 s): bounds how long close() waits */
+  blockMs?: number;
+}
+
 /** Reads the console stream in the web nodes' consumer group until closed. */
 export class ConsoleEventReader {
   private stopped = false;
   private loop: Promise<void> | undefined;
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly consumer: string;
+  private readonly blockMs: number;
 
-  constructor(
-    /** a dedicated connection: XREADGROUP BLOCK holds it */
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly consumer: string,
-    private readonly onEvent: (event: ConsoleEvent) => Promise<void> | void,
-    private readonly onError: (err: unknown) => void,
-    /** a non-blocking connection, to leave the group on close */
-    private readonly commands?: Redis,
-    private readonly blockMs = 2000,
-  ) {}
+  constructor(private readonly options: ConsoleEventReaderOptions) {
+    this.redis = options.blocking;
+    this.prefix = options.prefix;
+    this.consumer = options.consumer;
+    this.blockMs = options.blockMs ?? 2000;
+  }
 
   async start(): Promise<void> {
     const key = consoleStreamKey(this.prefix);
@@ -97,9 +111,9 @@ export class ConsoleEventReader {
           for (const [id, fields] of entries) {
             const raw = fields[fields.indexOf("e") + 1];
             try {
-              if (raw) await this.onEvent(JSON.parse(raw) as ConsoleEvent);
+              if (raw) await this.options.onEvent(JSON.parse(raw) as ConsoleEvent);
             } catch (err) {
-              this.onError(err);
+              this.options.onError(err);
             }
             await this.redis.xack(key, GROUP, id);
           }
@@ -111,19 +125,19 @@ export class ConsoleEventReader {
           await this.redis.xgroup("CREATE", key, GROUP, "$", "MKSTREAM").catch(() => undefined);
           continue;
         }
-        this.onError(err);
+        this.options.onError(err);
         await new Promise((r) => setTimeout(r, 500));
       }
     }
   }
 
-  async close(): Promise<void> {
+  readonly close = once(async () => {
     this.stopped = true;
     this.redis.disconnect();
     await this.loop?.catch(() => undefined);
     // Leave the group, so consumers of stopped processes do not pile up in it.
-    await this.commands
+    await this.options.commands
       ?.xgroup("DELCONSUMER", consoleStreamKey(this.prefix), GROUP, this.consumer)
       .catch(() => undefined);
-  }
+  });
 }

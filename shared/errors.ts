@@ -10,7 +10,19 @@ export type ErrorCode =
   | "CHANNEL_UNAVAILABLE"
   | "DATABASE_UNAVAILABLE"
   | "SHUTTING_DOWN"
-  | "ANSWER_LIST_INVALID";
+  | "ANSWER_LIST_INVALID"
+  // An HTTP request refused with a 4xx (the web role answers `{ error: message }` with that status).
+  | "HTTP_BAD_REQUEST"
+  | "HTTP_UNAUTHORIZED"
+  | "HTTP_FORBIDDEN"
+  | "HTTP_NOT_FOUND"
+  | "HTTP_METHOD_NOT_ALLOWED"
+  | "HTTP_PAYLOAD_TOO_LARGE"
+  | "HTTP_UNSUPPORTED_MEDIA_TYPE"
+  // Staff accounts (console and staff CLI): bad input, a taken username, no such user.
+  | "STAFF_INVALID"
+  | "STAFF_USERNAME_TAKEN"
+  | "STAFF_NOT_FOUND";
 
 export class AppError extends Error {
   constructor(

@@ -75,7 +75,7 @@ export async function runStaffCli(
       const first = await io.askPassword("Password: ");
       if (io.interactive === false) return first;
       const second = await io.askPassword("Password again: ");
-      if (first !== second) throw new StaffError("invalid", "the passwords differ");
+      if (first !== second) throw new StaffError("STAFF_INVALID", "the passwords differ");
       return first;
     };
     switch (command) {

@@ -6,7 +6,7 @@
  *
  * Dates are calendar dates `YYYY-MM-DD` in the library's time zone. Every method taking
  * `today` uses it instead of the clock (tests, and "as of" answers); without it, today is
- * computed in the time zone given to the implementation (default Asia/Jakarta).
+ * computed in the time zone given to the implementation (the library's LIBRARY_TIMEZONE).
  * Money is in the library's currency unit (rupiah), as SLiMS stores it (integers).
  */
 

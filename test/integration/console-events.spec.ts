@@ -16,15 +16,15 @@ describe("console event stream", () => {
     const commands = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const received: ConsoleEvent[] = [];
     const errors: unknown[] = [];
-    const reader = new ConsoleEventReader(
+    const reader = new ConsoleEventReader({
       blocking,
-      prefix,
-      "web-test",
-      (e) => void received.push(e),
-      (e) => void errors.push(e),
       commands,
-      100,
-    );
+      prefix,
+      consumer: "web-test",
+      onEvent: (e) => void received.push(e),
+      onError: (e) => void errors.push(e),
+      blockMs: 100,
+    });
     const publisher = new ConsoleEventPublisher(commands, prefix);
     try {
       await reader.start();
@@ -40,6 +40,33 @@ describe("console event stream", () => {
       expect(errors.filter((e) => String(e).includes("NOGROUP"))).to.have.length(0);
     } finally {
       await reader.close();
+      blocking.disconnect();
+      commands.disconnect();
+    }
+  });
+
+  it("close() is idempotent: every call returns the first one's promise, and the consumer leaves the group", async () => {
+    const prefix = uniquePrefix("events");
+    const blocking = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const commands = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const reader = new ConsoleEventReader({
+      blocking,
+      commands,
+      prefix,
+      consumer: "web-once",
+      onEvent: () => undefined,
+      onError: () => undefined,
+      blockMs: 100,
+    });
+    try {
+      await reader.start();
+      const first = reader.close();
+      expect(reader.close()).to.equal(first);
+      await first;
+      await reader.close();
+      const consumers = (await commands.xinfo("CONSUMERS", consoleStreamKey(prefix), "web")) as unknown[];
+      expect(consumers).to.have.length(0);
+    } finally {
       blocking.disconnect();
       commands.disconnect();
     }

@@ -104,4 +104,22 @@ describe("Telegram webhook mode", () => {
     });
     expect(res.status).to.equal(400);
   });
+
+  it("answers 405 to other methods, and checks the secret before reading a body too large to read (400)", async () => {
+    const hook = `${app.web!.url}${TELEGRAM_WEBHOOK_PATH}`;
+    expect((await fetch(hook)).status).to.equal(405);
+    expect((await fetch(hook, { method: "PUT", body: "{}" })).status).to.equal(405);
+    const huge = JSON.stringify({ update_id: 6, padding: "x".repeat(1024 * 1024) });
+    const send = (secret?: string) =>
+      fetch(hook, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(secret ? { "x-telegram-bot-api-secret-token": secret } : {}),
+        },
+        body: huge,
+      });
+    expect((await send()).status).to.equal(403);
+    expect((await send(SECRET)).status).to.equal(400);
+  });
 });

@@ -1,9 +1,9 @@
 /**
  * HTTP-side guards of the console: the session cookie, same-origin checks (for state-changing
  * requests and for Socket.IO handshakes: no cross-site WebSocket hijacking), CSRF tokens,
- * login rate limits, and small JSON helpers for node:http.
+ * and login rate limits.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
@@ -94,46 +94,4 @@ export class LoginLimiter {
   async reset(username: string): Promise<void> {
     await this.byUser.delete(username.toLowerCase().slice(0, 60));
   }
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<Record<string, unknown>> {
-  const type = req.headers["content-type"] ?? "";
-  if (!type.startsWith("application/json")) throw new HttpError(415, "expected application/json");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, "request body too large");
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-    if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
-    return value as Record<string, unknown>;
-  } catch {
-    throw new HttpError(400, "malformed JSON");
-  }
-}
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "cache-control": "no-store",
-    ...headers,
-  });
-  res.end(JSON.stringify(body));
 }

@@ -1,5 +1,5 @@
 /**
- * The console's Socket.IO event maps, shared by the server (web/console/server.ts) and the
+ * The console's Socket.IO event maps, shared by the socket handlers (web/console/sockets/) and the
  * page (public/js/, type-checked against this file with JSDoc). Requests from the page
  * carry an acknowledgement callback that receives a Result; pushes from the server are
  * broadcasts to rooms: "staff" (every signed-in staff member), "staff:<id>" (one person's
@@ -10,10 +10,11 @@ import type { CannedReply, ConversationSummary, MessageRow, NoteRow, SearchQuery
 
 export type { CannedReply, ConversationSummary, MessageRow, NoteRow, SearchQuery };
 
-export type ErrorCode =
+/** Why a console request was refused (the wire strings the page matches on). */
+export type ConsoleErrorCode =
   "forbidden" | "invalid" | "not_found" | "taken" | "not_waiting" | "not_assigned" | "failed";
 
-export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: ErrorCode };
+export type Result<T = object> = ({ ok: true } & T) | { ok: false; error: ConsoleErrorCode };
 export type Ack<T = object> = (result: Result<T>) => void;
 
 export interface Me {

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import argon2 from "argon2";
 import { recordAudit } from "../../shared/audit";
+import { AppError } from "../../shared/errors";
 import type { Db } from "../../shared/db";
 import { STAFF_ROLES, type StaffRole } from "../../shared/entities/staff-user";
 
@@ -29,12 +30,15 @@ export interface Session {
   expiresAt: Date;
 }
 
-export class StaffError extends Error {
+export type StaffErrorCode = "STAFF_INVALID" | "STAFF_USERNAME_TAKEN" | "STAFF_NOT_FOUND";
+
+/** A staff account could not be added or changed; the message is for the admin (page or CLI). */
+export class StaffError extends AppError {
   constructor(
-    readonly code: "exists" | "not_found" | "invalid",
+    override readonly code: StaffErrorCode,
     message: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = "StaffError";
   }
 }
@@ -72,13 +76,14 @@ export class StaffStore {
   }): Promise<Staff> {
     const username = input.username.trim().toLowerCase();
     if (!USERNAME.test(username))
-      throw new StaffError("invalid", "username: 2–40 characters of a-z, 0-9, '.', '_' and '-'");
+      throw new StaffError("STAFF_INVALID", "username: 2–40 characters of a-z, 0-9, '.', '_' and '-'");
     if (!STAFF_ROLES.includes(input.role))
-      throw new StaffError("invalid", `role must be one of ${STAFF_ROLES.join(", ")}`);
+      throw new StaffError("STAFF_INVALID", `role must be one of ${STAFF_ROLES.join(", ")}`);
     const displayName = input.displayName.trim();
-    if (!displayName || displayName.length > 100) throw new StaffError("invalid", "name: 1–100 characters");
+    if (!displayName || displayName.length > 100)
+      throw new StaffError("STAFF_INVALID", "name: 1–100 characters");
     const bad = validatePassword(input.password);
-    if (bad) throw new StaffError("invalid", `password ${bad}`);
+    if (bad) throw new StaffError("STAFF_INVALID", `password ${bad}`);
     const hash = await argon2.hash(input.password, { type: argon2.argon2id });
     const { rows } = await this.db.query<StaffRow>(
       `INSERT INTO staff_user (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4)
@@ -86,13 +91,14 @@ export class StaffStore {
        RETURNING id, username, display_name, role, active`,
       [username, displayName, input.role, hash],
     );
-    if (!rows[0]) throw new StaffError("exists", `a staff user named "${username}" already exists`);
+    if (!rows[0])
+      throw new StaffError("STAFF_USERNAME_TAKEN", `a staff user named "${username}" already exists`);
     return toStaff(rows[0]);
   }
 
   async setPassword(username: string, password: string): Promise<void> {
     const bad = validatePassword(password);
-    if (bad) throw new StaffError("invalid", `password ${bad}`);
+    if (bad) throw new StaffError("STAFF_INVALID", `password ${bad}`);
     const hash = await argon2.hash(password, { type: argon2.argon2id });
     const res = await this.db.transaction(async (tx) => {
       const updated = await tx.query<{ id: number }>(
@@ -104,7 +110,7 @@ export class StaffStore {
         await tx.query(`DELETE FROM staff_session WHERE staff_id = $1`, [updated.rows[0].id]);
       return updated.rowCount;
     });
-    if (res !== 1) throw new StaffError("not_found", `no staff user named "${username}"`);
+    if (res !== 1) throw new StaffError("STAFF_NOT_FOUND", `no staff user named "${username}"`);
   }
 
   async setActive(username: string, active: boolean): Promise<Staff> {
@@ -116,7 +122,7 @@ export class StaffStore {
       if (rows[0] && !active) await tx.query(`DELETE FROM staff_session WHERE staff_id = $1`, [rows[0].id]);
       return rows[0];
     });
-    if (!staff) throw new StaffError("not_found", `no staff user named "${username}"`);
+    if (!staff) throw new StaffError("STAFF_NOT_FOUND", `no staff user named "${username}"`);
     return toStaff(staff);
   }
 

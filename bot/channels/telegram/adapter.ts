@@ -4,7 +4,8 @@
  * (send.ts maps messages and errors).
  */
 import { Telegraf } from "telegraf";
-import type { ChannelAdapter, CommandMenu, OnInbound, WebhookRoute } from "../../channel";
+import type { ChannelAdapter, CommandMenu, OnInbound } from "../../channel";
+import type { WebhookRoute } from "../../../shared/webhook";
 import type { OutboundMessage, SentReceipt } from "../../../shared/envelope";
 import { errorMessage } from "../../../shared/errors";
 import type { Logger } from "../../../shared/logger";

@@ -1,0 +1,51 @@
+/**
+ * The console's HTTP API, route by route: what the page sends and what it gets back. Shared by
+ * the routes (./http-api.ts) and the page (public/, type-checked against it with JSDoc), like
+ * the socket events in ./events.ts. Every error reply is `ApiError` with a 4xx status;
+ * POSTs need our own Origin, and all but /api/login the session's CSRF token (`x-csrf-token`).
+ */
+import type { CannedReply } from "./conversations";
+import type { Me } from "./events";
+import type { Staff } from "./staff";
+import type { StaffRole } from "../../shared/entities/staff-user";
+
+export type { Staff };
+
+export interface ApiError {
+  error: string;
+}
+
+export interface SessionInfo {
+  me: Me;
+  csrfToken: string;
+  /** IANA zone the console shows times in (the library's) */
+  timeZone: string;
+}
+
+export interface ConsoleApi {
+  /** 401 when not signed in */
+  "GET /api/session": { body: undefined; reply: SessionInfo };
+  /** admins */
+  "GET /api/staff": { body: undefined; reply: { staff: Staff[] } };
+  /** sets the session cookie; 401 wrong username or password, 429 (retry-after) too many attempts */
+  "POST /api/login": { body: { username: string; password: string }; reply: SessionInfo };
+  /** ends the session, clears the cookie, drops its sockets */
+  "POST /api/logout": { body: Record<string, never>; reply: { ok: true } };
+  /** admins; 201; 409 the username is taken; 400 invalid */
+  "POST /api/staff": {
+    body: { username: string; displayName: string; role: StaffRole; password: string };
+    reply: { staff: Staff };
+  };
+  /** admins; also signs the account's sessions out; 404 no such user */
+  "POST /api/staff/password": { body: { username: string; password: string }; reply: { ok: true } };
+  /** admins (not themselves); disabling signs the account out at once */
+  "POST /api/staff/active": { body: { username: string; active: boolean }; reply: { staff: Staff } };
+  /** admins; 201 */
+  "POST /api/canned": { body: { title: string; text: string }; reply: { reply: CannedReply } };
+  /** admins; 404 `{ ok: false }` when there is no such reply */
+  "POST /api/canned/delete": { body: { id: number }; reply: { ok: boolean } };
+}
+
+export type ApiRoute = keyof ConsoleApi;
+export type ApiBody<R extends ApiRoute> = ConsoleApi[R]["body"];
+export type ApiReply<R extends ApiRoute> = ConsoleApi[R]["reply"];

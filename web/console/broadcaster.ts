@@ -1,0 +1,53 @@
+/**
+ * What every node's librarians see change: a conversation's summary to all staff, a new message
+ * or a delivery status to those who have the conversation open, and notices the console writes
+ * to the patron ("a librarian joined"). Used by the socket handlers and the event fan-out.
+ */
+import { randomBytes } from "node:crypto";
+import type { MessageLog } from "../../shared/log/message-log";
+import type { OutboundDrains } from "../../shared/queues";
+import type { Conversations } from "./conversations";
+import { ROOM, type ConsoleIo } from "./rooms";
+
+export class Broadcaster {
+  constructor(
+    private readonly io: ConsoleIo,
+    private readonly conversations: Conversations,
+    private readonly log: MessageLog,
+    private readonly outbound: OutboundDrains,
+  ) {}
+
+  async summary(conversationId: number): Promise<void> {
+    const summary = await this.conversations.summary(conversationId);
+    if (summary) this.io.to(ROOM.staff).emit("conversation:changed", summary);
+  }
+
+  async message(conversationId: number, messageId: string): Promise<void> {
+    const message = await this.conversations.message(messageId);
+    if (message) this.io.to(ROOM.conversation(conversationId)).emit("message:new", message);
+  }
+
+  status(update: { conversationId: number; messageId: string; status: string; error: string | null }): void {
+    this.io.to(ROOM.conversation(update.conversationId)).emit("message:status", update);
+  }
+
+  /** A notice to the patron from the console, queued like any reply; only if the conversation is still in that state. */
+  async tellPatron(
+    conversationId: number,
+    staffId: number,
+    text: string,
+    onlyIfState: "assigned" | "closed",
+  ): Promise<void> {
+    const recorded = await this.log.recordStaffMessage({
+      conversationId,
+      staffId,
+      text,
+      key: `n${randomBytes(9).toString("base64url")}`,
+      author: "system",
+      onlyIfState,
+    });
+    if (!recorded) return;
+    await this.outbound.request(recorded.channel, conversationId);
+    await this.message(conversationId, recorded.messageId);
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * The console's JSON API under /api (route types: ./api.ts). Bodies are JSON objects, validated
+ * by each route's schema (types only: what a field must contain is the stores' business, so
+ * their messages reach the page unchanged). Order of checks on a POST, as before Fastify: our
+ * own Origin (403), then — except /api/login — a live session (401) and its CSRF token (403),
+ * then the body (415 not JSON, 413 too large, 400 malformed), then the route.
+ */
+import { timingSafeEqual } from "node:crypto";
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { StaffRole } from "../../shared/entities/staff-user";
+import { errorMessage } from "../../shared/errors";
+import type { Logger } from "../../shared/logger";
+import type { ApiBody, ApiError, ApiReply, ApiRoute } from "./api";
+import {
+  clearedSessionCookie,
+  clientAddress,
+  type LoginLimiter,
+  originAllowed,
+  sessionCookie,
+  sessionToken,
+} from "./auth";
+import { HttpError } from "../http-error";
+import type { Conversations } from "./conversations";
+import { MAX_REPLY_CHARS } from "./events";
+import { ROOM, type ConsoleIo } from "./rooms";
+import { meOf } from "./socket-io";
+import { StaffError, STAFF_ROLES, type Session, type StaffErrorCode, type StaffStore } from "./staff";
+import { toId } from "./sockets/input";
+
+export interface HttpApiOptions {
+  staff: StaffStore;
+  conversations: Conversations;
+  limiter: LoginLimiter;
+  logger: Logger;
+  allowedOrigins: readonly string[];
+  secureCookie: boolean;
+  sessionHours: number;
+  timeZone: string;
+  /** the console's Socket.IO, to drop the sockets of a session that ended here */
+  io: () => ConsoleIo | undefined;
+}
+
+const LOGIN_BODY_LIMIT = 4096;
+const BODY_LIMIT = 64 * 1024;
+
+/** A route's types for Fastify: the body as it may arrive (every field optional), its replies. */
+type Route<R extends ApiRoute> = { Body: Partial<ApiBody<R>>; Reply: ApiReply<R> | ApiError };
+
+const str = { type: "string" } as const;
+const object = (properties: Record<string, object>) => ({ type: "object", properties }) as const;
+const SCHEMAS = {
+  login: object({ username: str, password: str }),
+  empty: object({}),
+  staffAdd: object({ username: str, displayName: str, role: str, password: str }),
+  staffPassword: object({ username: str, password: str }),
+  // `active` must be exactly true to enable; anything else disables, as before.
+  staffActive: object({ username: str, active: {} }),
+  canned: object({ title: str, text: str }),
+  cannedDelete: object({ id: { type: ["integer", "string"] } }),
+};
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** the signed-in staff session of a state-changing console request (set by its guard) */
+    staffSession: Session | null;
+  }
+}
+
+export function httpApi(options: HttpApiOptions): FastifyPluginAsync {
+  const { staff, conversations } = options;
+  const sessionInfo = (session: Session) => ({
+    me: meOf(session),
+    csrfToken: session.csrfToken,
+    timeZone: options.timeZone,
+  });
+
+  // ---- guards (onRequest: before the body is read)
+  const sameOrigin = async (request: FastifyRequest) => {
+    if (!originAllowed(request.raw, options.allowedOrigins, true))
+      throw new HttpError(403, "origin not allowed");
+  };
+  const signedInWithCsrf = async (request: FastifyRequest) => {
+    await sameOrigin(request);
+    const session = await staff.session(sessionToken(request.raw));
+    if (!session) throw new HttpError(401, "not signed in");
+    if (!sameSecret(String(request.headers["x-csrf-token"] ?? ""), session.csrfToken))
+      throw new HttpError(403, "missing or wrong CSRF token");
+    request.staffSession = session;
+  };
+  const jsonOnly = async (request: FastifyRequest) => {
+    if (!String(request.headers["content-type"] ?? "").startsWith("application/json"))
+      throw new HttpError(415, "expected application/json");
+  };
+  const post = { onRequest: signedInWithCsrf, preValidation: jsonOnly, bodyLimit: BODY_LIMIT };
+  const admin = (request: FastifyRequest): Session => requireRole(request.staffSession, ["admin"]);
+
+  return async (app) => {
+    app.decorateRequest("staffSession", null);
+    app.addHook("onRequest", async (_request, reply) => {
+      reply.header("cache-control", "no-store");
+    });
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+      try {
+        const value: unknown = JSON.parse(String(body) || "{}");
+        if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
+        done(null, value);
+      } catch {
+        done(new HttpError(400, "malformed JSON"), undefined);
+      }
+    });
+    // Any other type is refused by jsonOnly, unread.
+    app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      const known = httpStatus(err);
+      if (known) return reply.code(known.status).send({ error: known.message });
+      options.logger.error(
+        { err: errorMessage(err), path: request.url.split("?")[0] },
+        "web: request failed",
+      );
+      return reply.code(500).send();
+    });
+    // Unknown API paths: 404 for GET, 405 for other methods; an unknown POST passes the guards first.
+    app.setNotFoundHandler(async (request, reply) => {
+      if (request.method === "POST") await signedInWithCsrf(request);
+      else if (request.method !== "GET") throw new HttpError(405, "method not allowed");
+      return reply.code(404).send({ error: "not found" });
+    });
+
+    app.get<Route<"GET /api/session">>("/session", { exposeHeadRoute: false }, async (request) => {
+      const session = await staff.session(sessionToken(request.raw));
+      if (!session) throw new HttpError(401, "not signed in");
+      return sessionInfo(session);
+    });
+
+    app.get<Route<"GET /api/staff">>("/staff", { exposeHeadRoute: false }, async (request) => {
+      requireRole(await staff.session(sessionToken(request.raw)), ["admin"]);
+      return { staff: await staff.list() };
+    });
+
+    app.post<Route<"POST /api/login">>(
+      "/login",
+      {
+        onRequest: sameOrigin,
+        preValidation: jsonOnly,
+        bodyLimit: LOGIN_BODY_LIMIT,
+        schema: { body: SCHEMAS.login },
+      },
+      async (request, reply) => login(request, reply),
+    );
+
+    const login = async (request: FastifyRequest<Route<"POST /api/login">>, reply: FastifyReply) => {
+      const body = request.body ?? {};
+      const username = typeof body.username === "string" ? body.username.trim() : "";
+      const password = typeof body.password === "string" ? body.password : "";
+      if (!username || !password) throw new HttpError(400, "username and password are required");
+      const address = clientAddress(request.raw);
+      const wait = await options.limiter.take(username, address);
+      if (wait > 0) {
+        await staff.audit(null, "staff.login_limited", null, { username, address });
+        return reply.code(429).header("retry-after", String(wait)).send({ error: "too many attempts" });
+      }
+      const verified = await staff.verify(username, password);
+      if (!verified) {
+        await staff.audit(null, "staff.login_failed", null, { username, address });
+        throw new HttpError(401, "wrong username or password");
+      }
+      await options.limiter.reset(username);
+      const ttl = options.sessionHours * 3600;
+      const { token, session } = await staff.createSession(
+        verified,
+        ttl * 1000,
+        request.headers["user-agent"],
+      );
+      await staff.audit(verified.id, "staff.login", `staff:${verified.id}`, { address });
+      return reply
+        .header("set-cookie", sessionCookie(token, ttl, options.secureCookie))
+        .send(sessionInfo(session));
+    };
+
+    app.post<Route<"POST /api/logout">>(
+      "/logout",
+      { ...post, schema: { body: SCHEMAS.empty } },
+      async (request, reply) => {
+        const session = request.staffSession!;
+        await staff.endSession(session.id);
+        await staff.audit(session.staff.id, "staff.logout", `staff:${session.staff.id}`);
+        options.io()?.in(ROOM.session(session.id)).disconnectSockets(true);
+        return reply
+          .header("set-cookie", clearedSessionCookie(options.secureCookie))
+          .send({ ok: true as const });
+      },
+    );
+
+    app.post<Route<"POST /api/staff">>(
+      "/staff",
+      { ...post, schema: { body: SCHEMAS.staffAdd } },
+      async (request, reply) => {
+        const session = admin(request);
+        const body = request.body ?? {};
+        const role = (body.role ?? "") as StaffRole;
+        if (!STAFF_ROLES.includes(role)) throw new HttpError(400, "unknown role");
+        const added = await staff.add({
+          username: body.username ?? "",
+          displayName: body.displayName ?? "",
+          role,
+          password: body.password ?? "",
+        });
+        await staff.audit(session.staff.id, "staff.add", `staff:${added.id}`, { role });
+        return reply.code(201).send({ staff: added });
+      },
+    );
+
+    app.post<Route<"POST /api/staff/password">>(
+      "/staff/password",
+      { ...post, schema: { body: SCHEMAS.staffPassword } },
+      async (request) => {
+        const session = admin(request);
+        const body = request.body ?? {};
+        await staff.setPassword(body.username ?? "", body.password ?? "");
+        await staff.audit(session.staff.id, "staff.passwd", `staff:${String(body.username)}`);
+        return { ok: true as const };
+      },
+    );
+
+    app.post<Route<"POST /api/staff/active">>(
+      "/staff/active",
+      { ...post, schema: { body: SCHEMAS.staffActive } },
+      async (request) => {
+        const session = admin(request);
+        const body = request.body ?? {};
+        if (String(body.username).toLowerCase() === session.staff.username.toLowerCase())
+          throw new HttpError(400, "you cannot disable yourself");
+        const changed = await staff.setActive(String(body.username ?? ""), body.active === true);
+        await staff.audit(
+          session.staff.id,
+          changed.active ? "staff.enable" : "staff.disable",
+          `staff:${changed.id}`,
+        );
+        if (!changed.active) options.io()?.in(ROOM.person(changed.id)).disconnectSockets(true);
+        return { staff: changed };
+      },
+    );
+
+    app.post<Route<"POST /api/canned">>(
+      "/canned",
+      { ...post, schema: { body: SCHEMAS.canned } },
+      async (request, reply) => {
+        const session = admin(request);
+        const title = (request.body?.title ?? "").trim();
+        const text = (request.body?.text ?? "").trim();
+        if (!title || title.length > 80 || !text || text.length > MAX_REPLY_CHARS)
+          throw new HttpError(400, "a title (≤ 80) and a text are required");
+        return reply
+          .code(201)
+          .send({ reply: await conversations.addCannedReply(title, text, session.staff.id) });
+      },
+    );
+
+    app.post<Route<"POST /api/canned/delete">>(
+      "/canned/delete",
+      { ...post, schema: { body: SCHEMAS.cannedDelete } },
+      async (request, reply) => {
+        const session = admin(request);
+        const ok = await conversations.deleteCannedReply(toId(request.body?.id) ?? 0, session.staff.id);
+        return reply.code(ok ? 200 : 404).send({ ok });
+      },
+    );
+  };
+}
+
+function requireRole(session: Session | null, roles: readonly StaffRole[]): Session {
+  if (!session) throw new HttpError(401, "not signed in");
+  if (!roles.includes(session.staff.role)) throw new HttpError(403, "not allowed for your role");
+  return session;
+}
+
+const STAFF_STATUS: Record<StaffErrorCode, number> = {
+  STAFF_INVALID: 400,
+  STAFF_USERNAME_TAKEN: 409,
+  STAFF_NOT_FOUND: 404,
+};
+
+/** The 4xx reply for an error we expect (ours, the stores', Fastify's body handling); null for a failure. */
+function httpStatus(err: FastifyError): { status: number; message: string } | null {
+  if (err instanceof HttpError) return { status: err.status, message: err.message };
+  if (err instanceof StaffError)
+    return {
+      status: STAFF_STATUS[err.code],
+      message: err.message,
+    };
+  if (err.validation) return { status: 400, message: err.message };
+  if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") return { status: 413, message: "request body too large" };
+  if (typeof err.code === "string" && err.code.startsWith("FST_ERR_CTP_"))
+    return { status: 400, message: "malformed JSON" };
+  return null;
+}
+
+/** Constant-time comparison of two secrets (CSRF tokens). */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,42 @@
+/**
+ * What the socket handlers work with: the console's stores and queues (shared by every socket)
+ * and, per socket, who is signed in and `on`, which registers a guarded handler.
+ */
+import type { Logger } from "../../../shared/logger";
+import type { MessageLog } from "../../../shared/log/message-log";
+import type { Presence } from "../../../shared/presence";
+import type { OutboundDrains } from "../../../shared/queues";
+import type { LibrarySystem } from "../../../shared/library/port";
+import type { Broadcaster } from "../broadcaster";
+import type { Conversations } from "../conversations";
+import type { ClientToServerEvents, Me } from "../events";
+import type { ConsoleIo, ConsoleSocket } from "../rooms";
+import type { StaffStore } from "../staff";
+
+export interface ConsoleDeps {
+  io: ConsoleIo;
+  staff: StaffStore;
+  conversations: Conversations;
+  log: MessageLog;
+  outbound: OutboundDrains;
+  presence: Presence;
+  broadcast: Broadcaster;
+  logger: Logger;
+  library?: LibrarySystem;
+}
+
+/**
+ * Register a handler for a client event. `writer`: refused ("forbidden") for auditors. The
+ * handler's failures are logged and acknowledged as "failed".
+ */
+export type On = <E extends keyof ClientToServerEvents>(
+  event: E,
+  writer: boolean,
+  handler: (...args: Parameters<ClientToServerEvents[E]>) => Promise<void>,
+) => void;
+
+export interface SocketContext extends ConsoleDeps {
+  socket: ConsoleSocket;
+  me: Me;
+  on: On;
+}

@@ -120,7 +120,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     closer.add("database", () => dataSource.destroy());
     if (options.migrate) await runMigrations(dataSource, logger);
     const db = dbFromDataSource(dataSource);
-    const log = new MessageLog(db);
+    const messageLog = new MessageLog(db);
 
     const redis = createRedis(options.redisUrl, `pustaka-relay:${roles.join("+")}`);
     redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
@@ -131,12 +131,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     const consoleEvents = new ConsoleEventPublisher(redis, prefix);
     const sweepMs = options.sweepIntervalMs ?? 15_000;
     // The library system answers patrons (relay) and fills the console's patron panel (web).
-    let ils: LibrarySystem | undefined;
+    let librarySystem: LibrarySystem | undefined;
     if (has("relay") || has("web")) {
       const system = options.library ?? createLibrarySystem(config);
       if (!options.library) closer.add("library system", () => system.close());
       logger.info({ library: system.kind }, "library system");
-      ils = system;
+      librarySystem = system;
     }
 
     // Every configured channel of the registry: its adapter, and (bot role) its egress.
@@ -163,7 +163,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const inboundDrains = new DrainRequests(INBOUND_QUEUE, redis, prefix);
     closer.add("ingress queue", () => inboundDrains.close());
     const ingress = createIngress({
-      log,
+      messageLog,
       drains: inboundDrains,
       secrets,
       logger: logger.child({ hop: "ingress" }),
@@ -175,7 +175,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         const egress = new Egress({
           adapter,
           capabilities: descriptor.capabilities,
-          log,
+          messageLog,
           redis,
           prefix,
           logger: logger.child({ role: "bot", channel: adapter.name }),
@@ -189,7 +189,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         const sweeper = new Sweeper({
           name: `outbound-${adapter.name}`,
           intervalMs: sweepMs,
-          find: () => log.conversationsWithQueuedOutbound(adapter.name, Math.min(sweepMs, 5000)),
+          find: () => messageLog.conversationsWithQueuedOutbound(adapter.name, Math.min(sweepMs, 5000)),
           drains: outboundDrains,
           logger,
         });
@@ -203,13 +203,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (has("relay")) {
       const worker = new InboundWorker({
         services: {
-          ils: ils!,
+          librarySystem: librarySystem!,
           secrets,
           attempts: new AttemptLimiter(redis, prefix, config.linkMaxAttemptsPerHour),
           renewalPolicy: config.renewal,
           db,
         },
-        log,
+        messageLog,
         redis,
         prefix,
         logger: logger.child({ role: "relay" }),
@@ -221,12 +221,12 @@ export async function startApp(options: AppOptions): Promise<App> {
         ...(options.answers ? { answers: options.answers } : {}),
         ...(options.afterHandle ? { afterHandle: options.afterHandle } : {}),
         handoff: new Handoff({
-          waiting: log,
+          waiting: messageLog,
           presence: new Presence(redis, prefix),
           events: consoleEvents,
           library: { ...config.library },
           // When librarians answer: service hours minus the library system's holidays.
-          holidays: options.libraryHolidays ?? (() => ils!.holidays()),
+          holidays: options.libraryHolidays ?? (() => librarySystem!.holidays()),
           ...(options.now ? { now: options.now } : {}),
         }),
       });
@@ -235,7 +235,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       const sweeper = new Sweeper({
         name: "inbound",
         intervalMs: sweepMs,
-        find: () => log.conversationsWithPendingInbound(Math.min(sweepMs, 5000)),
+        find: () => messageLog.conversationsWithPendingInbound(Math.min(sweepMs, 5000)),
         drains: inboundDrains,
         logger,
       });
@@ -265,14 +265,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (has("web")) {
       librarianConsole = new ConsoleServer({
         db,
-        log,
+        messageLog,
         redis,
         redisUrl: options.redisUrl,
         prefix,
         logger: logger.child({ role: "web", part: "console" }),
         ...config.console,
         timeZone: config.library.timeZone,
-        ...(ils ? { library: ils } : {}),
+        ...(librarySystem ? { library: librarySystem } : {}),
         ...(options.consoleRecoveryMs ? { recoveryMs: options.consoleRecoveryMs } : {}),
         ...(options.consoleSessionCheckMs ? { sessionCheckMs: options.consoleSessionCheckMs } : {}),
       });

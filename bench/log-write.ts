@@ -47,7 +47,7 @@ async function main() {
   try {
     await ds.initialize();
     await ds.runMigrations();
-    const log = new MessageLog(dbFromDataSource(ds));
+    const messageLog = new MessageLog(dbFromDataSource(ds));
     const conversations = ds.getRepository(Conversation);
     const messages = ds.getRepository(Message);
     const chats = 100;
@@ -55,16 +55,16 @@ async function main() {
     const perMessage = { raw: [] as number[], save: [] as number[], rawConcurrent: [] as number[] };
     for (let round = 0; round < ROUNDS; round++) {
       // Warm each path's statements and patron cache the same way before timing.
-      await log.recordInbound(envelope(0, 0, `w${round}`));
+      await messageLog.recordInbound(envelope(0, 0, `w${round}`));
 
       let t = process.hrtime.bigint();
-      for (let i = 0; i < MESSAGES; i++) await log.recordInbound(envelope(i % chats, i, `r${round}`));
+      for (let i = 0; i < MESSAGES; i++) await messageLog.recordInbound(envelope(i % chats, i, `r${round}`));
       perMessage.raw.push(Number(process.hrtime.bigint() - t) / 1000 / MESSAGES);
 
       // The same write through the ORM: the conversation row (find + save to bump its
       // sequence) and the message row (save), each save its own BEGIN/INSERT/COMMIT.
       const seeded = await Promise.all(
-        Array.from({ length: chats }, (_, c) => log.recordInbound(envelope(c, -1, `s${round}`))),
+        Array.from({ length: chats }, (_, c) => messageLog.recordInbound(envelope(c, -1, `s${round}`))),
       );
       t = process.hrtime.bigint();
       for (let i = 0; i < MESSAGES; i++) {
@@ -97,7 +97,7 @@ async function main() {
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           for (let i = next++; i < MESSAGES; i = next++)
-            await log.recordInbound(envelope(i % chats, i, `c${round}`));
+            await messageLog.recordInbound(envelope(i % chats, i, `c${round}`));
         }),
       );
       perMessage.rawConcurrent.push(Number(process.hrtime.bigint() - t) / 1000 / MESSAGES);

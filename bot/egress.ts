@@ -25,7 +25,7 @@ export interface EgressOptions {
   adapter: ChannelAdapter;
   /** what the channel can show; without buttons they become a numbered list (default: everything) */
   capabilities?: ChannelCapabilities;
-  log: MessageLog;
+  messageLog: MessageLog;
   redis: Redis;
   prefix: string;
   logger: Logger;
@@ -87,27 +87,27 @@ export class Egress {
   });
 
   private async drain(job: Job<DrainJob>): Promise<number> {
-    const { log, adapter, logger } = this.options;
+    const { messageLog, adapter, logger } = this.options;
     let sent = 0;
     for (;;) {
       if (this.abort.signal.aborted) throw new Error("egress closing; the drain resumes on restart");
-      const reply = await log.nextQueuedOutbound(job.data.conversationId);
+      const reply = await messageLog.nextQueuedOutbound(job.data.conversationId);
       if (!reply) return sent;
       await this.takeToken();
       try {
         if (reply.kind === "delete") {
           if (!adapter.deleteMessage || !reply.target || this.options.capabilities?.deleteMessage === false) {
-            await log.markFailed(reply.id, `${adapter.name} cannot delete messages`);
+            await messageLog.markFailed(reply.id, `${adapter.name} cannot delete messages`);
             continue;
           }
           await adapter.deleteMessage(reply.chatId, reply.target);
-          await log.markSent(reply.id, reply.target);
+          await messageLog.markSent(reply.id, reply.target);
           continue;
         }
         const receipt = await adapter.send(this.forChannel(reply));
         // Delivered: from here on, resending would duplicate it, so the status write is retried
         // (a database outage) rather than failing the drain.
-        await this.untilDone(() => log.markSent(reply.id, receipt.channelMessageId));
+        await this.untilDone(() => messageLog.markSent(reply.id, receipt.channelMessageId));
         await this.options.onStatus?.({
           conversationId: job.data.conversationId,
           messageId: reply.id,
@@ -130,7 +130,7 @@ export class Egress {
             { messageId: reply.id, status: err.status, reason: err.message },
             "egress: reply refused",
           );
-          await log.markFailed(reply.id, `${err.status}: ${err.message}`);
+          await messageLog.markFailed(reply.id, `${err.status}: ${err.message}`);
           await this.options.onStatus?.({
             conversationId: job.data.conversationId,
             messageId: reply.id,

@@ -16,7 +16,7 @@ import type { DrainRequests } from "../shared/queues";
 import type { SecretBox } from "../shared/secret-box";
 
 export interface IngressOptions {
-  log: MessageLog;
+  messageLog: MessageLog;
   drains: DrainRequests;
   /** holds a typed password for the relay; the log only gets a redaction marker */
   secrets: SecretBox;
@@ -27,12 +27,12 @@ export interface IngressOptions {
 }
 
 export function createIngress(options: IngressOptions): OnInbound {
-  const { log, drains, logger, signal } = options;
+  const { messageLog, drains, logger, signal } = options;
   return async (message) => {
     let recorded;
     for (let attempt = 1; ; attempt++) {
       try {
-        recorded = await log.recordInbound(message);
+        recorded = await messageLog.recordInbound(message);
         break;
       } catch (err) {
         if (signal.aborted)

@@ -20,7 +20,7 @@ import type { PendingInbound } from "../shared/log/records";
 import type { Presence } from "../shared/presence";
 import type { HolidayCalendar } from "../shared/time/calendar";
 import { openState } from "../shared/time/service-hours";
-import type { LibraryInfo } from "./answers/answer";
+import type { LibraryProfile } from "./answers/answer";
 import type { AnswerName } from "./answers";
 import { parseCommand } from "./intents";
 import { handoffTexts } from "../shared/texts";
@@ -54,7 +54,7 @@ export interface HandoffOptions {
   waiting: { waitingCount(): Promise<number> };
   presence: Presence;
   events: ConsoleEventPublisher;
-  library: LibraryInfo;
+  library: LibraryProfile;
   /** the library's holidays (SLiMS), when known; failures fall back to the weekly hours */
   holidays?: () => Promise<HolidayCalendar>;
   now?: () => Date;

@@ -21,7 +21,7 @@ import type { MessageLog } from "../shared/log/message-log";
 import type { PendingInbound } from "../shared/log/records";
 import { INBOUND_QUEUE, OutboundDrains, type DrainJob, WORKER_LOCKS } from "../shared/queues";
 import { splitText } from "./split-text";
-import type { Answer, AnswerServices, LibraryInfo } from "./answers/answer";
+import type { Answer, AnswerServices, LibraryProfile } from "./answers/answer";
 import { todayIn } from "../shared/time/zone";
 import { ANSWERS, type AnswerName } from "./answers";
 import type { Handoff } from "./handoff";
@@ -29,11 +29,11 @@ import { dialogOwner, replyLanguage, route } from "./router";
 import { texts } from "../shared/texts";
 
 export interface RelayOptions {
-  log: MessageLog;
+  messageLog: MessageLog;
   redis: Redis;
   prefix: string;
   logger: Logger;
-  library: LibraryInfo;
+  library: LibraryProfile;
   /** the library system, secrets, attempt limits: what membership answers need */
   services: AnswerServices;
   concurrency: number;
@@ -93,7 +93,7 @@ export class InboundWorker {
     for (;;) {
       let result;
       try {
-        result = await this.options.log.handleNextInbound(conversationId, async (m) => {
+        result = await this.options.messageLog.handleNextInbound(conversationId, async (m) => {
           const answered = await this.handle(m);
           const handling = this.options.buttonlessChannels?.includes(m.channel)
             ? rememberOfferedButtons(answered, m.conversation.dialog)
@@ -107,7 +107,7 @@ export class InboundWorker {
           { conversationId, err: errorMessage(err) },
           "relay: giving up on a message",
         );
-        result = await this.options.log.handleNextInbound(conversationId, async (m) => ({
+        result = await this.options.messageLog.handleNextInbound(conversationId, async (m) => ({
           handledBy: "error",
           failed: errorMessage(err),
           replies: [{ text: texts.failed(this.language(m)) }],

@@ -28,7 +28,7 @@ export class Closer {
   private readonly steps: Array<{ name: string; close: () => Promise<unknown> }> = [];
 
   constructor(
-    private readonly log: Logger,
+    private readonly logger: Logger,
     private readonly stepTimeoutMs = 15_000,
   ) {}
 
@@ -41,7 +41,7 @@ export class Closer {
       try {
         await withTimeout(Promise.resolve().then(step.close), this.stepTimeoutMs, `closing ${step.name}`);
       } catch (err) {
-        this.log.error({ err, step: step.name }, "close step failed");
+        this.logger.error({ err, step: step.name }, "close step failed");
       }
     }
   });

@@ -19,7 +19,8 @@ import type { AttemptLimiter } from "../attempts";
 import type { Cue } from "../intents";
 import type { LibrarySystem } from "../../shared/library/port";
 
-export interface LibraryInfo {
+/** Who the library is, as the bot tells patrons: its name, time zone, service hours, contact. */
+export interface LibraryProfile {
   name: string;
   timeZone: string;
   hours: WeeklyHours;
@@ -35,7 +36,7 @@ export interface AnswerContext {
   args: string;
   kind: MessageKind;
   patronName: string;
-  library: LibraryInfo;
+  library: LibraryProfile;
   now: Date;
   /** how many messages before this one, in a row, the bot did not understand */
   unknownStreak: number;
@@ -62,7 +63,7 @@ export interface AnswerContext {
 
 /** What answers that reach beyond the conversation may use. */
 export interface AnswerServices {
-  ils: LibrarySystem;
+  librarySystem: LibrarySystem;
   secrets: SecretBox;
   attempts: AttemptLimiter;
   renewalPolicy: { allowOverdue: boolean; waiveFines: boolean };

@@ -26,7 +26,7 @@ export const fines = defineAnswer({
   },
   answer: async (ctx) => {
     if (!ctx.memberId) return { replies: [{ text: say.needLink(ctx.lang) }] };
-    const summary = await ctx.services.ils.fines(ctx.memberId, ctx.today);
+    const summary = await ctx.services.librarySystem.fines(ctx.memberId, ctx.today);
     const parts = [say.finesBalance(ctx.lang, summary.balance)];
     const charged = summary.loans.filter((l) => l.fineEstimate > 0);
     if (charged.length > 0) {

@@ -44,7 +44,7 @@ export const link = defineAnswer({
   dialogSteps: ["link_contact", "link_member_id", "link_password"],
   answer: async (ctx) => {
     if (ctx.memberId && ctx.kind !== "contact" && !asked(ctx).step) {
-      const member = await ctx.services.ils.getMember(ctx.memberId);
+      const member = await ctx.services.librarySystem.getMember(ctx.memberId);
       return { replies: [{ text: say.alreadyLinked(ctx.lang, member?.name ?? ctx.memberId, ctx.memberId) }] };
     }
     if (ctx.kind === "contact") return fromContact(ctx);
@@ -87,7 +87,7 @@ async function fromContact(ctx: AnswerContext): Promise<AnswerResult> {
       audit: [audit(ctx, "link_failed", null, { reason: "not_own_contact" })],
     };
   }
-  const members = await ctx.services.ils.findMembersByPhone(ctx.contact.phone);
+  const members = await ctx.services.librarySystem.findMembersByPhone(ctx.contact.phone);
   if (members.length !== 1) {
     return {
       replies: [{ text: say.askMemberId(ctx.lang, members.length), removeKeyboard: true }],
@@ -102,7 +102,7 @@ async function fromMemberId(ctx: AnswerContext, memberId: string): Promise<Answe
   const keys = [`chat:${ctx.channel}:${ctx.chatId}`];
   const wait = await ctx.services.attempts.blockedFor(keys);
   if (wait > 0) return lockedOut(ctx, wait, memberId);
-  const member = await ctx.services.ils.getMember(memberId);
+  const member = await ctx.services.librarySystem.getMember(memberId);
   if (!member) {
     // Guessing member IDs costs attempts too, so the chat cannot enumerate members.
     await ctx.services.attempts.fail(keys);
@@ -160,7 +160,7 @@ async function verifyTypedPassword(
   if (wait > 0) return lockedOut(ctx, wait, memberId);
   const password = await ctx.services.secrets.take(ctx.messageId);
   if (password === null) return { replies: [{ text: say.passwordLost(ctx.lang) }] };
-  const verified = await ctx.services.ils.verifyPassword(memberId, password);
+  const verified = await ctx.services.librarySystem.verifyPassword(memberId, password);
   if (!verified.ok) {
     if (verified.reason === "no_password") return askForPassword(ctx, memberId, false, method);
     const left = await ctx.services.attempts.fail(keys);

@@ -31,7 +31,7 @@ export const loans = defineAnswer({
   },
   answer: async (ctx) => {
     if (!ctx.memberId) return { replies: [{ text: say.needLink(ctx.lang) }] };
-    const current = await ctx.services.ils.currentLoans(ctx.memberId, ctx.today);
+    const current = await ctx.services.librarySystem.currentLoans(ctx.memberId, ctx.today);
     if (current.length === 0) return { replies: [{ text: say.noLoans(ctx.lang) }] };
     const lines = current.map((loan, i) => loanLine(ctx.lang, loan, i + 1, ctx.today));
     return {

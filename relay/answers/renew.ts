@@ -58,7 +58,7 @@ export const renew = defineAnswer({
 });
 
 async function list(ctx: AnswerContext, memberId: string): Promise<AnswerResult> {
-  const loans = await ctx.services.ils.renewableLoans(memberId, ctx.today);
+  const loans = await ctx.services.librarySystem.renewableLoans(memberId, ctx.today);
   if (loans.length === 0) return { replies: [{ text: say.noLoans(ctx.lang) }], dialog: null };
   const renewable = loans.filter((l) => l.renewable);
   const refused = loans
@@ -88,7 +88,7 @@ async function list(ctx: AnswerContext, memberId: string): Promise<AnswerResult>
 }
 
 async function confirm(ctx: AnswerContext, memberId: string, loanId: number): Promise<AnswerResult> {
-  const loans = await ctx.services.ils.renewableLoans(memberId, ctx.today);
+  const loans = await ctx.services.librarySystem.renewableLoans(memberId, ctx.today);
   const loan = loans.find((l) => l.loanId === loanId);
   if (!loan) return { replies: [{ text: refusal(ctx.lang, "not_on_loan") }], dialog: null };
   if (!loan.renewable) {
@@ -128,7 +128,7 @@ async function confirmed(ctx: AnswerContext, memberId: string, loanId: number): 
   const earlier = (await findAudit(ctx.services.db, "renewal", subject)) as { result?: RenewalResult } | null;
   let result = earlier?.result;
   if (!result) {
-    result = await ctx.services.ils.renew(memberId, loanId, { today: ctx.today });
+    result = await ctx.services.librarySystem.renew(memberId, loanId, { today: ctx.today });
     await recordAudit(ctx.services.db, [
       {
         actorKind: "patron",
@@ -140,7 +140,7 @@ async function confirmed(ctx: AnswerContext, memberId: string, loanId: number): 
     ]);
   }
   if (!result.ok) {
-    const loans = await ctx.services.ils.currentLoans(memberId, ctx.today);
+    const loans = await ctx.services.librarySystem.currentLoans(memberId, ctx.today);
     const title = loans.find((l) => l.loanId === loanId)?.title ?? String(loanId);
     return {
       replies: [

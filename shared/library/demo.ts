@@ -126,7 +126,7 @@ export class DemoLibrary implements LibrarySystem {
   private readonly reserves: Array<{ memberId: string; itemCode: string; biblioId: number }> = [];
   private readonly fineRows: DemoFine[] = [];
   /** system_log rows the demo "wrote" (renewals). */
-  readonly log: Array<{ memberId: string; message: string; date: string }> = [];
+  readonly systemLog: Array<{ memberId: string; message: string; date: string }> = [];
   private readonly settings: CirculationSettings;
 
   constructor(options: DemoLibraryOptions) {
@@ -336,7 +336,7 @@ export class DemoLibrary implements LibrarySystem {
         description: overdueFineDescription(loan.itemCode),
       });
     }
-    this.log.push({ memberId, message: renewalLogMessage(member, loan.itemCode), date: today });
+    this.systemLog.push({ memberId, message: renewalLogMessage(member, loan.itemCode), date: today });
     return {
       ok: true,
       loanId,

@@ -88,7 +88,7 @@ describe("DemoLibrary", () => {
       fineWaived: 0,
     });
     expect(await demo.fines(BUDI, TODAY)).to.deep.include({ balance: 4500, overdueEstimate: 0 });
-    expect(demo.log.map((l) => l.memberId)).to.deep.equal([BUDI]);
+    expect(demo.systemLog.map((l) => l.memberId)).to.deep.equal([BUDI]);
   });
 
   it("waives the fine when the policy says so", async () => {

@@ -13,7 +13,7 @@ export class Broadcaster {
   constructor(
     private readonly io: ConsoleIo,
     private readonly conversations: Conversations,
-    private readonly log: MessageLog,
+    private readonly messageLog: MessageLog,
     private readonly outbound: OutboundDrains,
   ) {}
 
@@ -38,7 +38,7 @@ export class Broadcaster {
     text: string,
     onlyIfState: "assigned" | "closed",
   ): Promise<void> {
-    const recorded = await this.log.recordStaffMessage({
+    const recorded = await this.messageLog.recordStaffMessage({
       conversationId,
       staffId,
       text,

@@ -44,7 +44,7 @@ import { consoleHeaders, pageRoutes, publicDir } from "./static";
 
 export interface ConsoleOptions {
   db: Db;
-  log: MessageLog;
+  messageLog: MessageLog;
   /** commands (rate limits, presence, queues); blocking readers get their own connections */
   redis: Redis;
   redisUrl: string;
@@ -128,13 +128,13 @@ export class ConsoleServer {
       allowedOrigins: options.allowedOrigins,
       recoveryMs: options.recoveryMs ?? 60_000,
     });
-    const broadcast = new Broadcaster(io, this.conversations, options.log, this.outbound);
+    const broadcast = new Broadcaster(io, this.conversations, options.messageLog, this.outbound);
     const presence = new PresenceLoop(io, this.presence, options.logger);
     const deps = {
       io,
       staff: this.staff,
       conversations: this.conversations,
-      log: options.log,
+      messageLog: options.messageLog,
       outbound: this.outbound,
       presence: this.presence,
       broadcast,

@@ -20,7 +20,7 @@ export interface TelegramOptions {
   mode: "polling" | "webhook";
   webhookUrl?: string | undefined;
   webhookSecret?: string | undefined;
-  log: Logger;
+  logger: Logger;
   /** long-poll timeout in seconds (Telegram allows up to 50) */
   pollTimeoutSeconds?: number;
   /** bot commands shown in Telegram's menu, per language */
@@ -48,20 +48,20 @@ export class TelegramChannel implements ChannelAdapter {
   async start(onInbound: OnInbound): Promise<void> {
     const me = await this.bot.telegram.getMe();
     this.bot.botInfo = me;
-    this.options.log.info({ username: me.username }, "telegram bot authenticated");
+    this.options.logger.info({ username: me.username }, "telegram bot authenticated");
     await this.publishCommands();
     if (this.options.mode === "webhook") {
       await this.bot.telegram.setWebhook(this.options.webhookUrl!, {
         secret_token: this.options.webhookSecret,
       });
-      this.options.log.info({ url: this.options.webhookUrl }, "telegram webhook registered");
+      this.options.logger.info({ url: this.options.webhookUrl }, "telegram webhook registered");
     } else {
       await this.bot.telegram.deleteWebhook({ drop_pending_updates: false });
       this.polling = pollUpdates({
         bot: this.bot,
         signal: this.abort.signal,
         timeoutSeconds: this.options.pollTimeoutSeconds ?? 50,
-        log: this.options.log,
+        logger: this.options.logger,
         receive: (update) => this.receive(update, onInbound),
       });
     }
@@ -73,7 +73,7 @@ export class TelegramChannel implements ChannelAdapter {
     return telegramWebhookRoute(
       this.options.webhookSecret,
       (update) => this.receive(update, onInbound),
-      this.options.log,
+      this.options.logger,
     );
   }
 
@@ -103,7 +103,7 @@ export class TelegramChannel implements ChannelAdapter {
     try {
       await this.bot.telegram.answerCbQuery(callbackId);
     } catch (err) {
-      this.options.log.warn({ err: errorMessage(err) }, "telegram: answerCallbackQuery failed");
+      this.options.logger.warn({ err: errorMessage(err) }, "telegram: answerCallbackQuery failed");
     }
   }
 
@@ -118,7 +118,7 @@ export class TelegramChannel implements ChannelAdapter {
   private async receive(update: unknown, onInbound: OnInbound): Promise<void> {
     const message = normaliseTelegramUpdate(update);
     if (!message) {
-      this.options.log.warn(
+      this.options.logger.warn(
         { updateType: Object.keys(Object(update)).filter((k) => k !== "update_id") },
         "telegram: update without a chat or user, not recorded",
       );
@@ -135,7 +135,10 @@ export class TelegramChannel implements ChannelAdapter {
       await this.bot.telegram.setMyCommands(commands.id);
       await this.bot.telegram.setMyCommands(commands.en, { language_code: "en" });
     } catch (err) {
-      this.options.log.warn({ err: errorMessage(err) }, "telegram: setMyCommands failed (menu not updated)");
+      this.options.logger.warn(
+        { err: errorMessage(err) },
+        "telegram: setMyCommands failed (menu not updated)",
+      );
     }
   }
 }

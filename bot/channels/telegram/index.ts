@@ -23,7 +23,7 @@ export const telegram: ChannelDescriptor<TelegramConfig, typeof telegramEnvSchem
   create: (config, deps) =>
     new TelegramChannel({
       ...config,
-      log: deps.logger,
+      logger: deps.logger,
       ...(deps.commands ? { commands: deps.commands } : {}),
       ...(deps.pollTimeoutSeconds ? { pollTimeoutSeconds: deps.pollTimeoutSeconds } : {}),
     }),

@@ -17,14 +17,14 @@ export interface PollOptions {
   signal: AbortSignal;
   /** long-poll timeout in seconds (Telegram allows up to 50) */
   timeoutSeconds: number;
-  log: Logger;
+  logger: Logger;
   /** record one update; a rejection means "not recorded, fetch the batch again" */
   receive: (update: unknown) => Promise<void>;
 }
 
 /** Runs until `signal` aborts. */
 export async function pollUpdates(options: PollOptions): Promise<void> {
-  const { bot, signal, log } = options;
+  const { bot, signal, logger } = options;
   let offset = 0;
   let failures = 0;
   while (!signal.aborted) {
@@ -39,7 +39,7 @@ export async function pollUpdates(options: PollOptions): Promise<void> {
       if (signal.aborted) break;
       failures++;
       const wait = retryDelayMs(err, failures);
-      log.warn({ err: errorMessage(err), waitMs: wait }, "telegram: getUpdates failed");
+      logger.warn({ err: errorMessage(err), waitMs: wait }, "telegram: getUpdates failed");
       await delay(wait, signal);
       continue;
     }
@@ -52,7 +52,7 @@ export async function pollUpdates(options: PollOptions): Promise<void> {
       // Not confirmed: Telegram hands the same batch back; recording is idempotent.
       failures++;
       const wait = Math.min(250 * 2 ** failures, 5000);
-      log.error({ err: errorMessage(err), waitMs: wait }, "telegram: could not record updates");
+      logger.error({ err: errorMessage(err), waitMs: wait }, "telegram: could not record updates");
       await delay(wait, signal);
     }
   }

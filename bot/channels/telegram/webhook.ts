@@ -15,7 +15,7 @@ const MAX_WEBHOOK_BODY = 1024 * 1024;
 export function telegramWebhookRoute(
   secret: string,
   receive: (update: unknown) => Promise<void>,
-  log: Logger,
+  logger: Logger,
 ): WebhookRoute {
   const expected = Buffer.from(secret);
   const authorize = (headers: IncomingHttpHeaders) => {
@@ -32,7 +32,7 @@ export function telegramWebhookRoute(
       try {
         update = JSON.parse(body.toString("utf8"));
       } catch (err) {
-        log.warn({ err: errorMessage(err) }, "telegram webhook: unreadable body");
+        logger.warn({ err: errorMessage(err) }, "telegram webhook: unreadable body");
         return { status: 400 };
       }
       try {
@@ -40,7 +40,7 @@ export function telegramWebhookRoute(
         return { status: 200, headers: { "content-type": "application/json" }, body: "{}" };
       } catch (err) {
         // Telegram retries a non-2xx delivery, so the update is not lost.
-        log.error({ err }, "telegram webhook: could not record update");
+        logger.error({ err }, "telegram webhook: could not record update");
         return { status: 500 };
       }
     },

@@ -17,7 +17,7 @@ export interface ConsoleDeps {
   io: ConsoleIo;
   staff: StaffStore;
   conversations: Conversations;
-  log: MessageLog;
+  messageLog: MessageLog;
   outbound: OutboundDrains;
   presence: Presence;
   broadcast: Broadcaster;

@@ -13,7 +13,7 @@ export function register(ctx: SocketContext): void {
       return ack({ ok: false, error: "invalid" });
     const conversationId = toId(input.conversationId);
     if (!conversationId) return ack({ ok: false, error: "invalid" });
-    const recorded = await ctx.log.recordStaffMessage({
+    const recorded = await ctx.messageLog.recordStaffMessage({
       conversationId,
       staffId: me.id,
       text,
@@ -34,7 +34,7 @@ export function register(ctx: SocketContext): void {
     const summary = await ctx.conversations.summary(message.conversationId);
     if (me.role !== "admin" && summary?.assignedStaffId !== me.id)
       return ack({ ok: false, error: "not_assigned" });
-    const requeued = await ctx.log.requeueFailed(message.id);
+    const requeued = await ctx.messageLog.requeueFailed(message.id);
     if (!requeued) return ack({ ok: false, error: "invalid" });
     await ctx.outbound.request(requeued.channel, requeued.conversationId);
     ctx.broadcast.status({

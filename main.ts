@@ -11,37 +11,37 @@
  */
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
-import type { DataSource } from "typeorm";
 import type { Redis } from "ioredis";
+import type { DataSource } from "typeorm";
 import { createDataSource } from "./ormconfig";
-import type { ChannelAdapter, ChannelDescriptor } from "./bot/channel";
+import type { ChannelDescriptor } from "./bot/channel";
 import { CHANNEL_DESCRIPTORS } from "./bot/channels";
-import { Egress } from "./bot/egress";
 import { createIngress } from "./bot/ingress";
-import { InboundWorker, type RelayOptions } from "./relay/inbound-worker";
-import type { PendingInbound } from "./shared/log/records";
-import { WebServer, type HealthReport } from "./web/server";
+import { configuredChannels, startEgress, startIntake } from "./bot/role";
+import { BOT_COMMANDS } from "./relay/commands";
+import type { RelayOptions } from "./relay/inbound-worker";
+import { startRelay } from "./relay/role";
 import { loadConfig, type Config } from "./shared/config";
+import { ConsoleEventPublisher } from "./shared/console-events";
 import { dbFromDataSource } from "./shared/db";
 import { ConfigError, errorMessage } from "./shared/errors";
-import { Closer, withTimeout } from "./shared/lifecycle";
-import { ensureLocalServices } from "./shared/quickstart/local-services";
-import { createLogger, type Logger } from "./shared/logger";
-import { MessageLog } from "./shared/log/message-log";
-import { DrainRequests, INBOUND_QUEUE, outboundQueueName } from "./shared/queues";
-import { createRedis } from "./shared/redis";
-import { Sweeper } from "./shared/sweeper";
-import { BOT_COMMANDS } from "./relay/commands";
-import { AttemptLimiter } from "./relay/attempts";
+import { Health, type HealthReport, type RoleContext } from "./shared/health";
 import { DemoLibrary } from "./shared/library/demo";
 import type { LibrarySystem } from "./shared/library/port";
 import { SlimsLibrary } from "./shared/library/slims";
+import { Closer, withTimeout } from "./shared/lifecycle";
+import { MessageLog } from "./shared/log/message-log";
+import type { PendingInbound } from "./shared/log/records";
+import { createLogger, type Logger } from "./shared/logger";
+import { runMigrations } from "./shared/migrate";
+import { ensureLocalServices } from "./shared/quickstart/local-services";
+import { DrainRequests, INBOUND_QUEUE } from "./shared/queues";
+import { createRedis } from "./shared/redis";
 import { SecretBox } from "./shared/secret-box";
-import { ConsoleServer } from "./web/console/server";
-import { Handoff } from "./relay/handoff";
 import type { HolidayCalendar } from "./shared/time/calendar";
-import { ConsoleEventPublisher } from "./shared/console-events";
-import { Presence } from "./shared/presence";
+import type { ConsoleServer } from "./web/console/server";
+import { startWeb } from "./web/role";
+import type { WebServer } from "./web/server";
 
 export const ROLES = ["web", "bot", "relay"] as const;
 export type Role = (typeof ROLES)[number];
@@ -91,27 +91,15 @@ export interface App {
   close(): Promise<void>;
 }
 
-const MIGRATION_LOCK = 7300;
-
-export async function runMigrations(dataSource: DataSource, logger: Logger): Promise<void> {
-  // Several processes may start at once; one migrates while the others wait.
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
-    const applied = await dataSource.runMigrations({ transaction: "each" });
-    for (const m of applied) logger.info({ migration: m.name }, "migration applied");
-  } finally {
-    await runner.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => undefined);
-    await runner.release();
-  }
-}
-
+/**
+ * Start the roles asked for in this process, on one database pool and one Redis connection.
+ * Closing runs in reverse: intake stops first, then the relay finishes its drains, then egress,
+ * the web server, Redis and the database.
+ */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, roles, logger } = options;
   const closer = new Closer(logger);
   const has = (role: Role) => roles.includes(role);
-  const started: Array<{ name: string; ready: () => boolean }> = [];
   try {
     const dataSource = createDataSource(options.databaseUrl, {
       applicationName: `pustaka-relay:${roles.join("+")}`,
@@ -126,10 +114,15 @@ export async function startApp(options: AppOptions): Promise<App> {
     redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
     closer.add("redis", () => redis.quit().catch(() => redis.disconnect()));
     await withTimeout(redis.ping(), 10_000, "connecting to Redis");
+    const ctx: RoleContext = {
+      closer,
+      health: new Health({ database: () => db.query("SELECT 1"), redis: () => redis.ping() }),
+    };
     const prefix = config.queuePrefix;
     const secrets = new SecretBox(redis, prefix);
     const consoleEvents = new ConsoleEventPublisher(redis, prefix);
-    const sweepMs = options.sweepIntervalMs ?? 15_000;
+    const sweepIntervalMs = options.sweepIntervalMs ?? 15_000;
+
     // The library system answers patrons (relay) and fills the console's patron panel (web).
     let librarySystem: LibrarySystem | undefined;
     if (has("relay") || has("web")) {
@@ -139,26 +132,18 @@ export async function startApp(options: AppOptions): Promise<App> {
       librarySystem = system;
     }
 
-    // Every configured channel of the registry: its adapter, and (bot role) its egress.
+    // The configured channels: the bot role runs them, the web role serves their webhooks.
     const registry = options.channels ?? CHANNEL_DESCRIPTORS;
-    const channels: Array<{ descriptor: ChannelDescriptor; adapter: ChannelAdapter; maxPerSecond: number }> =
-      [];
-    if (has("bot") || has("web")) {
-      for (const descriptor of registry) {
-        const channelConfig = config.channels[descriptor.name];
-        if (channelConfig === undefined) continue;
-        const adapter = descriptor.create(channelConfig, {
-          logger: logger.child({ channel: descriptor.name }),
-          commands: BOT_COMMANDS,
-          ...(options.telegramPollTimeoutSeconds
-            ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds }
-            : {}),
-        });
-        channels.push({ descriptor, adapter, maxPerSecond: descriptor.sendRate(channelConfig).maxPerSecond });
-      }
-    }
-    const adapters = channels.map((c) => c.adapter);
-
+    const channels =
+      has("bot") || has("web")
+        ? configuredChannels(registry, config.channels, {
+            logger,
+            commands: BOT_COMMANDS,
+            ...(options.telegramPollTimeoutSeconds
+              ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds }
+              : {}),
+          })
+        : [];
     const intake = new AbortController();
     const inboundDrains = new DrainRequests(INBOUND_QUEUE, redis, prefix);
     closer.add("ingress queue", () => inboundDrains.close());
@@ -171,142 +156,78 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
 
     if (has("bot")) {
-      for (const { adapter, descriptor, maxPerSecond } of channels) {
-        const egress = new Egress({
-          adapter,
-          capabilities: descriptor.capabilities,
-          messageLog,
-          redis,
-          prefix,
-          logger: logger.child({ role: "bot", channel: adapter.name }),
-          maxPerSecond,
-          onStatus: (update) => consoleEvents.publish({ type: "status", ...update }),
-        });
-        await egress.start();
-        closer.add(`${adapter.name} egress`, () => egress.close());
-        const outboundDrains = new DrainRequests(outboundQueueName(adapter.name), redis, prefix);
-        closer.add(`${adapter.name} outbound queue`, () => outboundDrains.close());
-        const sweeper = new Sweeper({
-          name: `outbound-${adapter.name}`,
-          intervalMs: sweepMs,
-          find: () => messageLog.conversationsWithQueuedOutbound(adapter.name, Math.min(sweepMs, 5000)),
-          drains: outboundDrains,
-          logger,
-        });
-        sweeper.start();
-        closer.add(`${adapter.name} outbound sweeper`, () => sweeper.close());
-        started.push({ name: `${adapter.name} egress`, ready: () => egress.ready });
-      }
-    }
-
-    // Closers run in reverse: intake stops first, then the relay finishes its drains, then egress.
-    if (has("relay")) {
-      const worker = new InboundWorker({
-        services: {
-          librarySystem: librarySystem!,
-          secrets,
-          attempts: new AttemptLimiter(redis, prefix, config.linkMaxAttemptsPerHour),
-          renewalPolicy: config.renewal,
-          db,
-        },
+      await startEgress(ctx, channels, {
         messageLog,
         redis,
         prefix,
-        logger: logger.child({ role: "relay" }),
+        logger,
+        sweepIntervalMs,
+        onStatus: (update) => consoleEvents.publish({ type: "status", ...update }),
+      });
+    }
+    if (has("relay")) {
+      await startRelay(ctx, {
+        messageLog,
+        db,
+        redis,
+        prefix,
+        logger,
         library: { ...config.library },
+        librarySystem: librarySystem!,
+        secrets,
+        consoleEvents,
+        inboundDrains,
+        linkMaxAttemptsPerHour: config.linkMaxAttemptsPerHour,
+        renewalPolicy: config.renewal,
         concurrency: config.relayConcurrency,
         buttonlessChannels: registry.filter((d) => !d.capabilities.buttons).map((d) => d.name),
+        sweepIntervalMs,
+        ...(options.libraryHolidays ? { holidays: options.libraryHolidays } : {}),
         ...(options.now ? { now: options.now } : {}),
         ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
-        ...(options.answers ? { answers: options.answers } : {}),
         ...(options.afterHandle ? { afterHandle: options.afterHandle } : {}),
-        handoff: new Handoff({
-          waiting: messageLog,
-          presence: new Presence(redis, prefix),
-          events: consoleEvents,
-          library: { ...config.library },
-          // When librarians answer: service hours minus the library system's holidays.
-          holidays: options.libraryHolidays ?? (() => librarySystem!.holidays()),
-          ...(options.now ? { now: options.now } : {}),
-        }),
+        ...(options.answers ? { answers: options.answers } : {}),
       });
-      await worker.start();
-      closer.add("relay worker", () => worker.close());
-      const sweeper = new Sweeper({
-        name: "inbound",
-        intervalMs: sweepMs,
-        find: () => messageLog.conversationsWithPendingInbound(Math.min(sweepMs, 5000)),
-        drains: inboundDrains,
-        logger,
-      });
-      sweeper.start();
-      closer.add("inbound sweeper", () => sweeper.close());
-      started.push({ name: "relay", ready: () => worker.ready });
     }
-
-    const health = async (): Promise<HealthReport> => {
-      const checks: HealthReport["checks"] = {};
-      const probe = async (name: string, fn: () => Promise<unknown>) => {
-        try {
-          await withTimeout(fn(), 2000, name);
-          checks[name] = { ok: true };
-        } catch (err) {
-          checks[name] = { ok: false, error: errorMessage(err) };
-        }
-      };
-      await Promise.all([probe("database", () => db.query("SELECT 1")), probe("redis", () => redis.ping())]);
-      for (const s of started)
-        checks[s.name] = s.ready() ? { ok: true } : { ok: false, error: "not running" };
-      return { ok: Object.values(checks).every((c) => c.ok), checks };
-    };
-
     let web: WebServer | undefined;
     let librarianConsole: ConsoleServer | undefined;
     if (has("web")) {
-      librarianConsole = new ConsoleServer({
-        db,
-        messageLog,
-        redis,
-        redisUrl: options.redisUrl,
-        prefix,
-        logger: logger.child({ role: "web", part: "console" }),
-        ...config.console,
-        timeZone: config.library.timeZone,
-        ...(librarySystem ? { library: librarySystem } : {}),
-        ...(options.consoleRecoveryMs ? { recoveryMs: options.consoleRecoveryMs } : {}),
-        ...(options.consoleSessionCheckMs ? { sessionCheckMs: options.consoleSessionCheckMs } : {}),
-      });
-      web = new WebServer({
+      ({ web, librarianConsole } = await startWeb(ctx, {
         host: config.host,
         port: config.port,
-        logger: logger.child({ role: "web" }),
-        health,
-        routes: adapters.flatMap((a) => a.webhook?.(ingress) ?? []),
-        extensions: [librarianConsole],
-      });
-      await web.start();
-      closer.add("web", () => web!.close());
-      await librarianConsole.start();
-      // Closed before the HTTP server: live sockets would keep it open.
-      closer.add("console", () => librarianConsole!.close());
+        routes: channels.flatMap(({ adapter }) => adapter.webhook?.(ingress) ?? []),
+        logger,
+        console: {
+          db,
+          messageLog,
+          redis,
+          redisUrl: options.redisUrl,
+          prefix,
+          ...config.console,
+          timeZone: config.library.timeZone,
+          ...(librarySystem ? { library: librarySystem } : {}),
+          ...(options.consoleRecoveryMs ? { recoveryMs: options.consoleRecoveryMs } : {}),
+          ...(options.consoleSessionCheckMs ? { sessionCheckMs: options.consoleSessionCheckMs } : {}),
+        },
+      }));
     }
-
     if (has("bot")) {
-      for (const adapter of adapters) {
-        await adapter.start(ingress);
-        closer.add(`${adapter.name} adapter`, async () => {
-          intake.abort();
-          await adapter.close();
-        });
-        started.push({ name: `${adapter.name} adapter`, ready: () => adapter.ready });
-      }
-      if (adapters.length === 0)
+      await startIntake(ctx, channels, ingress, () => intake.abort());
+      if (channels.length === 0)
         logger.warn(`no channel is configured: ${registry.map((d) => d.howToEnable).join("; ")}`);
     }
     closer.add("intake", async () => intake.abort());
 
     logger.info({ roles }, "pustaka-relay started");
-    return { roles, web, console: librarianConsole, dataSource, redis, health, close: closer.close };
+    return {
+      roles,
+      web,
+      console: librarianConsole,
+      dataSource,
+      redis,
+      health: ctx.health.report,
+      close: closer.close,
+    };
   } catch (err) {
     await closer.close();
     throw err;

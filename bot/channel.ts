@@ -1,6 +1,7 @@
 /**
- * The port every channel adapter implements (ARCHITECTURE §6.1). Only bot/channels/* know a
- * channel's SDK; they hand our own InboundMessage to `onInbound` and send OutboundMessages.
+ * The port every channel adapter implements (docs/ARCHITECTURE.md, "How to add a channel"). Only
+ * bot/channels/* know a channel's SDK; they hand our own InboundMessage to `onInbound` and send
+ * OutboundMessages.
  *
  * A channel is one ChannelDescriptor: its variables, what it can do, its send rate and how to
  * build its adapter. bot/channels/index.ts lists them; main.ts starts whichever are configured.

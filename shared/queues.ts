@@ -1,6 +1,6 @@
 /**
  * The queues and their jobs. Messages live in PostgreSQL with a per-conversation sequence
- * number; a queue job only says "drain conversation X" (ARCHITECTURE §1, design a). BullMQ's
+ * number; a queue job only says "drain conversation X" (docs/message-path.md §2). BullMQ's
  * `deduplication: { keepLastIfActive }` keeps at most one drain per conversation running and
  * one waiting, so a conversation is handled in order while different ones run in parallel.
  */

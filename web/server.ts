@@ -9,14 +9,10 @@ import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import { errorMessage } from "../shared/errors";
 import { once } from "../shared/lifecycle";
+import type { HealthReport } from "../shared/health";
 import type { Logger } from "../shared/logger";
 import type { WebhookRoute } from "../shared/webhook";
 import { webhookRoutes } from "./webhooks";
-
-export interface HealthReport {
-  ok: boolean;
-  checks: Record<string, { ok: boolean; error?: string }>;
-}
 
 /** More of the web role on the same server (the librarian console): its routes, and upgrades. */
 export interface WebExtension {

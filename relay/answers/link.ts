@@ -1,6 +1,6 @@
 /**
  * /tautkan /link: verify that the patron is a library member before any member data is shown
- * (ARCHITECTURE §5). The patron shares their own contact (Telegram's button), matched to
+ * (docs/slims.md §5). The patron shares their own contact (Telegram's button), matched to
  * `member.member_phone`; if no single member matches, they type their member ID. Then the
  * second factor: their OPAC password, checked as SLiMS checks it, with attempts limited per
  * chat and per member. The password never reaches the log (the ingress stores a marker) and

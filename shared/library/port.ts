@@ -1,5 +1,5 @@
 /**
- * The library-system port (ARCHITECTURE §4): what the chat relay may ask of the library's
+ * The library-system port (docs/slims.md): what the chat relay may ask of the library's
  * circulation system. Two implementations: SlimsLibrary (SLiMS over MySQL/MariaDB) and
  * DemoLibrary (in memory, for the quickstart). Expected outcomes ("refused: reserved",
  * "wrong password") are results; only unexpected failures (database down) throw.
@@ -91,7 +91,7 @@ export interface FinesSummary {
 export type VerifyResult =
   { ok: true; member: Member } | { ok: false; reason: "no_member" | "no_password" | "wrong_password" };
 
-/** Renewal policy switches (the SOP's "late returns are extended online" rule, ARCHITECTURE §4). */
+/** Renewal policy switches (the SOP's "late returns are extended online" rule). */
 export interface RenewalPolicy {
   /** RENEWAL_ALLOW_OVERDUE: renew loans past their due date (SLiMS staff renewal does). Default true. */
   allowOverdue: boolean;

@@ -1,0 +1,92 @@
+/**
+ * The relay role: the inbound workers (router → answers | the librarian handoff) and the inbound
+ * sweeper. Run as many relay processes as you like: one drain per conversation runs at a time.
+ */
+import type { Redis } from "ioredis";
+import type { ConsoleEventPublisher } from "../shared/console-events";
+import type { Sql } from "../shared/db";
+import type { ChannelName } from "../shared/envelope";
+import type { RoleContext } from "../shared/health";
+import type { LibrarySystem } from "../shared/library/port";
+import type { Logger } from "../shared/logger";
+import type { MessageLog } from "../shared/log/message-log";
+import { Presence } from "../shared/presence";
+import type { DrainRequests } from "../shared/queues";
+import type { SecretBox } from "../shared/secret-box";
+import { Sweeper } from "../shared/sweeper";
+import type { HolidayCalendar } from "../shared/time/calendar";
+import type { LibraryProfile } from "./answers/answer";
+import { AttemptLimiter } from "./attempts";
+import { Handoff } from "./handoff";
+import { InboundWorker, type RelayOptions } from "./inbound-worker";
+
+export interface RelayRoleOptions {
+  messageLog: MessageLog;
+  /** commits at once, outside an answer's transaction (a renewal's result must survive a retry) */
+  db: Sql;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  library: LibraryProfile;
+  librarySystem: LibrarySystem;
+  secrets: SecretBox;
+  consoleEvents: ConsoleEventPublisher;
+  inboundDrains: DrainRequests;
+  linkMaxAttemptsPerHour: number;
+  renewalPolicy: RelayOptions["services"]["renewalPolicy"];
+  concurrency: number;
+  buttonlessChannels: readonly ChannelName[];
+  sweepIntervalMs: number;
+  /** the library's holidays for "when do librarians answer" (default: the library system's) */
+  holidays?: () => Promise<HolidayCalendar>;
+  /** test hooks */
+  now?: () => Date;
+  beforeHandle?: RelayOptions["beforeHandle"];
+  afterHandle?: RelayOptions["afterHandle"];
+  answers?: RelayOptions["answers"];
+}
+
+export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): Promise<void> {
+  const { messageLog, redis, prefix, librarySystem, now } = options;
+  const worker = new InboundWorker({
+    services: {
+      librarySystem,
+      secrets: options.secrets,
+      attempts: new AttemptLimiter(redis, prefix, options.linkMaxAttemptsPerHour),
+      renewalPolicy: options.renewalPolicy,
+      db: options.db,
+    },
+    messageLog,
+    redis,
+    prefix,
+    logger: options.logger.child({ role: "relay" }),
+    library: options.library,
+    concurrency: options.concurrency,
+    buttonlessChannels: options.buttonlessChannels,
+    ...(now ? { now } : {}),
+    ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
+    ...(options.answers ? { answers: options.answers } : {}),
+    ...(options.afterHandle ? { afterHandle: options.afterHandle } : {}),
+    handoff: new Handoff({
+      waiting: messageLog,
+      presence: new Presence(redis, prefix),
+      events: options.consoleEvents,
+      library: options.library,
+      // When librarians answer: service hours minus the library system's holidays.
+      holidays: options.holidays ?? (() => librarySystem.holidays()),
+      ...(now ? { now } : {}),
+    }),
+  });
+  await worker.start();
+  ctx.closer.add("relay worker", () => worker.close());
+  const sweeper = new Sweeper({
+    name: "inbound",
+    intervalMs: options.sweepIntervalMs,
+    find: () => messageLog.conversationsWithPendingInbound(Math.min(options.sweepIntervalMs, 5000)),
+    drains: options.inboundDrains,
+    logger: options.logger,
+  });
+  sweeper.start();
+  ctx.closer.add("inbound sweeper", () => sweeper.close());
+  ctx.health.track("relay", () => worker.ready);
+}

@@ -1,0 +1,48 @@
+/**
+ * What `/healthz` reports: the database and Redis answer, and every part this process started is
+ * running. Roles register their parts as they start; the web role serves the report.
+ */
+import { errorMessage } from "./errors";
+import { withTimeout } from "./lifecycle";
+
+export interface HealthReport {
+  ok: boolean;
+  checks: Record<string, { ok: boolean; error?: string }>;
+}
+
+const PROBE_TIMEOUT_MS = 2000;
+
+export class Health {
+  private readonly parts: Array<{ name: string; ready: () => boolean }> = [];
+
+  constructor(private readonly probes: Record<string, () => Promise<unknown>>) {}
+
+  /** A part of this process that must be running for the process to be healthy. */
+  track(name: string, ready: () => boolean): void {
+    this.parts.push({ name, ready });
+  }
+
+  readonly report = async (): Promise<HealthReport> => {
+    const checks: HealthReport["checks"] = {};
+    await Promise.all(
+      Object.entries(this.probes).map(async ([name, probe]) => {
+        try {
+          await withTimeout(probe(), PROBE_TIMEOUT_MS, name);
+          checks[name] = { ok: true };
+        } catch (err) {
+          checks[name] = { ok: false, error: errorMessage(err) };
+        }
+      }),
+    );
+    for (const part of this.parts)
+      checks[part.name] = part.ready() ? { ok: true } : { ok: false, error: "not running" };
+    return { ok: Object.values(checks).every((c) => c.ok), checks };
+  };
+}
+
+/** What a role's start function gets from the process: where to register closing and health. */
+export interface RoleContext {
+  /** closing steps run in reverse order of registration */
+  closer: { add(name: string, close: () => Promise<unknown>): void };
+  health: Health;
+}

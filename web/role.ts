@@ -1,0 +1,43 @@
+/**
+ * The web role: one HTTP server (Fastify) for /healthz, the channels' webhooks and the librarian
+ * console with its Socket.IO. Listens only on the configured host and port.
+ */
+import type { RoleContext } from "../shared/health";
+import type { Logger } from "../shared/logger";
+import type { WebhookRoute } from "../shared/webhook";
+import { ConsoleServer, type ConsoleOptions } from "./console/server";
+import { WebServer } from "./server";
+
+export interface WebRoleOptions {
+  host: string;
+  port: number;
+  /** the channels' webhook routes (built by the bot side's adapters, served here) */
+  routes: WebhookRoute[];
+  logger: Logger;
+  console: Omit<ConsoleOptions, "logger">;
+}
+
+export async function startWeb(
+  ctx: RoleContext,
+  options: WebRoleOptions,
+): Promise<{ web: WebServer; librarianConsole: ConsoleServer }> {
+  const logger = options.logger.child({ role: "web" });
+  const librarianConsole = new ConsoleServer({
+    ...options.console,
+    logger: logger.child({ part: "console" }),
+  });
+  const web = new WebServer({
+    host: options.host,
+    port: options.port,
+    logger,
+    health: ctx.health.report,
+    routes: options.routes,
+    extensions: [librarianConsole],
+  });
+  await web.start();
+  ctx.closer.add("web", () => web.close());
+  await librarianConsole.start();
+  // Closed before the HTTP server: live sockets would keep it open.
+  ctx.closer.add("console", () => librarianConsole.close());
+  return { web, librarianConsole };
+}

@@ -4,7 +4,7 @@
  * the socket events in ./events.ts. Every error reply is `ApiError` with a 4xx status;
  * POSTs need our own Origin, and all but /api/login the session's CSRF token (`x-csrf-token`).
  */
-import type { CannedReply } from "./conversations";
+import type { CannedReply } from "./librarian-texts";
 import type { Me } from "./events";
 import type { Staff } from "./staff";
 import type { StaffRole } from "../../shared/entities/staff-user";

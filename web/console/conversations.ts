@@ -1,10 +1,11 @@
 /**
  * The console's questions about conversations (queue, history, notes, search, patron panel) and
- * the librarian's actions on them. The state changes themselves are written by
+ * the librarian's actions on them (notes and canned replies: librarian-texts.ts). The state changes are written by
  * shared/log/conversation-state.ts and the member link by shared/log/patron-link.ts (one writer
  * per table); this store adds the audit event of each.
  */
 import { recordAudit } from "../../shared/audit";
+import { auditStaffAction } from "./staff-audit";
 import * as conversationState from "../../shared/log/conversation-state";
 import { linkPatron } from "../../shared/log/patron-link";
 import type { Db } from "../../shared/db";
@@ -42,21 +43,6 @@ export interface MessageRow {
   status: string;
   error: string | null;
   createdAt: string;
-}
-
-export interface NoteRow {
-  id: string;
-  conversationId: number;
-  staffId: number;
-  staffName: string;
-  text: string;
-  createdAt: string;
-}
-
-export interface CannedReply {
-  id: number;
-  title: string;
-  text: string;
 }
 
 export interface SearchQuery {
@@ -133,25 +119,6 @@ export class Conversations {
     return rows[0] ? toSummary(rows[0]) : null;
   }
 
-  async waitingCount(): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM conversation WHERE state = 'waiting'`,
-    );
-    return rows[0]!.n;
-  }
-
-  /** 1-based position among waiting conversations (by waiting time), or null if not waiting. */
-  async queuePosition(id: number): Promise<number | null> {
-    const { rows } = await this.db.query<{ position: number }>(
-      `SELECT (SELECT count(*)::int FROM conversation w
-               WHERE w.state = 'waiting' AND (w.waiting_since, w.id) <= (c.waiting_since, c.id)) AS position
-       FROM conversation c WHERE c.id = $1 AND c.state = 'waiting'`,
-      [id],
-    );
-    return rows[0]?.position ?? null;
-  }
-
-  /** Every message of the conversation, and of the patron's earlier conversations on the same chat. */
   async history(id: number, limit = 500): Promise<MessageRow[]> {
     const { rows } = await this.db.query<MessageDbRow>(
       `SELECT * FROM (
@@ -180,7 +147,7 @@ export class Conversations {
   /** waiting → assigned to `staffId`; exactly one of several racing claims wins. */
   async claim(id: number, staffId: number): Promise<ClaimResult> {
     if (await conversationState.claim(this.db, id, staffId)) {
-      await this.audit(staffId, "conversation.claim", id);
+      await auditStaffAction(this.db, staffId, "conversation.claim", id);
       return { ok: true };
     }
     const current = await this.summary(id);
@@ -195,70 +162,15 @@ export class Conversations {
     actorId: number,
   ): Promise<boolean> {
     const moved = await conversationState.transfer(this.db, id, fromStaffId, toStaffId);
-    if (moved) await this.audit(actorId, "conversation.transfer", id, { to: toStaffId });
+    if (moved) await auditStaffAction(this.db, actorId, "conversation.transfer", id, { to: toStaffId });
     return moved;
   }
 
   /** waiting/assigned (to `staffId`, or anyone's when null) → closed, with an optional outcome tag. */
   async close(id: number, staffId: number | null, outcome: string | null, actorId: number): Promise<boolean> {
     const closed = await conversationState.closeByStaff(this.db, id, staffId, outcome);
-    if (closed) await this.audit(actorId, "conversation.close", id, { outcome });
+    if (closed) await auditStaffAction(this.db, actorId, "conversation.close", id, { outcome });
     return closed;
-  }
-
-  async notes(conversationId: number): Promise<NoteRow[]> {
-    const { rows } = await this.db.query<{
-      id: string;
-      conversation_id: number;
-      staff_id: number;
-      staff_name: string;
-      text: string;
-      created_at: Date;
-    }>(
-      `SELECT n.id, n.conversation_id, n.staff_id, s.display_name AS staff_name, n.text, n.created_at
-       FROM staff_note n JOIN staff_user s ON s.id = n.staff_id
-       WHERE n.conversation_id = $1 ORDER BY n.id`,
-      [conversationId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      conversationId: r.conversation_id,
-      staffId: r.staff_id,
-      staffName: r.staff_name,
-      text: r.text,
-      createdAt: r.created_at.toISOString(),
-    }));
-  }
-
-  async addNote(conversationId: number, staffId: number, text: string): Promise<NoteRow> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `INSERT INTO staff_note (conversation_id, staff_id, text) VALUES ($1, $2, $3) RETURNING id`,
-      [conversationId, staffId, text],
-    );
-    const all = await this.notes(conversationId);
-    return all.find((n) => n.id === rows[0]!.id)!;
-  }
-
-  async cannedReplies(): Promise<CannedReply[]> {
-    const { rows } = await this.db.query<CannedReply>(
-      `SELECT id, title, text FROM canned_reply ORDER BY title, id`,
-    );
-    return rows;
-  }
-
-  async addCannedReply(title: string, text: string, staffId: number): Promise<CannedReply> {
-    const { rows } = await this.db.query<CannedReply>(
-      `INSERT INTO canned_reply (title, text, created_by) VALUES ($1, $2, $3) RETURNING id, title, text`,
-      [title, text, staffId],
-    );
-    await this.audit(staffId, "canned.add", null, { id: rows[0]!.id });
-    return rows[0]!;
-  }
-
-  async deleteCannedReply(id: number, staffId: number): Promise<boolean> {
-    const { rowCount } = await this.db.query(`DELETE FROM canned_reply WHERE id = $1`, [id]);
-    if (rowCount) await this.audit(staffId, "canned.delete", null, { id });
-    return rowCount === 1;
   }
 
   /** Past and open conversations by patron name, member ID, message text, and date. */
@@ -328,23 +240,6 @@ export class Conversations {
       ]);
       return true;
     });
-  }
-
-  private async audit(
-    staffId: number,
-    action: string,
-    conversationId: number | null,
-    detail: Record<string, unknown> = {},
-  ) {
-    await recordAudit(this.db, [
-      {
-        actorKind: "staff",
-        actorId: String(staffId),
-        action,
-        subject: conversationId === null ? null : `conversation:${conversationId}`,
-        detail,
-      },
-    ]);
   }
 }
 

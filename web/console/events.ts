@@ -6,7 +6,8 @@
  * sockets), "conv:<id>" (everyone who opened that conversation).
  */
 import type { StaffRole } from "../../shared/entities/staff-user";
-import type { CannedReply, ConversationSummary, MessageRow, NoteRow, SearchQuery } from "./conversations";
+import type { ConversationSummary, MessageRow, SearchQuery } from "./conversations";
+import type { CannedReply, NoteRow } from "./librarian-texts";
 
 export type { CannedReply, ConversationSummary, MessageRow, NoteRow, SearchQuery };
 

@@ -21,6 +21,7 @@ import {
 } from "./auth";
 import { HttpError } from "../http-error";
 import type { Conversations } from "./conversations";
+import type { LibrarianTexts } from "./librarian-texts";
 import { MAX_REPLY_CHARS } from "./events";
 import { ROOM, type ConsoleIo } from "./rooms";
 import { meOf } from "./socket-io";
@@ -30,6 +31,7 @@ import { toId } from "./sockets/input";
 export interface HttpApiOptions {
   staff: StaffStore;
   conversations: Conversations;
+  librarianTexts: LibrarianTexts;
   limiter: LoginLimiter;
   logger: Logger;
   allowedOrigins: readonly string[];
@@ -68,7 +70,7 @@ declare module "fastify" {
 }
 
 export function httpApi(options: HttpApiOptions): FastifyPluginAsync {
-  const { staff, conversations } = options;
+  const { staff, librarianTexts } = options;
   const sessionInfo = (session: Session) => ({
     me: meOf(session),
     csrfToken: session.csrfToken,
@@ -254,7 +256,7 @@ export function httpApi(options: HttpApiOptions): FastifyPluginAsync {
           throw new HttpError(400, "a title (≤ 80) and a text are required");
         return reply
           .code(201)
-          .send({ reply: await conversations.addCannedReply(title, text, session.staff.id) });
+          .send({ reply: await librarianTexts.addCannedReply(title, text, session.staff.id) });
       },
     );
 
@@ -263,7 +265,7 @@ export function httpApi(options: HttpApiOptions): FastifyPluginAsync {
       { ...post, schema: { body: SCHEMAS.cannedDelete } },
       async (request, reply) => {
         const session = admin(request);
-        const ok = await conversations.deleteCannedReply(toId(request.body?.id) ?? 0, session.staff.id);
+        const ok = await librarianTexts.deleteCannedReply(toId(request.body?.id) ?? 0, session.staff.id);
         return reply.code(ok ? 200 : 404).send({ ok });
       },
     );

@@ -32,6 +32,7 @@ import { createRedis } from "../../shared/redis";
 import { LoginLimiter } from "./auth";
 import { Broadcaster } from "./broadcaster";
 import { Conversations } from "./conversations";
+import { LibrarianTexts } from "./librarian-texts";
 import { EventFanout } from "./event-fanout";
 import { httpApi } from "./http-api";
 import { PresenceLoop } from "./presence-loop";
@@ -75,6 +76,7 @@ interface Live {
 export class ConsoleServer {
   readonly staff: StaffStore;
   readonly conversations: Conversations;
+  private readonly librarianTexts: LibrarianTexts;
   private live: Live | undefined;
   private readonly presence: Presence;
   private readonly limiter: LoginLimiter;
@@ -86,6 +88,7 @@ export class ConsoleServer {
     this.outbound = new OutboundDrains(options.redis, options.prefix);
     this.staff = new StaffStore(options.db);
     this.conversations = new Conversations(options.db);
+    this.librarianTexts = new LibrarianTexts(options.db);
     this.presence = new Presence(options.redis, options.prefix);
     this.limiter = new LoginLimiter(options.redis, options.prefix, options.loginMaxPer15Min);
   }
@@ -102,6 +105,7 @@ export class ConsoleServer {
       httpApi({
         staff: this.staff,
         conversations: this.conversations,
+        librarianTexts: this.librarianTexts,
         limiter: this.limiter,
         logger: options.logger,
         allowedOrigins: options.allowedOrigins,
@@ -134,6 +138,7 @@ export class ConsoleServer {
       io,
       staff: this.staff,
       conversations: this.conversations,
+      librarianTexts: this.librarianTexts,
       messageLog: options.messageLog,
       outbound: this.outbound,
       presence: this.presence,

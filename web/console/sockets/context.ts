@@ -9,6 +9,7 @@ import type { OutboundDrains } from "../../../shared/queues";
 import type { LibrarySystem } from "../../../shared/library/port";
 import type { Broadcaster } from "../broadcaster";
 import type { Conversations } from "../conversations";
+import type { LibrarianTexts } from "../librarian-texts";
 import type { ClientToServerEvents, Me } from "../events";
 import type { ConsoleIo, ConsoleSocket } from "../rooms";
 import type { StaffStore } from "../staff";
@@ -17,6 +18,7 @@ export interface ConsoleDeps {
   io: ConsoleIo;
   staff: StaffStore;
   conversations: Conversations;
+  librarianTexts: LibrarianTexts;
   messageLog: MessageLog;
   outbound: OutboundDrains;
   presence: Presence;

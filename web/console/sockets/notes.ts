@@ -5,7 +5,7 @@ import type { SocketContext } from "./context";
 import { toId } from "./input";
 
 export function register(ctx: SocketContext): void {
-  const { on, me, conversations } = ctx;
+  const { on, me, conversations, librarianTexts } = ctx;
 
   on("note:add", true, async (input, ack) => {
     const text = typeof input?.text === "string" ? input.text.trim() : "";
@@ -13,12 +13,12 @@ export function register(ctx: SocketContext): void {
     const conversationId = toId(input.conversationId);
     if (!conversationId || !(await conversations.summary(conversationId)))
       return ack({ ok: false, error: "not_found" });
-    const note = await conversations.addNote(conversationId, me.id, text);
+    const note = await librarianTexts.addNote(conversationId, me.id, text);
     ctx.io.to(ROOM.conversation(conversationId)).emit("note:new", note);
     ack({ ok: true });
   });
 
   on("canned:list", false, async (ack) => {
-    ack({ ok: true, replies: await conversations.cannedReplies() });
+    ack({ ok: true, replies: await librarianTexts.cannedReplies() });
   });
 }

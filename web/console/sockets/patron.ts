@@ -37,7 +37,7 @@ export async function conversationDetail(
   if (!conversation) return null;
   const [messages, notes, patron] = await Promise.all([
     deps.conversations.history(conversationId),
-    deps.conversations.notes(conversationId),
+    deps.librarianTexts.notes(conversationId),
     patronPanel(deps, conversationId),
   ]);
   return { conversation, messages, notes, patron };

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { addDays, isHoliday, weekdayOf } from "../../shared/time/calendar";
-import { DEMO_MEMBERS, DEMO_PASSWORD, DemoLibrary } from "../../shared/library/demo";
+import { DemoLibrary } from "../../shared/library/demo";
+import { DEMO_MEMBERS, DEMO_PASSWORD } from "../../shared/library/demo-seed";
 import type { Loan } from "../../shared/library/port";
 
 const ZONE = "Asia/Jakarta";

@@ -3,8 +3,8 @@
  * without a SLiMS server. It is seeded relative to "today" (the seed date), so there is
  * always a loan due soon, an overdue one, one reserved by another member and one at its
  * renewal limit (demo-seed.ts). It applies the same rules as SlimsLibrary (renewal-rules.ts,
- * circulation-dates.ts)
- * to records shaped like SLiMS's rows; only storage differs. Nothing is persisted.
+ * circulation-dates.ts) to records shaped like SLiMS's rows; only storage differs. Nothing is
+ * persisted.
  */
 import { assertIsoDate, type HolidayCalendar } from "../time/calendar";
 import { assertTimeZone, todayIn } from "../time/zone";

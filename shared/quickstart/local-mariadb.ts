@@ -76,7 +76,7 @@ export async function startPrivateMariadb(options: {
   if (install.code !== 0) {
     throw new AppError(
       "LOCAL_SERVICE_UNAVAILABLE",
-      `${path.basename(binaries.installDb)} failed in ${dataDir}: ${lastLines(install.output)}`,
+      `${path.basename(binaries.installDb)} failed (exit ${install.code}) in ${dataDir}: ${lastLines(install.output)}`,
     );
   }
   log(`Initialised a MariaDB datadir in ${dataDir} in ${((Date.now() - began) / 1000).toFixed(1)} s`);

@@ -172,7 +172,7 @@ export async function startTestServices(log: (line: string) => void): Promise<Te
 
   if (missing.length) {
     throw oneLineError(
-      `The tests need ${missing.join(", ")}: install them (Debian/Ubuntu: ${INSTALL_LINE}) ` +
+      `The tests need ${missing.join(", ")}: install the servers (Debian/Ubuntu: ${INSTALL_LINE}) ` +
         `or set ${PG_ENV} / ${REDIS_ENV} / ${MARIADB_ENV}`,
     );
   }

@@ -13,6 +13,8 @@ import { promises as fs } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { Redis } from "ioredis";
 import { AppError } from "../../shared/errors";
 import { once } from "../../shared/lifecycle";
 import { findMariadbBinaries, startPrivateMariadb } from "../../shared/quickstart/local-mariadb";
@@ -139,13 +141,21 @@ export async function startTestServices(log: (line: string) => void): Promise<Te
   } else {
     plans.push({
       name: "Redis",
-      start: async () =>
-        ensureRedis({
+      start: async () => {
+        const server = await ensureRedis({
           candidate: STANDARD.redis,
           dataDir: await workDir(),
           privatePort: await freePort(),
           log,
-        }),
+        });
+        return {
+          url: server.url,
+          stop: async () => {
+            await untilClientsLeft(server.url);
+            await server.stop();
+          },
+        };
+      },
     });
   }
 
@@ -210,6 +220,32 @@ export function publishTestServices(services: TestServices): void {
   process.env[PG_ENV] = services.pgAdminUrl;
   process.env[REDIS_ENV] = services.redisUrl;
   process.env[MARIADB_ENV] = services.mariadbUrl;
+}
+
+/**
+ * Waits (bounded) until no other client is connected to a private Redis. A client that is still
+ * finishing a blocking read when its server goes away would reconnect forever and keep mocha from
+ * exiting: Socket.IO's streams adapter disconnects its reader only after the XREAD BLOCK (5 s) in
+ * flight returns, however closed the console is.
+ */
+async function untilClientsLeft(url: string, timeoutMs = 15_000): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const clients = String(await redis.call("CLIENT", "LIST"))
+        .trim()
+        .split("\n").length;
+      if (clients <= 1 || Date.now() > deadline) return;
+      await delay(100);
+    }
+  } catch {
+    // The server is already gone or not answering: nothing to wait for.
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** mocha prints a failed global setup's stack; this error's stack is its one line. */

@@ -26,7 +26,7 @@ export interface LocalServer {
 }
 
 export const DATABASE_NAME = "pustaka_relay";
-/** The superuser of a private cluster (initdb -U); trust auth, so no password anywhere. */
+/** The default superuser of a private cluster (initdb -U); trust auth, so no password anywhere. */
 const PRIVATE_SUPERUSER = "pustaka";
 /** initdb and pg_ctl refuse to run as root; as root we run them as this user (Debian's packages create it). */
 const SERVICE_USER = "postgres";
@@ -43,7 +43,7 @@ export async function ensurePostgres(options: {
   const where = `${candidate.host}:${candidate.port}`;
 
   if (!(await isPortOpen(candidate))) {
-    return startPrivate(options, {
+    return startPrivatePostgres(options, {
       logHeadline: `PostgreSQL not reachable on ${where}`,
       errorHeadline: `PostgreSQL is not running on ${where}`,
     });
@@ -72,7 +72,7 @@ export async function ensurePostgres(options: {
       await client.end().catch(() => {});
     }
   }
-  return startPrivate(options, {
+  return startPrivatePostgres(options, {
     logHeadline: `Could not log in to PostgreSQL on ${where} (${failures.join("; ")})`,
     errorHeadline: `PostgreSQL on ${where} would not let us log in as ${loginCandidates().join(" or ")}`,
   });
@@ -109,11 +109,26 @@ async function createDatabase(client: Client, where: string, user: string): Prom
   }
 }
 
-async function startPrivate(
-  options: { candidate: Endpoint; dataDir: string; privatePort: number; log: Log },
+export interface PrivatePostgresOptions {
+  /** The cluster lives in `${dataDir}/postgres`. */
+  dataDir: string;
+  privatePort: number;
+  log: Log;
+  /** initdb -U; defaults to "pustaka". The test suite uses "postgres", as on a Debian server. */
+  superuser?: string;
+}
+
+/**
+ * Initialise (or reuse) and start a private cluster; `why` words the first log line and the
+ * errors. The URL names database pustaka_relay (created). Exported for the test suite, which runs
+ * one per test run in a temporary directory when no PostgreSQL is running.
+ */
+export async function startPrivatePostgres(
+  options: PrivatePostgresOptions,
   why: { logHeadline: string; errorHeadline: string },
 ): Promise<LocalServer> {
   const { log, privatePort } = options;
+  const superuser = options.superuser ?? PRIVATE_SUPERUSER;
   const shown = path.join(options.dataDir, "postgres"); // as the user wrote it, for messages
   const dir = path.resolve(shown);
   log(`${why.logHeadline}: starting a private instance in ${shown} (port ${privatePort})`);
@@ -157,11 +172,11 @@ async function startPrivate(
       log(
         `The private PostgreSQL in ${shown} is already running on port ${runningPort}: using it (left running)`,
       );
-      return { url: await privateDatabaseUrl(endpoint, log), stop: async () => {} };
+      return { url: await privateDatabaseUrl(endpoint, log, superuser), stop: async () => {} };
     }
     log(`Reusing the PostgreSQL cluster initialised earlier in ${shown}`);
   } else {
-    await initdb(dir, bin, runner);
+    await initdb(dir, bin, runner, superuser);
     log(
       `Initialised a PostgreSQL cluster in ${shown}` +
         (runner.owner ? ` (as user ${SERVICE_USER}: initdb refuses to run as root)` : ""),
@@ -192,37 +207,37 @@ async function startPrivate(
       }
     })());
   try {
-    return { url: await privateDatabaseUrl(endpoint, log), stop };
+    return { url: await privateDatabaseUrl(endpoint, log, superuser), stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;
   }
 }
 
-async function privateDatabaseUrl(endpoint: Endpoint, log: Log): Promise<string> {
+async function privateDatabaseUrl(endpoint: Endpoint, log: Log, superuser: string): Promise<string> {
   const where = `${endpoint.host}:${endpoint.port}`;
   const client = new Client({
     ...endpoint,
-    user: PRIVATE_SUPERUSER,
+    user: superuser,
     database: "postgres",
     connectionTimeoutMillis: 5000,
   });
   client.on("error", () => {});
   try {
     await client.connect();
-    const created = await createDatabase(client, where, PRIVATE_SUPERUSER);
+    const created = await createDatabase(client, where, superuser);
     log(`Using private PostgreSQL on ${where}, database ${DATABASE_NAME}${created ? " (created)" : ""}`);
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError(
       "LOCAL_SERVICE_UNAVAILABLE",
-      `Cannot log in to the private PostgreSQL on ${where} as ${PRIVATE_SUPERUSER}: ${errorMessage(err)}`,
+      `Cannot log in to the private PostgreSQL on ${where} as ${superuser}: ${errorMessage(err)}`,
       { cause: err },
     );
   } finally {
     await client.end().catch(() => {});
   }
-  return postgresUrl(PRIVATE_SUPERUSER, endpoint);
+  return postgresUrl(superuser, endpoint);
 }
 
 function postgresUrl(user: string, { host, port }: Endpoint): string {
@@ -240,7 +255,7 @@ interface PostgresBinaries {
  * it). Debian keeps them off PATH in /usr/lib/postgresql/<version>/bin, Homebrew's versioned
  * formulae in <prefix>/opt/postgresql@<version>/bin; PATH wins, then the highest version.
  */
-async function findPostgresBinaries(headline: string): Promise<PostgresBinaries> {
+export async function findPostgresBinaries(headline: string): Promise<PostgresBinaries> {
   const dirs: string[] = [];
   for (const dir of pathDirs()) {
     const initdb = path.join(dir, "initdb");
@@ -317,8 +332,8 @@ async function makeRunner(headline: string): Promise<Runner> {
   };
 }
 
-async function initdb(dir: string, bin: PostgresBinaries, runner: Runner): Promise<void> {
-  const base = ["-D", dir, "-U", PRIVATE_SUPERUSER, "--auth=trust", "-E", "UTF8"];
+async function initdb(dir: string, bin: PostgresBinaries, runner: Runner, superuser: string): Promise<void> {
+  const base = ["-D", dir, "-U", superuser, "--auth=trust", "-E", "UTF8"];
   let result = await runAs(runner, bin.initdb, [...base, "--locale=C.UTF-8"], {
     cwd: dir,
     timeoutMs: 120_000,

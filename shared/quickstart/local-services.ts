@@ -108,7 +108,8 @@ const REDIS_INSTALL_HINT =
 const REDIS_START_TIMEOUT_MS = 15_000;
 const REDIS_STOP_TIMEOUT_MS = 5_000;
 
-async function ensureRedis(options: {
+/** The Redis on `candidate` if it answers PING, else a private child redis-server (exported for the test suite). */
+export async function ensureRedis(options: {
   candidate: Endpoint;
   dataDir: string;
   privatePort: number;

@@ -10,12 +10,12 @@ import { request } from "node:http";
 import { expect } from "chai";
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import type { App } from "../../main";
+import { findChromium } from "../helpers/chromium";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { closeSql, sql, startTestApp } from "../helpers/app";
 import { PASSWORD } from "../helpers/console";
 
 const MONDAY_MORNING = new Date("2025-12-01T02:00:00Z");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HOSTILE = `<img src=x onerror="window.__pwned=1;alert(1)">tolong`;
 
 /** The page itself, its scripts (main.js and every module it imports) and its styles must load. */
@@ -61,7 +61,7 @@ describe("console in Chromium (playwright-core)", function () {
       password: PASSWORD,
     });
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: findChromium(),
       headless: true,
       args: [
         "--no-sandbox",

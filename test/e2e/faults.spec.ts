@@ -12,7 +12,7 @@ import { ensureLocalServices, type LocalServices } from "../../shared/quickstart
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { freePort, runService, type Running } from "../helpers/process";
 import { chatLog, closeSql, eventually } from "../helpers/app";
-import { REDIS_URL, testDatabaseUrl, uniquePrefix } from "../support/services";
+import { testRedisUrl, testDatabaseUrl, uniquePrefix } from "../support/services";
 
 describe("faults", function () {
   this.timeout(150_000);
@@ -66,7 +66,7 @@ describe("faults", function () {
     const port = await freePort();
     const env = {
       DATABASE_URL: testDatabaseUrl(),
-      REDIS_URL,
+      REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: uniquePrefix("kill"),
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
@@ -100,7 +100,7 @@ describe("faults", function () {
     const start = () =>
       ensureLocalServices({
         dataDir,
-        redisUrl: REDIS_URL,
+        redisUrl: testRedisUrl(),
         log: () => undefined,
         candidates: { postgres: { host: "127.0.0.1", port: closedPort } },
         privatePorts: { postgres: pgPort, redis: closedPort },
@@ -109,7 +109,7 @@ describe("faults", function () {
     try {
       const app = runService(["all"], {
         DATABASE_URL: db.databaseUrl,
-        REDIS_URL,
+        REDIS_URL: testRedisUrl(),
         QUEUE_PREFIX: uniquePrefix("pgdown"),
         TELEGRAM_BOT_TOKEN: fake.token,
         TELEGRAM_API_ROOT: fake.apiRoot,

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { freePort, runService, type Running } from "../helpers/process";
 import { chatLog, closeSql, eventually } from "../helpers/app";
-import { REDIS_URL, testDatabaseUrl, uniquePrefix } from "../support/services";
+import { testRedisUrl, testDatabaseUrl, uniquePrefix } from "../support/services";
 
 describe("the service process", function () {
   this.timeout(120_000);
@@ -36,7 +36,7 @@ describe("the service process", function () {
     const port = await freePort();
     const env = {
       DATABASE_URL: testDatabaseUrl(),
-      REDIS_URL,
+      REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: uniquePrefix("proc"),
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,

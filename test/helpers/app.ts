@@ -8,7 +8,7 @@ import { CHANNEL_DESCRIPTORS } from "../../bot/channels";
 import { loadConfig } from "../../shared/config";
 import { createLogger, silentLogger } from "../../shared/logger";
 import type { FakeTelegram } from "./fake-telegram";
-import { REDIS_URL, testDatabaseUrl, uniquePrefix } from "../support/services";
+import { testRedisUrl, testDatabaseUrl, uniquePrefix } from "../support/services";
 
 export interface TestAppOptions extends Partial<Omit<AppOptions, "config" | "roles">> {
   roles?: Role[];
@@ -36,7 +36,7 @@ export async function startTestApp(fake: FakeTelegram | undefined, options: Test
     // TEST_LOG_LEVEL=debug npm test shows the service's own logs while debugging a test.
     logger: process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL as "debug") : silentLogger,
     databaseUrl: testDatabaseUrl(),
-    redisUrl: REDIS_URL,
+    redisUrl: testRedisUrl(),
     migrate: false,
     sweepIntervalMs: 1000,
     ...options,

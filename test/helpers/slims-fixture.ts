@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
 import { slimsGrantStatements } from "../../shared/library/slims";
-import { MARIADB_URL } from "../support/services";
+import { testMariadbUrl } from "../support/services";
 
 export type Engine = "InnoDB" | "MyISAM";
 
@@ -250,7 +250,7 @@ export class SlimsFixture {
     const user = `sr_${tag}`;
     const account = `'${user}'@'%'`;
     const password = randomBytes(12).toString("hex");
-    const root = await mysql.createConnection({ uri: MARIADB_URL, charset: "utf8mb4" });
+    const root = await mysql.createConnection({ uri: testMariadbUrl(), charset: "utf8mb4" });
     try {
       await root.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
       await root.query(`USE \`${database}\``);
@@ -265,7 +265,7 @@ export class SlimsFixture {
     } finally {
       await root.end();
     }
-    const adminUrl = new URL(MARIADB_URL);
+    const adminUrl = new URL(testMariadbUrl());
     adminUrl.pathname = `/${database}`;
     const admin = mysql.createPool({
       uri: adminUrl.toString(),
@@ -277,7 +277,7 @@ export class SlimsFixture {
     admin.on("connection", (conn) => {
       conn.query("SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'");
     });
-    const relayUrl = new URL(MARIADB_URL);
+    const relayUrl = new URL(testMariadbUrl());
     relayUrl.username = user;
     relayUrl.password = password;
     relayUrl.pathname = `/${database}`;
@@ -292,7 +292,7 @@ export class SlimsFixture {
 
   async cleanup(): Promise<void> {
     await this.admin.end().catch(() => undefined);
-    const root = await mysql.createConnection({ uri: MARIADB_URL });
+    const root = await mysql.createConnection({ uri: testMariadbUrl() });
     try {
       await root.query(`DROP USER IF EXISTS ${this.relayUser}`);
       await root.query(`DROP DATABASE IF EXISTS \`${this.database}\``);

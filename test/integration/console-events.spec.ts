@@ -7,13 +7,13 @@ import {
   type ConsoleEvent,
 } from "../../shared/console-events";
 import { eventually } from "../helpers/app";
-import { REDIS_URL, uniquePrefix } from "../support/services";
+import { testRedisUrl, uniquePrefix } from "../support/services";
 
 describe("console event stream", () => {
   it("keeps delivering after Redis lost the stream and its consumer group (a restart without persistence)", async () => {
     const prefix = uniquePrefix("events");
-    const blocking = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const commands = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const blocking = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const commands = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const received: ConsoleEvent[] = [];
     const errors: unknown[] = [];
     const reader = new ConsoleEventReader({

@@ -1,6 +1,6 @@
 /**
- * ensureLocalServices against real processes: the servers this machine runs on 5432/6379 are
- * found and left alone; with those candidates pointed at closed ports it runs private PostgreSQL
+ * ensureLocalServices against real processes: the servers the tests use (this machine's on
+ * 5432/6379, or the private ones the test run started) are found and left alone; with those candidates pointed at closed ports it runs private PostgreSQL
  * and Redis under a temporary DATA_DIR, reuses the cluster on the next call, and stop() ends them.
  */
 import { expect } from "chai";
@@ -11,6 +11,7 @@ import path from "node:path";
 import { Client } from "pg";
 import { Redis } from "ioredis";
 import { ensureLocalServices, type LocalServices } from "../../shared/quickstart/local-services";
+import { testPgAdminUrl, testRedisUrl } from "../support/services";
 
 async function selectOne(url: string): Promise<number> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
@@ -32,6 +33,11 @@ async function ping(url: string): Promise<string> {
   } finally {
     redis.disconnect();
   }
+}
+
+function endpointOf(url: string): { host: string; port: number } {
+  const { hostname, port, protocol } = new URL(url);
+  return { host: hostname, port: Number(port) || (protocol === "redis:" ? 6379 : 5432) };
 }
 
 /** Resolves true when a TCP connection to the port is accepted, false when refused. */
@@ -71,15 +77,25 @@ describe("ensureLocalServices", function () {
     await Promise.allSettled(started.splice(0).map((s) => s.stop()));
   });
 
-  it("finds the PostgreSQL and Redis already running on 5432/6379 and leaves them running", async () => {
+  it("finds the PostgreSQL and Redis already running (by default on 5432/6379) and leaves them running", async () => {
+    const pg = endpointOf(testPgAdminUrl());
+    const redis = endpointOf(testRedisUrl());
+    // With the machine's own servers this exercises the default candidates; with the private
+    // servers of this test run (nothing on the standard ports) it names where they listen.
+    const onStandardPorts = pg.port === 5432 && redis.port === 6379 && pg.host === "127.0.0.1";
     const lines: string[] = [];
-    const services = await ensureLocalServices({ dataDir: ".data-unused", log: (l) => lines.push(l) });
+    const services = await ensureLocalServices({
+      dataDir: ".data-unused",
+      log: (l) => lines.push(l),
+      ...(onStandardPorts ? {} : { candidates: { postgres: pg, redis } }),
+    });
     started.push(services);
 
-    expect(services.databaseUrl).to.match(/^postgres:\/\/[^@]+@127\.0\.0\.1:5432\/pustaka_relay$/);
-    expect(services.redisUrl).to.equal("redis://127.0.0.1:6379");
-    expect(lines.join("\n")).to.match(/Using PostgreSQL on 127\.0\.0\.1:5432/);
-    expect(lines.join("\n")).to.match(/Using Redis on 127\.0\.0\.1:6379/);
+    const pgWhere = `${pg.host}:${pg.port}`.replace(/\./g, "\\.");
+    expect(services.databaseUrl).to.match(new RegExp(`^postgres://[^@]+@${pgWhere}/pustaka_relay$`));
+    expect(services.redisUrl).to.equal(`redis://${redis.host}:${redis.port}`);
+    expect(lines.join("\n")).to.match(new RegExp(`Using PostgreSQL on ${pgWhere}`));
+    expect(lines.join("\n")).to.contain(`Using Redis on ${redis.host}:${redis.port}`);
     expect(services.notes).to.deep.equal(lines);
     expect(await selectOne(services.databaseUrl)).to.equal(1);
     expect(await ping(services.redisUrl)).to.equal("PONG");

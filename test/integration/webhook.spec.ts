@@ -10,7 +10,7 @@ import { TELEGRAM_WEBHOOK_PATH } from "../../bot/channels/telegram";
 import { INBOUND_QUEUE } from "../../shared/queues";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { closeSql, eventually, sql, startTestApp } from "../helpers/app";
-import { REDIS_URL } from "../support/services";
+import { testRedisUrl } from "../support/services";
 
 const SECRET = "s3cret-token-for-tests-0123456789";
 
@@ -30,7 +30,7 @@ describe("Telegram webhook mode", () => {
         TELEGRAM_WEBHOOK_SECRET: SECRET,
       },
     }));
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     inbound = new Queue(INBOUND_QUEUE, { connection: redis, prefix });
   });
 

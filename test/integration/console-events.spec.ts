@@ -47,8 +47,8 @@ describe("console event stream", () => {
 
   it("close() is idempotent: every call returns the first one's promise, and the consumer leaves the group", async () => {
     const prefix = uniquePrefix("events");
-    const blocking = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const commands = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const blocking = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const commands = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const reader = new ConsoleEventReader({
       blocking,
       commands,

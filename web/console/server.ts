@@ -127,7 +127,7 @@ export class ConsoleServer {
     const { options } = this;
     const io = createConsoleIo(server, {
       staff: this.staff,
-      adapterRedis: this.connection("console-adapter"),
+      adapterRedis: this.adapterConnection(),
       prefix: options.prefix,
       allowedOrigins: options.allowedOrigins,
       recoveryMs: options.recoveryMs ?? 60_000,
@@ -189,6 +189,23 @@ export class ConsoleServer {
     await this.outbound.close();
     for (const c of this.connections) c.disconnect();
   });
+
+  /**
+   * The Socket.IO adapter's connection. The adapter duplicates it for its blocking stream reader
+   * and its subscriber, and lets the reader go only when its current XREAD BLOCK (5 s) returns —
+   * or never, if Redis is gone by then (the reader reconnects for ever and keeps the process
+   * alive). So the duplicates are ours to close too.
+   */
+  private adapterConnection(): Redis {
+    const redis = this.connection("console-adapter");
+    const duplicate = redis.duplicate.bind(redis);
+    redis.duplicate = (...args: Parameters<Redis["duplicate"]>) => {
+      const copy = duplicate(...args);
+      this.connections.push(copy);
+      return copy;
+    };
+    return redis;
+  }
 
   private connection(name: string): Redis {
     const c = createRedis(this.options.redisUrl, `pustaka-relay:${name}`);

@@ -11,7 +11,7 @@ import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { AppError } from "../errors";
 import { once } from "../lifecycle";
-import { findOnPath, isPortOpen, lastLines, type LocalServer, type Log } from "./local-postgres";
+import { findOnPath, isPortOpen, lastLines, type LocalServer, type Log } from "./processes";
 
 export interface MariadbBinaries {
   installDb: string;

@@ -1,37 +1,33 @@
 /**
  * PostgreSQL for the quickstart (see local-services.ts): use the server already running on this
  * machine when we can log in to it without a password, otherwise initialise and start a private
- * cluster under DATA_DIR. Also holds the two small process helpers the Redis half shares
- * (isPortOpen, findOnPath), so that the two files do not import each other.
+ * cluster under DATA_DIR.
  */
-import { execFile } from "node:child_process";
-import { constants as fsConstants, promises as fs } from "node:fs";
-import net from "node:net";
+import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { AppError, errorMessage } from "../errors";
-
-export interface Endpoint {
-  host: string;
-  port: number;
-}
-
-export type Log = (line: string) => void;
-
-/** What one half of ensureLocalServices hands back; stop() is a no-op for servers we only found. */
-export interface LocalServer {
-  url: string;
-  stop(): Promise<void>;
-}
+import { findPostgresBinaries, type PostgresBinaries } from "./postgres-binaries";
+import {
+  exists,
+  findOnPath,
+  isPortOpen,
+  lastLines,
+  run,
+  runAs,
+  shellQuote,
+  type Endpoint,
+  type LocalServer,
+  type Log,
+  type Runner,
+} from "./processes";
 
 export const DATABASE_NAME = "pustaka_relay";
 /** The default superuser of a private cluster (initdb -U); trust auth, so no password anywhere. */
 const PRIVATE_SUPERUSER = "pustaka";
 /** initdb and pg_ctl refuse to run as root; as root we run them as this user (Debian's packages create it). */
 const SERVICE_USER = "postgres";
-const INSTALL_HINT =
-  "install it (Debian/Ubuntu: sudo apt-get install postgresql; macOS: brew install postgresql@16)";
 
 export async function ensurePostgres(options: {
   candidate: Endpoint;
@@ -245,64 +241,7 @@ function postgresUrl(user: string, { host, port }: Endpoint): string {
   return `postgres://${encodeURIComponent(user)}@${h}:${port}/${DATABASE_NAME}`;
 }
 
-interface PostgresBinaries {
-  initdb: string;
-  pgCtl: string;
-}
-
-/**
- * initdb, pg_ctl and postgres must come from one installation (pg_ctl starts the postgres beside
- * it). Debian keeps them off PATH in /usr/lib/postgresql/<version>/bin, Homebrew's versioned
- * formulae in <prefix>/opt/postgresql@<version>/bin; PATH wins, then the highest version.
- */
-export async function findPostgresBinaries(headline: string): Promise<PostgresBinaries> {
-  const dirs: string[] = [];
-  for (const dir of pathDirs()) {
-    const initdb = path.join(dir, "initdb");
-    if (await isExecutable(initdb)) dirs.push(path.dirname(await fs.realpath(initdb)), dir);
-  }
-  dirs.push(...(await versionedDirs("/usr/lib/postgresql", (name) => name, "bin")));
-  for (const prefix of ["/opt/homebrew/opt", "/usr/local/opt"]) {
-    dirs.push(...(await versionedDirs(prefix, (name) => name.match(/^postgresql@(.+)$/)?.[1], "bin")));
-  }
-  let partial: string | undefined;
-  for (const dir of dirs) {
-    const [initdb, pgCtl, postgres] = ["initdb", "pg_ctl", "postgres"].map((name) =>
-      path.join(dir, name),
-    ) as [string, string, string];
-    if (!(await isExecutable(initdb))) continue;
-    if ((await isExecutable(pgCtl)) && (await isExecutable(postgres))) return { initdb, pgCtl };
-    partial ??= dir;
-  }
-  if (partial) {
-    throw new AppError(
-      "LOCAL_SERVICE_UNAVAILABLE",
-      `${headline}, and ${partial} has initdb but not pg_ctl and postgres beside it: ${INSTALL_HINT}, or set DATABASE_URL`,
-    );
-  }
-  throw new AppError(
-    "LOCAL_SERVICE_UNAVAILABLE",
-    `${headline} and initdb was not found: ${INSTALL_HINT} or set DATABASE_URL`,
-  );
-}
-
-/** `<root>/<entry>/<sub>` for each entry whose version (per `version`) parses, highest version first. */
-async function versionedDirs(root: string, version: (name: string) => string | undefined, sub: string) {
-  const entries = await fs.readdir(root).catch(() => [] as string[]);
-  return entries
-    .map((name) => ({ name, v: Number.parseFloat(version(name) ?? "") }))
-    .filter((e) => Number.isFinite(e.v))
-    .sort((a, b) => b.v - a.v)
-    .map((e) => path.join(root, e.name, sub));
-}
-
 /** How to run initdb and pg_ctl: directly, or (as root) through runuser as the postgres user. */
-interface Runner {
-  wrap(command: string, args: string[]): [file: string, args: string[]];
-  /** set when running as root: the data directory must belong to this user */
-  owner: { uid: number; gid: number } | undefined;
-}
-
 async function makeRunner(headline: string): Promise<Runner> {
   if (process.getuid?.() !== 0) {
     return { wrap: (command, args) => [command, args], owner: undefined };
@@ -384,93 +323,4 @@ async function pgCtlStart(dir: string, port: number, bin: PostgresBinaries, runn
         (log ? `\n${logFile}:\n${lastLines(log, 8)}` : ""),
     );
   }
-}
-
-// ---- small process helpers, shared with the Redis half ----
-
-/** Whether something accepts a TCP connection at `endpoint` within `timeoutMs`. */
-export function isPortOpen({ host, port }: Endpoint, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-  });
-}
-
-/** The first executable `name` on PATH, then in `extraDirs`. */
-export async function findOnPath(name: string, extraDirs: string[] = []): Promise<string | undefined> {
-  for (const dir of [...pathDirs(), ...extraDirs]) {
-    const file = path.join(dir, name);
-    if (await isExecutable(file)) return file;
-  }
-  return undefined;
-}
-
-function pathDirs(): string[] {
-  return (process.env.PATH ?? "").split(path.delimiter).filter(Boolean);
-}
-
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await fs.access(file, fsConstants.X_OK);
-    return (await fs.stat(file)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(
-    () => true,
-    () => false,
-  );
-}
-
-function runAs(
-  runner: Runner,
-  command: string,
-  args: string[],
-  options?: { cwd?: string; timeoutMs?: number },
-) {
-  return run(...runner.wrap(command, args), options);
-}
-
-/** Runs a program to completion. Resolves with its exit code; rejects only if it could not run. */
-function run(
-  file: string,
-  args: string[],
-  options: { cwd?: string; timeoutMs?: number } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      { cwd: options.cwd, timeout: options.timeoutMs ?? 30_000, encoding: "utf8", maxBuffer: 4 << 20 },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== "number") {
-          const reason = err.killed
-            ? `timed out after ${(options.timeoutMs ?? 30_000) / 1000} s`
-            : err.message;
-          reject(
-            new AppError("LOCAL_SERVICE_UNAVAILABLE", `${path.basename(file)} ${reason}`, { cause: err }),
-          );
-          return;
-        }
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-export function lastLines(text: string, count = 4): string {
-  return text.trim().split("\n").slice(-count).join("\n");
-}
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

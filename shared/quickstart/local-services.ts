@@ -12,15 +12,8 @@ import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { AppError, errorMessage } from "../errors";
-import {
-  ensurePostgres,
-  findOnPath,
-  isPortOpen,
-  lastLines,
-  type Endpoint,
-  type LocalServer,
-  type Log,
-} from "./local-postgres";
+import { ensurePostgres } from "./local-postgres";
+import { findOnPath, isPortOpen, lastLines, type Endpoint, type LocalServer, type Log } from "./processes";
 
 export interface LocalServices {
   databaseUrl: string;

@@ -18,13 +18,9 @@ import { Redis } from "ioredis";
 import { AppError } from "../../shared/errors";
 import { once } from "../../shared/lifecycle";
 import { findMariadbBinaries, startPrivateMariadb } from "../../shared/quickstart/local-mariadb";
-import {
-  findOnPath,
-  findPostgresBinaries,
-  isPortOpen,
-  startPrivatePostgres,
-  type LocalServer,
-} from "../../shared/quickstart/local-postgres";
+import { startPrivatePostgres } from "../../shared/quickstart/local-postgres";
+import { findPostgresBinaries } from "../../shared/quickstart/postgres-binaries";
+import { findOnPath, isPortOpen, type LocalServer } from "../../shared/quickstart/processes";
 import { ensureRedis } from "../../shared/quickstart/local-services";
 
 const PG_ENV = "TEST_PG_ADMIN_URL";

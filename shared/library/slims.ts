@@ -4,7 +4,10 @@
  * Reads and writes SLiMS's own tables with their real column names (docs/slims.md §6),
  * selecting named columns only (extra columns of other versions are ignored). Dates are
  * read as strings (`dateStrings: true`); legacy zero dates (`0000-00-00`) read as null.
- * The rules themselves live in renewal-rules.ts and dates.ts, shared with DemoLibrary.
+ * The rules themselves live in renewal-rules.ts and circulation-dates.ts, shared with DemoLibrary.
+ *
+ * Longer than our usual file on purpose: this is the one file that knows SLiMS's tables (ESLint
+ * lets only it import mysql2), so every query and write against SLiMS can be reviewed in one place.
  *
  * Writes: a renewal is one conditional UPDATE of `loan` that must change exactly one row
  * (the default engine is MyISAM, so there are no transactions: the WHERE clause is the

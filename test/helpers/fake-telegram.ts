@@ -1,6 +1,8 @@
 /**
  * A fake Telegram Bot API for tests: a real HTTP server on 127.0.0.1 that the real telegraf client
- * talks to (`new Telegraf(fake.token, { telegram: { apiRoot: fake.apiRoot } })`).
+ * talks to (`new Telegraf(fake.token, { telegram: { apiRoot: fake.apiRoot } })`). One class over the
+ * emulated methods because they share its state (updates, stored messages, the pending poll,
+ * faults); the API shapes are in fake-telegram-types.ts, the HTTP helpers in fake-telegram-wire.ts.
  *
  * The test plays the patron (sendText, pressButton, ...), which queues updates for getUpdates, and
  * observes what the bot did (sent, deleted, callbackAnswers, calls). Faults (429, 5xx, 403, ...) can
@@ -22,99 +24,44 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { finished } from "node:stream/promises";
+import type {
+  ApiCall,
+  FakeTelegramOptions,
+  Fault,
+  SentMessage,
+  TgCallbackQuery,
+  TgChat,
+  TgMessage,
+  TgUpdate,
+  TgUser,
+} from "./fake-telegram-types";
+import {
+  ApiError,
+  commandsKey,
+  errorPayload,
+  faultDescription,
+  inlineMarkup,
+  jsonField,
+  messageKey,
+  nowSeconds,
+  optNumber,
+  optParseMode,
+  optString,
+  optStringArray,
+  patronUser,
+  readBody,
+  reply,
+  requireChatId,
+  requireText,
+  withCommandEntities,
+} from "./fake-telegram-wire";
 
-export interface TgUser {
-  id: number;
-  is_bot: boolean;
-  first_name: string;
-  last_name?: string;
-  username?: string;
-  language_code?: string;
-}
-
-export interface TgChat {
-  id: number;
-  type: string;
-  first_name?: string;
-  [key: string]: unknown;
-}
-
-export interface TgMessage {
-  message_id: number;
-  date: number;
-  chat: TgChat;
-  from?: TgUser;
-  text?: string;
-  edit_date?: number;
-  [key: string]: unknown;
-}
-
-export interface TgCallbackQuery {
-  id: string;
-  from: TgUser;
-  chat_instance: string;
-  data: string;
-  message: TgMessage;
-}
-
-export interface TgUpdate {
-  update_id: number;
-  message?: TgMessage;
-  edited_message?: TgMessage;
-  callback_query?: TgCallbackQuery;
-  [key: string]: unknown;
-}
-
-export interface SentMessage {
-  messageId: number;
-  chatId: string;
-  text: string;
-  replyMarkup?: unknown;
-  parseMode?: string;
-  at: number;
-  method: string;
-}
-
-export interface ApiCall {
-  method: string;
-  body: Record<string, unknown>;
-  at: number;
-  /** HTTP status of the answer; undefined while a long poll is still pending. */
-  status?: number;
-}
-
-export interface Fault {
-  status: number;
-  /** Sent as parameters.retry_after (seconds); the usual companion of status 429. */
-  retryAfter?: number;
-  description?: string;
-}
-
-export interface FakeTelegramOptions {
-  token?: string;
-  /** What happens to a pending getUpdates when another one arrives (see the file comment). */
-  concurrentPolls?: "conflict" | "empty";
-  /** TCP port on 127.0.0.1; 0 (the default) picks a free one */
-  port?: number;
-}
+export type { ApiCall, Fault, SentMessage, TgMessage, TgUpdate, TgUser };
 
 const DEFAULT_TOKEN = "123456:TEST-token";
-const MAX_TEXT_LENGTH = 4096; // UTF-16 code units, which is what String#length counts
 const FIRST_UPDATE_ID = 1001;
 /** Update types Telegram leaves out when allowed_updates is empty or was never set. */
 const OPT_IN_UPDATE_TYPES = new Set(["chat_member", "message_reaction", "message_reaction_count"]);
-const PARSE_MODES = new Set(["HTML", "Markdown", "MarkdownV2"]);
-
-/** An error answer of the Bot API; handlers throw it, `handle` turns it into the HTTP reply. */
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly description: string,
-    readonly retryAfter?: number,
-  ) {
-    super(description);
-  }
-}
 
 interface PendingPoll {
   res: ServerResponse;
@@ -727,159 +674,4 @@ export class FakeTelegram {
       throw new Error(`FakeTelegram.pressButton: the bot sent nothing to chat ${chatId}; pass a messageId`);
     return chosen.messageId;
   }
-}
-
-// ------------------------------------------------------------------ helpers
-
-function reply(res: ServerResponse, status: number, payload: unknown, closeConnection = false): void {
-  if (res.writableEnded || res.destroyed) return; // the client went away; nothing to answer
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (closeConnection) headers.connection = "close";
-  res.writeHead(status, headers);
-  res.end(JSON.stringify(payload));
-}
-
-function errorPayload(error: ApiError): Record<string, unknown> {
-  return {
-    ok: false,
-    error_code: error.status,
-    description: error.description,
-    ...(error.retryAfter !== undefined ? { parameters: { retry_after: error.retryAfter } } : {}),
-  };
-}
-
-function faultDescription(fault: Fault): string {
-  if (fault.description) return fault.description;
-  if (fault.status === 429) return `Too Many Requests: retry after ${fault.retryAfter ?? 1}`;
-  if (fault.status === 400) return "Bad Request: injected fault";
-  if (fault.status === 401) return "Unauthorized";
-  if (fault.status === 403) return "Forbidden: bot was blocked by the user";
-  if (fault.status >= 500) return "Internal Server Error";
-  return `Error ${fault.status}: injected fault`;
-}
-
-/** JSON body (what telegraf sends), form body, or nothing; query-string parameters underneath. */
-async function readBody(req: IncomingMessage, url: URL): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  const raw = Buffer.concat(chunks).toString("utf8");
-  const fields: Record<string, unknown> = Object.fromEntries(url.searchParams);
-  if (raw.trim() === "") return fields;
-  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type === "application/x-www-form-urlencoded") {
-    return { ...fields, ...Object.fromEntries(new URLSearchParams(raw)) };
-  }
-  if (type === "multipart/form-data") {
-    throw new ApiError(400, "Bad Request: FakeTelegram does not accept multipart bodies (file uploads)");
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ApiError(400, "Bad Request: can't parse JSON object");
-  }
-  if (!isRecord(parsed)) throw new ApiError(400, "Bad Request: can't parse JSON object");
-  return { ...fields, ...parsed };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Numbers may come as JSON numbers or, from query strings and forms, as digit strings. */
-function optNumber(body: Record<string, unknown>, key: string): number | undefined {
-  const value = body[key];
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
-    return Number(value);
-  return undefined;
-}
-
-function optString(body: Record<string, unknown>, key: string): string | undefined {
-  const value = body[key];
-  if (typeof value === "string") return value;
-  if (typeof value === "number") return String(value);
-  return undefined;
-}
-
-/** Structured fields arrive as JSON values, or JSON-encoded strings from query strings and forms. */
-function jsonField(body: Record<string, unknown>, key: string): unknown {
-  const value = body[key];
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}
-
-function optStringArray(body: Record<string, unknown>, key: string): string[] | undefined {
-  const value = jsonField(body, key);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : undefined;
-}
-
-/** chat_id may be a number or a string; stored as a string. Only numeric (user/group) ids are known. */
-function requireChatId(body: Record<string, unknown>): string {
-  const chatId = optString(body, "chat_id");
-  if (chatId === undefined || chatId === "") throw new ApiError(400, "Bad Request: chat_id is empty");
-  if (!/^-?\d+$/.test(chatId)) throw new ApiError(400, "Bad Request: chat not found");
-  return chatId;
-}
-
-function requireText(body: Record<string, unknown>): string {
-  const text = optString(body, "text") ?? "";
-  // Telegram trims before checking, so a whitespace-only text counts as empty.
-  if (text.trim() === "") throw new ApiError(400, "Bad Request: message text is empty");
-  if (text.length > MAX_TEXT_LENGTH) throw new ApiError(400, "Bad Request: message is too long");
-  return text;
-}
-
-function optParseMode(body: Record<string, unknown>): string | undefined {
-  const mode = optString(body, "parse_mode");
-  if (mode === undefined || mode === "") return undefined;
-  if (!PARSE_MODES.has(mode)) throw new ApiError(400, `Bad Request: unsupported parse_mode "${mode}"`);
-  return mode;
-}
-
-/** Telegram echoes reply_markup in the Message only for inline keyboards. */
-function inlineMarkup(replyMarkup: unknown): { reply_markup?: Record<string, unknown> } {
-  return isRecord(replyMarkup) && "inline_keyboard" in replyMarkup ? { reply_markup: replyMarkup } : {};
-}
-
-function commandsKey(body: Record<string, unknown>): string {
-  return `${JSON.stringify(jsonField(body, "scope") ?? { type: "default" })}|${optString(body, "language_code") ?? ""}`;
-}
-
-function messageKey(chatId: string, messageId: number): string {
-  return `${chatId}:${messageId}`;
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
-function patronUser(chatId: number, from?: Partial<TgUser>): TgUser {
-  return { id: chatId, is_bot: false, first_name: "Patron", language_code: "id", ...from };
-}
-
-/**
- * Telegram marks "/command" words with bot_command entities, and telegraf's bot.command() and
- * bot.start() match on those entities, not on the text; so the fake adds them like Telegram does.
- */
-function withCommandEntities(message: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...message };
-  for (const [textKey, entitiesKey] of [
-    ["text", "entities"],
-    ["caption", "caption_entities"],
-  ] as const) {
-    const text = out[textKey];
-    if (typeof text !== "string" || out[entitiesKey] !== undefined) continue;
-    const entities = [...text.matchAll(/(?<=^|\s)\/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?/g)].map((m) => ({
-      type: "bot_command",
-      offset: m.index,
-      length: m[0].length,
-    }));
-    if (entities.length > 0) out[entitiesKey] = entities;
-  }
-  return out;
 }

@@ -3,7 +3,8 @@
  * and types, a chosen storage engine, utf8mb4), seed helpers with sensible defaults, and a
  * least-privilege account holding exactly the GRANTs documented in shared/library/slims.ts.
  * SlimsLibrary under test connects as that account. `cleanup()` drops the user and the
- * database; only the database and user created here are ever touched.
+ * database; only the database and user created here are ever touched. Long because it is mostly
+ * data: SLiMS's table definitions and the seed rows, kept together with the helpers that fill them.
  */
 import { randomBytes } from "node:crypto";
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";

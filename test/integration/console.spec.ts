@@ -2,6 +2,8 @@
  * The librarian console over real Socket.IO (socket.io-client), with the whole pipeline running:
  * a patron on the fake Telegram asks for a librarian, librarians sign in over HTTP, claim, reply,
  * and the replies reach the patron's chat; every message is in PostgreSQL with its author.
+ * One file for the console's whole surface over Socket.IO, sharing one running pipeline (starting
+ * it per file would cost more than the tests); each `it` uses its own patron chat.
  */
 import { expect } from "chai";
 import type { App } from "../../main";

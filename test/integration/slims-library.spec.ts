@@ -3,6 +3,7 @@
  * no transactions). The library connects as a user holding only the documented GRANTs.
  * Every call passes `today` explicitly. Reference week (June 2025):
  *   Sun 8 · Mon 9 · Tue 10 · Wed 11 (TODAY) · Thu 12 · Fri 13 · Sat 14 · Sun 15 · … · Wed 18
+ * One file because every case runs twice, once per engine, against the same fixture and week.
  */
 import { expect } from "chai";
 import bcrypt from "bcryptjs";

@@ -138,7 +138,7 @@ export class InboundWorker {
       text: (message.text ?? "").trim(),
       args: routed.args,
       kind: message.kind,
-      patronName: message.patron.displayName || (lang === "en" ? "there" : "Kak"),
+      patronName: message.patron.displayName || texts.anonymousPatron(lang),
       library: this.options.library,
       now,
       unknownStreak: message.conversation.unknownStreak,

@@ -7,6 +7,7 @@
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ChannelName } from "./envelope";
+import { once } from "./lifecycle";
 
 export const INBOUND_QUEUE = "inbound";
 export const outboundQueueName = (channel: ChannelName) => `outbound-${channel}`;
@@ -50,9 +51,7 @@ export class DrainRequests {
     await Promise.all([...new Set(conversationIds)].map((id) => this.request(id)));
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
-  }
+  readonly close = once(() => this.queue.close());
 }
 
 /** Drain requests for each channel's outbound queue, opened on first use (relay and console). */
@@ -73,7 +72,7 @@ export class OutboundDrains {
     return q.request(conversationId);
   }
 
-  async close(): Promise<void> {
+  readonly close = once(async () => {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
-  }
+  });
 }

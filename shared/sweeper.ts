@@ -5,6 +5,7 @@
  * seconds?" and requests drains for them; deduplication makes a needless request free.
  */
 import { errorMessage } from "./errors";
+import { once } from "./lifecycle";
 import type { Logger } from "./logger";
 import type { DrainRequests } from "./queues";
 
@@ -33,10 +34,10 @@ export class Sweeper {
     return (this.running ??= this.pass().finally(() => (this.running = undefined)));
   }
 
-  async close(): Promise<void> {
+  readonly close = once(async () => {
     clearInterval(this.timer);
     await this.running;
-  }
+  });
 
   private async pass(): Promise<void> {
     try {

@@ -8,7 +8,8 @@ import { defineAnswer } from "./answer";
  * cues are for. The answer itself runs only when the handoff lets the route through: for a
  * message still pending in a conversation that was closed meanwhile (a quick "/selesai" then
  * "/pustakawan" both land in the conversation the first one closes). A relay without a handoff
- * is allowed by RelayOptions but not built by main.ts. Then: an honest answer and a contact.
+ * is allowed by RelayOptions but not built by main.ts. Then: ask again (the next message opens a
+ * new conversation, which the handoff takes) and the library's contact.
  */
 export const librarian = defineAnswer({
   name: "librarian",

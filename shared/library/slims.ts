@@ -44,6 +44,7 @@
  */
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
 import { AppError, errorMessage } from "../errors";
+import { once } from "../lifecycle";
 import { dateOrNull, holidayCalendar } from "./circulation-dates";
 import { assertIsoDate, type HolidayCalendar } from "../time/calendar";
 import { assertTimeZone, todayIn } from "../time/zone";
@@ -178,7 +179,6 @@ export class SlimsLibrary implements LibrarySystem {
   private readonly pool: Pool;
   private readonly timeZone: string;
   private readonly policy: RenewalPolicy;
-  private closing: Promise<void> | undefined;
 
   constructor(options: SlimsLibraryOptions) {
     this.timeZone = assertTimeZone(options.timeZone);
@@ -356,10 +356,7 @@ export class SlimsLibrary implements LibrarySystem {
     };
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.pool.end().catch(() => undefined);
-    return this.closing;
-  }
+  readonly close = once(() => this.pool.end().catch(() => undefined));
 
   // ── reading ────────────────────────────────────────────────────────────────────────
 

@@ -75,10 +75,13 @@ export const texts = {
     lang === "en" ? "Choose your language / Pilih bahasa:" : "Pilih bahasa / Choose your language:",
   languageSet: (lang: Language) =>
     lang === "en" ? "Done: I will answer in English." : "Baik: saya akan menjawab dalam Bahasa Indonesia.",
+  /** asked for a librarian in a chat that had just been closed (the next message opens a new one) */
   librarian: (lang: Language, contact: string | undefined) =>
     lang === "en"
-      ? `Live chat with a librarian is being set up and is not available yet.${contact ? ` Meanwhile you can reach the library at ${contact}.` : ""} I can already answer /loans, /renew, /fines and /hours.`
-      : `Chat langsung dengan pustakawan sedang disiapkan dan belum tersedia.${contact ? ` Sementara itu Anda dapat menghubungi perpustakaan melalui ${contact}.` : ""} Saya sudah bisa menjawab /pinjaman, /perpanjang, /denda, dan /jam.`,
+      ? `This chat has just been closed. To talk to a librarian, type /librarian again.${contact ? ` You can also reach the library at ${contact}.` : ""}`
+      : `Chat ini baru saja ditutup. Untuk bicara dengan pustakawan, ketik /pustakawan sekali lagi.${contact ? ` Anda juga dapat menghubungi perpustakaan melalui ${contact}.` : ""}`,
+  /** how the bot addresses a patron whose channel gives no name */
+  anonymousPatron: (lang: Language) => (lang === "en" ? "there" : "Kak"),
   unknown: (lang: Language, second: boolean, menu: string) =>
     lang === "en"
       ? `Sorry, I did not understand that.${second ? " I am still learning." : ""}\n\n${menu}`

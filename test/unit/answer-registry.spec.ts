@@ -235,5 +235,6 @@ describe("answer list: the librarian answer", () => {
       },
     });
     expect(reply.replies[0]!.text).to.contain("lib@example.id");
+    expect(reply.replies[0]!.text, "how to reach a librarian now").to.contain("type /librarian again");
   });
 });

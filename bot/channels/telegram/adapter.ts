@@ -8,6 +8,7 @@ import type { ChannelAdapter, CommandMenu, OnInbound } from "../../channel";
 import type { WebhookRoute } from "../../../shared/webhook";
 import type { OutboundMessage, SentReceipt } from "../../../shared/envelope";
 import { errorMessage } from "../../../shared/errors";
+import { once } from "../../../shared/lifecycle";
 import type { Logger } from "../../../shared/logger";
 import { pollUpdates } from "./poller";
 import { replyMarkup, toChannelError } from "./send";
@@ -33,7 +34,6 @@ export class TelegramChannel implements ChannelAdapter {
   private readonly abort = new AbortController();
   private polling: Promise<void> | undefined;
   private receiving = false;
-  private closed: Promise<void> | undefined;
 
   constructor(private readonly options: TelegramOptions) {
     this.bot = new Telegraf(options.token, {
@@ -107,13 +107,11 @@ export class TelegramChannel implements ChannelAdapter {
     }
   }
 
-  close(): Promise<void> {
-    return (this.closed ??= (async () => {
-      this.abort.abort();
-      this.receiving = false;
-      await this.polling;
-    })());
-  }
+  readonly close = once(async () => {
+    this.abort.abort();
+    this.receiving = false;
+    await this.polling;
+  });
 
   private async receive(update: unknown, onInbound: OnInbound): Promise<void> {
     const message = normaliseTelegramUpdate(update);

@@ -10,8 +10,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { AppError } from "../errors";
-import { once } from "../lifecycle";
-import { findOnPath, isPortOpen, lastLines, type LocalServer, type Log } from "./processes";
+import { findOnPath, isPortOpen, lastLines, supervise, type LocalServer, type Log } from "./processes";
 
 export interface MariadbBinaries {
   installDb: string;
@@ -98,37 +97,13 @@ export async function startPrivateMariadb(options: {
     ],
     { stdio: "ignore" },
   );
-  let exit: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    child.once("exit", (code, signal) => {
-      exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
-      resolve();
-    });
-    child.once("error", (err) => {
-      exit = `could not run: ${err.message}`;
-      resolve();
-    });
-  });
-  // Node's own exit (process.exit, an uncaught error) skips stop(); a synchronous kill still works.
-  const killOnExit = () => child.kill("SIGTERM");
-  process.on("exit", killOnExit);
-
-  const stop = once(async () => {
-    process.off("exit", killOnExit);
-    if (exit !== undefined) return;
-    child.kill("SIGTERM"); // a clean shutdown
-    const timer = delay(STOP_TIMEOUT_MS, "timeout", { ref: false });
-    if ((await Promise.race([exited, timer])) === "timeout" && exit === undefined) {
-      child.kill("SIGKILL");
-      await exited;
-    }
-  });
+  const { exit, stop } = supervise(child, STOP_TIMEOUT_MS);
 
   // mariadbd opens its listeners only once it is ready for connections.
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await isPortOpen({ host: "127.0.0.1", port }, 500))) {
-    if (exit !== undefined || Date.now() > deadline) {
-      const why = exit ?? `did not listen within ${START_TIMEOUT_MS / 1000} s`;
+    if (exit() !== undefined || Date.now() > deadline) {
+      const why = exit() ?? `did not listen within ${START_TIMEOUT_MS / 1000} s`;
       await stop();
       const tail = await fs.readFile(errorLog, "utf8").catch(() => "");
       throw new AppError(

@@ -13,7 +13,15 @@ import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { AppError, errorMessage } from "../errors";
 import { ensurePostgres } from "./local-postgres";
-import { findOnPath, isPortOpen, lastLines, type Endpoint, type LocalServer, type Log } from "./processes";
+import {
+  findOnPath,
+  isPortOpen,
+  lastLines,
+  supervise,
+  type Endpoint,
+  type LocalServer,
+  type Log,
+} from "./processes";
 
 export interface LocalServices {
   databaseUrl: string;
@@ -166,41 +174,16 @@ export async function ensureRedis(options: {
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
-  let exit: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    child.once("exit", (code, signal) => {
-      exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
-      resolve();
-    });
-    child.once("error", (err) => {
-      exit = `could not run: ${err.message}`;
-      resolve();
-    });
-  });
-  // Node's own exit (process.exit, an uncaught error) skips stop(); a synchronous kill still works.
-  const killOnExit = () => child.kill("SIGTERM");
-  process.on("exit", killOnExit);
-
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      process.off("exit", killOnExit);
-      if (exit !== undefined) return;
-      child.kill("SIGTERM"); // redis-server shuts down cleanly on SIGTERM; with --save "" it writes nothing
-      const timer = delay(REDIS_STOP_TIMEOUT_MS, "timeout", { ref: false });
-      if ((await Promise.race([exited, timer])) === "timeout" && exit === undefined) {
-        child.kill("SIGKILL");
-        await exited;
-      }
-    })());
+  // redis-server shuts down cleanly on SIGTERM; with --save "" it writes nothing.
+  const { exit, stop } = supervise(child, REDIS_STOP_TIMEOUT_MS);
 
   const deadline = Date.now() + REDIS_START_TIMEOUT_MS;
   for (;;) {
-    if (exit !== undefined) {
+    if (exit() !== undefined) {
       await stop();
       throw new AppError(
         "LOCAL_SERVICE_UNAVAILABLE",
-        `redis-server ${exit} before answering PING on port ${privatePort}: ${lastLines(output)}`,
+        `redis-server ${exit()} before answering PING on port ${privatePort}: ${lastLines(output)}`,
       );
     }
     if ((await pingRedis(endpoint)).ok) break;

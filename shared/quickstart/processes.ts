@@ -2,10 +2,11 @@
  * Small helpers the quickstart's private servers share (PostgreSQL, Redis, MariaDB): is a port
  * open, where is a binary, run a program (as the service user when we are root).
  */
-import { execFile } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { constants as fsConstants, promises as fs } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { AppError } from "../errors";
 
 export interface Endpoint {
@@ -113,4 +114,42 @@ export function lastLines(text: string, count = 4): string {
 
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A private server we started as our child: why it ended (if it did), and a stop that waits. */
+export interface SupervisedChild {
+  /** undefined while it runs; else how it ended ("exited with code 1", "killed by SIGKILL", …) */
+  exit(): string | undefined;
+  /** SIGTERM (a clean shutdown), SIGKILL after `stopTimeoutMs`; idempotent */
+  stop(): Promise<void>;
+}
+
+export function supervise(child: ChildProcess, stopTimeoutMs: number): SupervisedChild {
+  let exit: string | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", (code, signal) => {
+      exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      resolve();
+    });
+    child.once("error", (err) => {
+      exit = `could not run: ${err.message}`;
+      resolve();
+    });
+  });
+  // Node's own exit (process.exit, an uncaught error) skips stop(); a synchronous kill still works.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.on("exit", killOnExit);
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      process.off("exit", killOnExit);
+      if (exit !== undefined) return;
+      child.kill("SIGTERM");
+      const timer = delay(stopTimeoutMs, "timeout", { ref: false });
+      if ((await Promise.race([exited, timer])) === "timeout" && exit === undefined) {
+        child.kill("SIGKILL");
+        await exited;
+      }
+    })());
+  return { exit: () => exit, stop };
 }

@@ -13,6 +13,7 @@ import {
   type ChannelConfigSpec,
 } from "./channel-config";
 import { ConfigError } from "./errors";
+import { redactValue } from "./redact";
 import { parseServiceHours, type WeeklyHours } from "./time/service-hours";
 import { isTimeZone } from "./time/zone";
 
@@ -175,15 +176,8 @@ function configError(error: z.ZodError, env: NodeJS.ProcessEnv): ConfigError {
   const issue = error.issues[0]!;
   const variable = String(issue.path[0] ?? "environment");
   const got = env[variable];
-  const shown = got === undefined || got === "" ? "not set" : `got "${redact(variable, got)}"`;
+  const shown = got === undefined || got === "" ? "not set" : `got "${redactValue(variable, got)}"`;
   return new ConfigError(variable, `${issue.message} (${shown})`);
-}
-
-/** Never echo secrets back in an error message. */
-function redact(variable: string, value: string): string {
-  if (/TOKEN|SECRET|PASSWORD/.test(variable)) return "…";
-  if (/_URL$/.test(variable)) return value.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:…@");
-  return value.length > 60 ? value.slice(0, 57) + "…" : value;
 }
 
 function deepFreeze<T>(value: T): T {

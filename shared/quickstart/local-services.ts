@@ -12,6 +12,7 @@ import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { AppError, errorMessage } from "../errors";
+import { redactUrl } from "../redact";
 import { ensurePostgres } from "./local-postgres";
 import {
   findOnPath,
@@ -235,9 +236,4 @@ async function pingRedis(endpoint: Endpoint, timeoutMs = 1000): Promise<PingResu
 
 function redisUrl({ host, port }: Endpoint): string {
   return `redis://${host.includes(":") ? `[${host}]` : host}:${port}`;
-}
-
-/** A URL fit for a log line: any password replaced by "…". */
-function redactUrl(value: string): string {
-  return value.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:…@");
 }

@@ -116,7 +116,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     await withTimeout(redis.ping(), 10_000, "connecting to Redis");
     const ctx: RoleContext = {
       closer,
-      health: new Health({ database: () => db.query("SELECT 1"), redis: () => redis.ping() }),
+      health: new Health({ database: () => db.query("SELECT 1"), redis: () => redis.ping() }, logger),
     };
     const prefix = config.queuePrefix;
     const secrets = new SecretBox(redis, prefix);

@@ -1,9 +1,13 @@
 /**
  * What `/healthz` reports: the database and Redis answer, and every part this process started is
  * running. Roles register their parts as they start; the web role serves the report.
+ *
+ * `/healthz` is unauthenticated, so a failed probe is reported by a code ("unreachable") and its
+ * details (a driver's message may name hosts, users, files) go to the log only.
  */
 import { errorMessage } from "./errors";
 import { withTimeout } from "./lifecycle";
+import type { Logger } from "./logger";
 
 export interface HealthReport {
   ok: boolean;
@@ -15,7 +19,10 @@ const PROBE_TIMEOUT_MS = 2000;
 export class Health {
   private readonly parts: Array<{ name: string; ready: () => boolean }> = [];
 
-  constructor(private readonly probes: Record<string, () => Promise<unknown>>) {}
+  constructor(
+    private readonly probes: Record<string, () => Promise<unknown>>,
+    private readonly logger?: Logger,
+  ) {}
 
   /** A part of this process that must be running for the process to be healthy. */
   track(name: string, ready: () => boolean): void {
@@ -30,7 +37,8 @@ export class Health {
           await withTimeout(probe(), PROBE_TIMEOUT_MS, name);
           checks[name] = { ok: true };
         } catch (err) {
-          checks[name] = { ok: false, error: errorMessage(err) };
+          checks[name] = { ok: false, error: "unreachable" };
+          this.logger?.warn({ check: name, err: errorMessage(err) }, "health: check failed");
         }
       }),
     );

@@ -131,6 +131,7 @@ export class ConsoleServer {
       prefix: options.prefix,
       allowedOrigins: options.allowedOrigins,
       recoveryMs: options.recoveryMs ?? 60_000,
+      logger: options.logger,
     });
     const broadcast = new Broadcaster(io, this.conversations, options.messageLog, this.outbound);
     const presence = new PresenceLoop(io, this.presence, options.logger);

@@ -1,7 +1,8 @@
 /**
  * The console's Socket.IO server on the web role's HTTP server: foreign origins are refused at
  * the handshake (no cross-site WebSocket hijacking), every socket is authenticated in middleware
- * from the session cookie, and the Redis streams adapter makes several web nodes one cluster
+ * from the session cookie (a failure to check it reaches the page as "unavailable", its details
+ * only the log), and the Redis streams adapter makes several web nodes one cluster
  * (rooms and connection-state recovery across nodes).
  */
 import type { Server as HttpServer } from "node:http";
@@ -9,6 +10,7 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { Redis } from "ioredis";
 import { Server } from "socket.io";
 import { errorMessage } from "../../shared/errors";
+import type { Logger } from "../../shared/logger";
 import { originAllowed, sessionToken } from "./auth";
 import type { Me } from "./events";
 import type { ConsoleIo } from "./rooms";
@@ -23,6 +25,7 @@ export function createConsoleIo(
     prefix: string;
     allowedOrigins: readonly string[];
     recoveryMs: number;
+    logger: Logger;
   },
 ): ConsoleIo {
   const { prefix } = options;
@@ -49,7 +52,11 @@ export function createConsoleIo(
         socket.data.sessionId = session.id;
         next();
       },
-      (err) => next(new Error(`unavailable: ${errorMessage(err)}`)),
+      // The page gets a code; what failed (a database error names hosts and users) is logged here.
+      (err) => {
+        options.logger.error({ err: errorMessage(err) }, "console: socket authentication failed");
+        next(new Error("unavailable"));
+      },
     );
   });
   return io;

@@ -22,7 +22,12 @@ export async function patronPanel(deps: ConsoleDeps, conversationId: number): Pr
         daysLate: l.daysLate,
       }));
     } catch (err) {
-      panel.loansError = errorMessage(err);
+      // Every staff role sees the panel: it gets a code, the library system's own words go to the log.
+      deps.logger.warn(
+        { err: errorMessage(err), conversationId },
+        "console: loans for the patron panel failed",
+      );
+      panel.loansError = "unavailable";
     }
   }
   return panel;

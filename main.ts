@@ -197,6 +197,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         port: config.port,
         routes: channels.flatMap(({ adapter }) => adapter.webhook?.(ingress) ?? []),
         logger,
+        trustProxy: config.trustProxy,
         console: {
           db,
           messageLog,

@@ -3,6 +3,7 @@
  * Only main.ts calls loadConfig; everything else receives the pieces it needs as options.
  * A missing or malformed variable stops start-up with a one-line message that names it.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 import {
   blankToUndefined,
@@ -66,7 +67,46 @@ const schema = z.object({
   ),
   STAFF_LOGIN_MAX_PER_15MIN: intInRange(1, 1000, 10),
   STAFF_SESSION_HOURS: intInRange(1, 720, 12),
+  TRUST_PROXY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((v) => parseTrustProxy(v) !== undefined, {
+        message:
+          "must be a hop count (0–10) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8, ::1, loopback); trusting every address would let any client choose its own",
+      })
+      .optional(),
+  ),
 });
+
+/** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
+const PROXY_RANGE_NAMES = ["loopback", "linklocal", "uniquelocal"];
+
+/**
+ * TRUST_PROXY: a hop count (how many proxies in front of us append to X-Forwarded-For), or the
+ * proxies' addresses / CIDRs; false for none. undefined when malformed.
+ */
+export function parseTrustProxy(value: string | undefined): false | number | string[] | undefined {
+  if (value === undefined || value.trim() === "") return false;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops <= 10 ? hops || false : undefined;
+  }
+  const items = v.split(",").map((s) => s.trim());
+  return items.every(isProxyAddress) ? items : undefined;
+}
+
+function isProxyAddress(item: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(item)) return true;
+  const [address = "", prefix, extra] = item.split("/");
+  if (extra !== undefined) return false;
+  const family = isIP(address);
+  if (!family) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 function isOrigin(value: string): boolean {
   try {
@@ -104,6 +144,8 @@ export interface Config {
   readonly queuePrefix: string;
   readonly relayConcurrency: number;
   readonly dataDir: string;
+  /** which proxies' X-Forwarded-For the web role believes (TRUST_PROXY): none, a hop count, or addresses/CIDRs */
+  readonly trustProxy: false | number | readonly string[];
   readonly console: {
     /** origins besides the console's own that may open a Socket.IO connection */
     readonly allowedOrigins: readonly string[];
@@ -159,6 +201,7 @@ export function loadConfig(
     queuePrefix: e.QUEUE_PREFIX,
     relayConcurrency: e.RELAY_CONCURRENCY,
     dataDir: e.DATA_DIR,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY)!,
     console: {
       allowedOrigins: (e.CONSOLE_ALLOWED_ORIGINS ?? "")
         .split(",")

@@ -14,6 +14,7 @@ export interface WebRoleOptions {
   /** the channels' webhook routes (built by the bot side's adapters, served here) */
   routes: WebhookRoute[];
   logger: Logger;
+  trustProxy?: false | number | readonly string[];
   console: Omit<ConsoleOptions, "logger">;
 }
 
@@ -33,6 +34,7 @@ export async function startWeb(
     health: ctx.health.report,
     routes: options.routes,
     extensions: [librarianConsole],
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });
   await web.start();
   ctx.closer.add("web", () => web.close());

@@ -29,6 +29,11 @@ export interface WebOptions {
   health: () => Promise<HealthReport>;
   routes: WebhookRoute[];
   extensions?: WebExtension[];
+  /**
+   * TRUST_PROXY: whose X-Forwarded-For makes `request.ip` (none by default: the socket's peer). A
+   * hop count trusts that many proxies nearest to us; a list trusts those addresses / CIDRs.
+   */
+  trustProxy?: false | number | readonly string[];
 }
 
 export class WebServer {
@@ -43,6 +48,7 @@ export class WebServer {
       keepAliveTimeout: 5_000,
       // While closing, requests in flight and on open connections are still answered normally.
       return503OnClosing: false,
+      trustProxy: fastifyTrustProxy(options.trustProxy),
     });
     app.server.headersTimeout = 15_000;
     this.app = app;
@@ -94,4 +100,18 @@ export class WebServer {
   readonly close = once(async () => {
     await this.app.close();
   });
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count becomes a function: this Fastify refuses a plain
+ * number (a direct client could then forge the header), and a hop count is indeed only safe when
+ * no client can reach us except through those proxies (HOST=127.0.0.1 behind a local proxy);
+ * a list of the proxies' addresses is checked against each hop.
+ */
+function fastifyTrustProxy(
+  trust: WebOptions["trustProxy"],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === "number") return (_address, hop) => hop < trust;
+  if (typeof trust === "object") return [...trust];
+  return false;
 }

@@ -12,8 +12,11 @@ import { errorMessage } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
 import type { ApiBody, ApiError, ApiReply, ApiRoute } from "./api";
 import {
+  auditThisRefusal,
+  bounded,
   clearedSessionCookie,
   clientAddress,
+  MAX_STORED,
   type LoginLimiter,
   originAllowed,
   sessionCookie,
@@ -157,23 +160,37 @@ export function httpApi(options: HttpApiOptions): FastifyPluginAsync {
       const username = typeof body.username === "string" ? body.username.trim() : "";
       const password = typeof body.password === "string" ? body.password : "";
       if (!username || !password) throw new HttpError(400, "username and password are required");
-      const address = clientAddress(request.raw);
-      const wait = await options.limiter.take(username, address);
-      if (wait > 0) {
-        await staff.audit(null, "staff.login_limited", null, { username, address });
-        return reply.code(429).header("retry-after", String(wait)).send({ error: "too many attempts" });
+      const address = clientAddress(request);
+      const attempt = await options.limiter.take(username, address);
+      if (attempt.waitSeconds > 0) {
+        const count = await options.limiter.limitedAuditCount(attempt.limit!, attempt.key!);
+        if (auditThisRefusal(count))
+          await staff.audit(null, "staff.login_limited", null, {
+            username: bounded(username, MAX_STORED.username),
+            address,
+            limit: attempt.limit,
+            refusedInWindow: count,
+          });
+        return reply
+          .code(429)
+          .header("retry-after", String(attempt.waitSeconds))
+          .send({ error: "too many attempts" });
       }
       const verified = await staff.verify(username, password);
       if (!verified) {
-        await staff.audit(null, "staff.login_failed", null, { username, address });
+        // Bounded: at most STAFF_LOGIN_MAX_PER_15MIN rows per username and address in 15 minutes.
+        await staff.audit(null, "staff.login_failed", null, {
+          username: bounded(username, MAX_STORED.username),
+          address,
+        });
         throw new HttpError(401, "wrong username or password");
       }
-      await options.limiter.reset(username);
+      await options.limiter.reset(username, address);
       const ttl = options.sessionHours * 3600;
       const { token, session } = await staff.createSession(
         verified,
         ttl * 1000,
-        request.headers["user-agent"],
+        request.headers["user-agent"], // createSession stores at most 300 characters of it
       );
       await staff.audit(verified.id, "staff.login", `staff:${verified.id}`, { address });
       return reply

@@ -11,6 +11,7 @@
  */
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import type { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
 import { createDataSource } from "./ormconfig";
@@ -37,7 +38,8 @@ import { runMigrations } from "./shared/migrate";
 import { ensureLocalServices } from "./shared/quickstart/local-services";
 import { DrainRequests, INBOUND_QUEUE } from "./shared/queues";
 import { createRedis } from "./shared/redis";
-import { SecretBox } from "./shared/secret-box";
+import { parseSecretBoxKey, SecretBox } from "./shared/secret-box";
+import { dataDirSecret, SECRET_FILES } from "./shared/quickstart/secrets";
 import type { HolidayCalendar } from "./shared/time/calendar";
 import type { ConsoleServer } from "./web/console/server";
 import { startWeb } from "./web/role";
@@ -119,7 +121,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       health: new Health({ database: () => db.query("SELECT 1"), redis: () => redis.ping() }, logger),
     };
     const prefix = config.queuePrefix;
-    const secrets = new SecretBox(redis, prefix);
+    const secrets = new SecretBox(redis, prefix, await secretBoxKey(config, roles, logger));
     const consoleEvents = new ConsoleEventPublisher(redis, prefix);
     const sweepIntervalMs = options.sweepIntervalMs ?? 15_000;
 
@@ -233,6 +235,27 @@ export async function startApp(options: AppOptions): Promise<App> {
     await closer.close();
     throw err;
   }
+}
+
+/**
+ * SECRET_BOX_KEY, or the key kept in DATA_DIR (generated once, mode 0600): processes sharing a
+ * DATA_DIR share it; a split deployment across machines must set SECRET_BOX_KEY everywhere.
+ */
+async function secretBoxKey(config: Config, roles: readonly Role[], logger: Logger): Promise<Buffer> {
+  if (config.secretBoxKey) return Buffer.from(config.secretBoxKey, "base64");
+  const file = path.join(config.dataDir, SECRET_FILES.secretBoxKey);
+  const key = parseSecretBoxKey(await dataDirSecret(config.dataDir, SECRET_FILES.secretBoxKey));
+  if (!key)
+    throw new ConfigError(
+      "SECRET_BOX_KEY",
+      `not set, and ${file} does not hold a key: remove it or set SECRET_BOX_KEY`,
+    );
+  if (!ROLES.every((r) => roles.includes(r)))
+    logger.info(
+      { file },
+      "SECRET_BOX_KEY is not set: using the key file in DATA_DIR (bot and relay on other machines must set SECRET_BOX_KEY)",
+    );
+  return key;
 }
 
 /** `main.js all|web|bot|relay|release [more roles]` */

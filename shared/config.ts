@@ -15,6 +15,7 @@ import {
 } from "./channel-config";
 import { ConfigError } from "./errors";
 import { redactValue } from "./redact";
+import { parseSecretBoxKey } from "./secret-box";
 import { parseServiceHours, type WeeklyHours } from "./time/service-hours";
 import { isTimeZone } from "./time/zone";
 
@@ -67,6 +68,11 @@ const schema = z.object({
   ),
   STAFF_LOGIN_MAX_PER_15MIN: intInRange(1, 1000, 10),
   STAFF_SESSION_HOURS: intInRange(1, 720, 12),
+  SECRET_BOX_KEY: optional(
+    z.string().refine((v) => parseSecretBoxKey(v) !== undefined, {
+      message: "must be 32 random bytes as base64 or 64 hex digits (openssl rand -base64 32)",
+    }),
+  ),
   TRUST_PROXY: z.preprocess(
     blankToUndefined,
     z
@@ -144,6 +150,11 @@ export interface Config {
   readonly queuePrefix: string;
   readonly relayConcurrency: number;
   readonly dataDir: string;
+  /**
+   * SECRET_BOX_KEY as base64 (a string: the config is frozen); undefined: the key file in DATA_DIR,
+   * generated on first use (the quickstart; processes on other machines must set the same key)
+   */
+  readonly secretBoxKey: string | undefined;
   /** which proxies' X-Forwarded-For the web role believes (TRUST_PROXY): none, a hop count, or addresses/CIDRs */
   readonly trustProxy: false | number | readonly string[];
   readonly console: {
@@ -201,6 +212,8 @@ export function loadConfig(
     queuePrefix: e.QUEUE_PREFIX,
     relayConcurrency: e.RELAY_CONCURRENCY,
     dataDir: e.DATA_DIR,
+    secretBoxKey:
+      e.SECRET_BOX_KEY === undefined ? undefined : parseSecretBoxKey(e.SECRET_BOX_KEY)!.toString("base64"),
     trustProxy: parseTrustProxy(e.TRUST_PROXY)!,
     console: {
       allowedOrigins: (e.CONSOLE_ALLOWED_ORIGINS ?? "")

@@ -22,7 +22,9 @@ export type ErrorCode =
   // Staff accounts (console and staff CLI): bad input, a taken username, no such user.
   | "STAFF_INVALID"
   | "STAFF_USERNAME_TAKEN"
-  | "STAFF_NOT_FOUND";
+  | "STAFF_NOT_FOUND"
+  // A patron's secret held in Redis could not be decrypted (processes with different SECRET_BOX_KEYs).
+  | "SECRET_UNREADABLE";
 
 export class AppError extends Error {
   constructor(

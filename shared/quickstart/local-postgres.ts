@@ -1,7 +1,10 @@
 /**
  * PostgreSQL for the quickstart (see local-services.ts): use the server already running on this
  * machine when we can log in to it without a password, otherwise initialise and start a private
- * cluster under DATA_DIR.
+ * cluster under DATA_DIR. The private cluster asks for a password (scram-sha-256, over TCP and
+ * its unix socket alike), generated once into DATA_DIR/postgres.password (mode 0600): other
+ * local users cannot log in to it. A cluster made by an older version with `trust` is given the
+ * password and switched to scram-sha-256 on its next start.
  */
 import { promises as fs } from "node:fs";
 import os from "node:os";
@@ -9,6 +12,7 @@ import path from "node:path";
 import { Client } from "pg";
 import { AppError, errorMessage } from "../errors";
 import { findPostgresBinaries, type PostgresBinaries } from "./postgres-binaries";
+import { dataDirSecret, SECRET_FILES } from "./secrets";
 import {
   exists,
   findOnPath,
@@ -24,7 +28,7 @@ import {
 } from "./processes";
 
 export const DATABASE_NAME = "pustaka_relay";
-/** The default superuser of a private cluster (initdb -U); trust auth, so no password anywhere. */
+/** The default superuser of a private cluster (initdb -U); its password is in DATA_DIR. */
 const PRIVATE_SUPERUSER = "pustaka";
 /** initdb and pg_ctl refuse to run as root; as root we run them as this user (Debian's packages create it). */
 const SERVICE_USER = "postgres";
@@ -131,6 +135,7 @@ export async function startPrivatePostgres(
 
   const bin = await findPostgresBinaries(why.errorHeadline);
   const runner = await makeRunner(why.errorHeadline);
+  const password = await dataDirSecret(options.dataDir, SECRET_FILES.postgresPassword);
 
   // DATA_DIR with the default mode (a recursive mkdir would give every new parent 0700, which the
   // service user could not enter); the cluster directory itself is private.
@@ -168,11 +173,11 @@ export async function startPrivatePostgres(
       log(
         `The private PostgreSQL in ${shown} is already running on port ${runningPort}: using it (left running)`,
       );
-      return { url: await privateDatabaseUrl(endpoint, log, superuser), stop: async () => {} };
+      return { url: await privateDatabaseUrl(endpoint, log, superuser, password), stop: async () => {} };
     }
     log(`Reusing the PostgreSQL cluster initialised earlier in ${shown}`);
   } else {
-    await initdb(dir, bin, runner, superuser);
+    await initdb(dir, bin, runner, superuser, password);
     log(
       `Initialised a PostgreSQL cluster in ${shown}` +
         (runner.owner ? ` (as user ${SERVICE_USER}: initdb refuses to run as root)` : ""),
@@ -189,6 +194,7 @@ export async function startPrivatePostgres(
   }
   await pgCtlStart(dir, privatePort, bin, runner);
   log(`Started private PostgreSQL on 127.0.0.1:${privatePort} (log: ${path.join(shown, "server.log")})`);
+  if (initialised) await requirePassword(dir, endpoint, superuser, password, bin, runner, log);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -203,18 +209,24 @@ export async function startPrivatePostgres(
       }
     })());
   try {
-    return { url: await privateDatabaseUrl(endpoint, log, superuser), stop };
+    return { url: await privateDatabaseUrl(endpoint, log, superuser, password), stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;
   }
 }
 
-async function privateDatabaseUrl(endpoint: Endpoint, log: Log, superuser: string): Promise<string> {
+async function privateDatabaseUrl(
+  endpoint: Endpoint,
+  log: Log,
+  superuser: string,
+  password: string,
+): Promise<string> {
   const where = `${endpoint.host}:${endpoint.port}`;
   const client = new Client({
     ...endpoint,
     user: superuser,
+    password,
     database: "postgres",
     connectionTimeoutMillis: 5000,
   });
@@ -233,12 +245,54 @@ async function privateDatabaseUrl(endpoint: Endpoint, log: Log, superuser: strin
   } finally {
     await client.end().catch(() => {});
   }
-  return postgresUrl(superuser, endpoint);
+  return postgresUrl(superuser, endpoint, password);
 }
 
-function postgresUrl(user: string, { host, port }: Endpoint): string {
+/**
+ * A cluster initialised by an older version with `trust`: give the superuser the password and
+ * switch pg_hba.conf to scram-sha-256 (then reload). A cluster that already asks is left alone.
+ */
+async function requirePassword(
+  dir: string,
+  endpoint: Endpoint,
+  superuser: string,
+  password: string,
+  bin: PostgresBinaries,
+  runner: Runner,
+  log: Log,
+): Promise<void> {
+  const hbaFile = path.join(dir, "pg_hba.conf");
+  const hba = await fs.readFile(hbaFile, "utf8");
+  const rule = /^(\s*(?:local|host\S*)\s.*?)\btrust\b/gm;
+  if (!rule.test(hba)) return;
+  const client = new Client({
+    ...endpoint,
+    user: superuser,
+    database: "postgres",
+    connectionTimeoutMillis: 5000,
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    // A utility statement takes no parameters; the password is base64url, so it needs no quoting.
+    await client.query(`SET password_encryption = 'scram-sha-256'`);
+    await client.query(`ALTER ROLE ${quoteIdent(superuser)} PASSWORD '${password.replace(/'/g, "''")}'`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+  await fs.writeFile(hbaFile, hba.replace(rule, "$1scram-sha-256"));
+  const reload = await runAs(runner, bin.pgCtl, ["reload", "-D", dir], { cwd: dir });
+  if (reload.code !== 0)
+    throw new AppError("LOCAL_SERVICE_UNAVAILABLE", `pg_ctl reload failed: ${lastLines(reload.stderr)}`);
+  log(`The private PostgreSQL in ${dir} trusted every local login: it now asks for the password in DATA_DIR`);
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function postgresUrl(user: string, { host, port }: Endpoint, password?: string): string {
   const h = host.includes(":") ? `[${host}]` : host;
-  return `postgres://${encodeURIComponent(user)}@${h}:${port}/${DATABASE_NAME}`;
+  const credentials = encodeURIComponent(user) + (password ? `:${encodeURIComponent(password)}` : "");
+  return `postgres://${credentials}@${h}:${port}/${DATABASE_NAME}`;
 }
 
 /** How to run initdb and pg_ctl: directly, or (as root) through runuser as the postgres user. */
@@ -271,16 +325,32 @@ async function makeRunner(headline: string): Promise<Runner> {
   };
 }
 
-async function initdb(dir: string, bin: PostgresBinaries, runner: Runner, superuser: string): Promise<void> {
-  const base = ["-D", dir, "-U", superuser, "--auth=trust", "-E", "UTF8"];
-  let result = await runAs(runner, bin.initdb, [...base, "--locale=C.UTF-8"], {
-    cwd: dir,
-    timeoutMs: 120_000,
-  });
-  // Minimal systems (and macOS) may lack C.UTF-8; the C locale with UTF8 encoding is fine for us.
-  // initdb empties the directory again after a failure, so it can simply be retried.
-  if (result.code !== 0 && /locale/i.test(result.stderr)) {
-    result = await runAs(runner, bin.initdb, [...base, "--no-locale"], { cwd: dir, timeoutMs: 120_000 });
+async function initdb(
+  dir: string,
+  bin: PostgresBinaries,
+  runner: Runner,
+  superuser: string,
+  password: string,
+): Promise<void> {
+  // The password reaches initdb in a file beside the cluster (never on a command line, which
+  // every local user can read in ps), readable only by the user initdb runs as, removed after.
+  const pwfile = path.join(path.dirname(dir), `.initdb-pw-${process.pid}`);
+  await fs.writeFile(pwfile, password + "\n", { mode: 0o600 });
+  if (runner.owner) await fs.chown(pwfile, runner.owner.uid, runner.owner.gid);
+  const base = ["-D", dir, "-U", superuser, "--auth=scram-sha-256", `--pwfile=${pwfile}`, "-E", "UTF8"];
+  let result;
+  try {
+    result = await runAs(runner, bin.initdb, [...base, "--locale=C.UTF-8"], {
+      cwd: dir,
+      timeoutMs: 120_000,
+    });
+    // Minimal systems (and macOS) may lack C.UTF-8; the C locale with UTF8 encoding is fine for us.
+    // initdb empties the directory again after a failure, so it can simply be retried.
+    if (result.code !== 0 && /locale/i.test(result.stderr)) {
+      result = await runAs(runner, bin.initdb, [...base, "--no-locale"], { cwd: dir, timeoutMs: 120_000 });
+    }
+  } finally {
+    await fs.unlink(pwfile).catch(() => {});
   }
   if (result.code !== 0) {
     throw new AppError("LOCAL_SERVICE_UNAVAILABLE", `initdb failed in ${dir}: ${lastLines(result.stderr)}`);

@@ -5,6 +5,10 @@
  * files live under DATA_DIR, so `npm start` works on a machine with the packages installed but
  * nothing configured. Each decision is logged as one plain line, and stop() undoes only what this
  * call started. The PostgreSQL half lives in local-postgres.ts; the Redis half is here.
+ *
+ * Private servers are not open to other local users: each asks for a password generated once
+ * into DATA_DIR (postgres.password, redis.password; mode 0600, see secrets.ts). Redis reads its
+ * password from a 0600 config file, never from its command line (which `ps` shows to everyone).
  */
 import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
@@ -14,6 +18,7 @@ import { Redis } from "ioredis";
 import { AppError, errorMessage } from "../errors";
 import { redactUrl } from "../redact";
 import { ensurePostgres } from "./local-postgres";
+import { dataDirSecret, SECRET_FILES } from "./secrets";
 import {
   findOnPath,
   isPortOpen,
@@ -144,12 +149,13 @@ export async function ensureRedis(options: {
 
   const endpoint = { host: "127.0.0.1", port: privatePort };
   const shown = path.join(options.dataDir, "redis");
-  const leftover = await pingRedis(endpoint);
+  const password = await dataDirSecret(options.dataDir, SECRET_FILES.redisPassword);
+  const leftover = await pingRedis(endpoint, 1000, password);
   if (leftover.ok) {
     // Our child dies with us on a normal exit or Ctrl-C, but not when we are SIGKILLed; the
     // orphan still serves this data dir's port, so use it rather than fail. We did not start it.
     log(`${headline}: a Redis already answers on private port ${privatePort}: using it (left running)`);
-    return { url: redisUrl(endpoint), stop: async () => {} };
+    return { url: redisUrl(endpoint, password), stop: async () => {} };
   }
   if (leftover.listening) {
     throw new AppError(
@@ -159,14 +165,31 @@ export async function ensureRedis(options: {
   }
 
   const dir = path.resolve(shown);
-  await fs.mkdir(dir, { recursive: true });
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const configFile = path.join(dir, "redis.conf");
+  await fs.writeFile(configFile, `requirepass ${password}\n`, { mode: 0o600 });
+  await fs.chmod(configFile, 0o600); // an older file keeps its mode through writeFile
   log(
     `${headline}: starting a private redis-server on 127.0.0.1:${privatePort} (dir ${shown}, nothing saved to disk)`,
   );
   // A child, not --daemonize: it goes when we go, and stop() can wait for its exit.
   const child = spawn(
     server,
-    ["--port", String(privatePort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    [
+      configFile,
+      ...[
+        "--port",
+        String(privatePort),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+      ],
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = ""; // the tail of what it printed, for error messages; keeps its banner off our terminal
@@ -187,7 +210,7 @@ export async function ensureRedis(options: {
         `redis-server ${exit()} before answering PING on port ${privatePort}: ${lastLines(output)}`,
       );
     }
-    if ((await pingRedis(endpoint)).ok) break;
+    if ((await pingRedis(endpoint, 1000, password)).ok) break;
     if (Date.now() > deadline) {
       await stop();
       throw new AppError(
@@ -199,7 +222,7 @@ export async function ensureRedis(options: {
     await delay(50);
   }
   log(`Started private Redis on 127.0.0.1:${privatePort}`);
-  return { url: redisUrl(endpoint), stop };
+  return { url: redisUrl(endpoint, password), stop };
 }
 
 type PingResult = { ok: true } | { ok: false; listening: boolean; reason: string };
@@ -209,11 +232,12 @@ type PingResult = { ok: true } | { ok: false; listening: boolean; reason: string
  * then an ioredis client that never retries or reconnects (retryStrategy null), so no timer
  * outlives this call, with an 'error' listener so a failure is not reported as unhandled.
  */
-async function pingRedis(endpoint: Endpoint, timeoutMs = 1000): Promise<PingResult> {
+async function pingRedis(endpoint: Endpoint, timeoutMs = 1000, password?: string): Promise<PingResult> {
   if (!(await isPortOpen(endpoint, timeoutMs)))
     return { ok: false, listening: false, reason: "connection refused" };
   const client = new Redis({
     ...endpoint,
+    ...(password ? { password } : {}),
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs, // a server that accepts but never answers (not Redis) must not hang us
@@ -234,6 +258,7 @@ async function pingRedis(endpoint: Endpoint, timeoutMs = 1000): Promise<PingResu
   }
 }
 
-function redisUrl({ host, port }: Endpoint): string {
-  return `redis://${host.includes(":") ? `[${host}]` : host}:${port}`;
+function redisUrl({ host, port }: Endpoint, password?: string): string {
+  const credentials = password ? `:${encodeURIComponent(password)}@` : "";
+  return `redis://${credentials}${host.includes(":") ? `[${host}]` : host}:${port}`;
 }

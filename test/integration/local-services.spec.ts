@@ -155,8 +155,42 @@ describe("ensureLocalServices", function () {
       const firstLog: string[] = [];
       const first = await ensureLocalServices({ ...options, log: (l) => firstLog.push(l) });
       started.push(first);
-      expect(first.databaseUrl).to.equal(`postgres://pustaka@127.0.0.1:${pgPort}/pustaka_relay`);
-      expect(first.redisUrl).to.equal(`redis://127.0.0.1:${redisPort}`);
+      // Each private server asks for the password generated into DATA_DIR (0600).
+      const pgPassword = (await fs.readFile(path.join(dataDir, "postgres.password"), "utf8")).trim();
+      const redisPassword = (await fs.readFile(path.join(dataDir, "redis.password"), "utf8")).trim();
+      for (const file of ["postgres.password", "redis.password", "redis/redis.conf"])
+        expect((await fs.stat(path.join(dataDir, file))).mode & 0o077, file).to.equal(0);
+      expect(pgPassword).to.have.length.of.at.least(40);
+      expect(first.databaseUrl).to.equal(
+        `postgres://pustaka:${pgPassword}@127.0.0.1:${pgPort}/pustaka_relay`,
+      );
+      expect(first.redisUrl).to.equal(`redis://:${redisPassword}@127.0.0.1:${redisPort}`);
+      expect(firstLog.join("\n")).not.to.contain(pgPassword);
+      expect(firstLog.join("\n")).not.to.contain(redisPassword);
+      // Another local user, without the password, gets nothing from either.
+      const intruder = new Redis({
+        host: "127.0.0.1",
+        port: redisPort,
+        lazyConnect: true,
+        enableReadyCheck: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      intruder.on("error", () => {});
+      await intruder.connect();
+      await intruder.get("anything").then(
+        () => expect.fail("the private Redis answered an unauthenticated client"),
+        (err: Error) => expect(err.message).to.match(/NOAUTH/),
+      );
+      intruder.disconnect();
+      for (const attempt of [
+        `postgres://pustaka@127.0.0.1:${pgPort}/pustaka_relay`,
+        `postgres://pustaka:wrong@127.0.0.1:${pgPort}/pustaka_relay`,
+      ])
+        await selectOne(attempt).then(
+          () => expect.fail(`the private PostgreSQL let ${attempt} in`),
+          (err: Error) => expect(err.message).to.match(/password/),
+        );
       expect(firstLog.join("\n")).to.contain(`PostgreSQL not reachable on 127.0.0.1:${pgCandidate}`);
       expect(firstLog.join("\n")).to.contain("Initialised a PostgreSQL cluster");
       expect(firstLog.join("\n")).to.contain(`Redis not reachable on 127.0.0.1:${redisCandidate}`);
@@ -182,9 +216,20 @@ describe("ensureLocalServices", function () {
       expect(await accepts(pgPort)).to.equal(false);
       expect(await accepts(redisPort)).to.equal(false);
 
-      // A fresh start on the same data dir: no initdb, the same cluster (the marker is still there).
+      // As an older version left it: every local login trusted.
+      const hbaFile = path.join(dataDir, "postgres", "pg_hba.conf");
+      const hba = await fs.readFile(hbaFile, "utf8");
+      await fs.writeFile(hbaFile, hba.replace(/scram-sha-256/g, "trust"));
+
+      // A fresh start on the same data dir: no initdb, the same cluster (the marker is still there),
+      // and it asks for the password again.
       const third = await ensureLocalServices({ ...options, log: () => {} });
       started.push(third);
+      expect(third.notes.join("\n")).to.contain("it now asks for the password");
+      await selectOne(`postgres://pustaka@127.0.0.1:${pgPort}/pustaka_relay`).then(
+        () => expect.fail("the private PostgreSQL still trusts a login without password"),
+        (err: Error) => expect(err.message).to.match(/password/),
+      );
       expect(third.notes.join("\n")).to.contain("Reusing the PostgreSQL cluster");
       expect(third.notes.join("\n")).not.to.contain("Initialised");
       const again = new Client({ connectionString: third.databaseUrl });

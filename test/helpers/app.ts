@@ -2,6 +2,7 @@
  * Start the real application (every role, or some) against this run's PostgreSQL database,
  * the real Redis under a unique queue prefix, and a FakeTelegram Bot API.
  */
+import { randomBytes } from "node:crypto";
 import { Pool } from "pg";
 import { startApp, type App, type AppOptions, type Role } from "../../main";
 import { CHANNEL_DESCRIPTORS } from "../../bot/channels";
@@ -16,6 +17,9 @@ export interface TestAppOptions extends Partial<Omit<AppOptions, "config" | "rol
   prefix?: string;
 }
 
+/** One key per test run, so test apps never write a key file into the working tree's DATA_DIR. */
+const TEST_SECRET_BOX_KEY = randomBytes(32).toString("base64");
+
 export async function startTestApp(fake: FakeTelegram | undefined, options: TestAppOptions = {}) {
   const prefix = options.prefix ?? uniquePrefix("app");
   const channels = options.channels ?? CHANNEL_DESCRIPTORS;
@@ -25,6 +29,7 @@ export async function startTestApp(fake: FakeTelegram | undefined, options: Test
       LOG_LEVEL: "silent",
       QUEUE_PREFIX: prefix,
       TELEGRAM_MAX_PER_SECOND: "1000",
+      SECRET_BOX_KEY: TEST_SECRET_BOX_KEY,
       ...(fake ? { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot } : {}),
       ...options.env,
     },

@@ -19,6 +19,7 @@ import { nextPendingInbound } from "./pending-inbound";
 import type { PendingInbound, QueuedOutbound, RecordedInbound, RecordedStaffMessage } from "./records";
 import { recordStaffMessage, type StaffMessageInput } from "./staff-messages";
 import { REDACTED_TEXT } from "../secret-box";
+import { SANITISED_META_KEY, sanitiseInbound } from "./sanitise";
 
 /** Separate advisory-lock namespaces so inbound and outbound drains never wait on each other. */
 const LOCK_INBOUND = 7301;
@@ -34,7 +35,9 @@ export class MessageLog {
   }
 
   /** Ingress hop: write the patron's message with the next sequence number of its conversation. */
-  async recordInbound(msg: InboundMessage): Promise<RecordedInbound> {
+  async recordInbound(received: InboundMessage): Promise<RecordedInbound> {
+    // Storable first (sanitise.ts): one U+0000 or lone surrogate must not refuse the row for ever.
+    const msg = sanitiseInbound(received);
     const patronId = await this.patrons.patronFor(msg.channel, msg.sender.id, msg.sender.displayName);
     const meta = {
       ...msg.meta,
@@ -66,7 +69,8 @@ export class MessageLog {
                             channel_message_id)
        SELECT msg.id, msg.last_seq, 'in', 'patron', $4,
               CASE WHEN msg.redact THEN $8 ELSE $5 END,
-              CASE WHEN msg.redact THEN $6::jsonb || '{"redacted": true}'::jsonb ELSE $6::jsonb END,
+              CASE WHEN msg.redact THEN ($6::jsonb #- '{${SANITISED_META_KEY},text}') || '{"redacted": true}'::jsonb
+                   ELSE $6::jsonb END,
               $1, $7, 'received', $9
        FROM msg
        ON CONFLICT (channel, channel_key) DO NOTHING

@@ -116,13 +116,19 @@ export class TelegramChannel implements ChannelAdapter {
   private async receive(update: unknown, onInbound: OnInbound): Promise<void> {
     const message = normaliseTelegramUpdate(update);
     if (!message) {
-      this.options.logger.warn(
-        { updateType: Object.keys(Object(update)).filter((k) => k !== "update_id") },
-        "telegram: update without a chat or user, not recorded",
-      );
+      const updateType = Object.keys(Object(update)).filter((k) => k !== "update_id");
+      this.options.logger.warn({ updateType }, "telegram: update without a chat or user");
+      // Kept as a dead letter with its raw payload (a rejection here refetches the batch).
+      const updateId = (update as { update_id?: unknown } | null)?.update_id;
+      await onInbound.unreadable?.({
+        channel: "telegram",
+        key: typeof updateId === "number" ? `u${updateId}` : null,
+        raw: update,
+        why: `no chat or sender in a ${updateType.join("+") || "empty"} update`,
+      });
       return;
     }
-    await onInbound(message);
+    await onInbound(message, update);
     if (message.callbackId) await this.answerCallback(message.callbackId);
   }
 

@@ -47,6 +47,7 @@ export function rawPayload(value: unknown): string {
 
 function storable(text: string): string {
   return text.replace(
+    // eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be escaped
     /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

@@ -18,6 +18,7 @@ export const SANITISED_META_KEY = "sanitised";
 
 const REPLACEMENT = "\uFFFD";
 // U+0000, a high surrogate not followed by a low one, a low surrogate not preceded by a high one.
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function clean(value: string, path: string, altered: Record<string, string>): string {

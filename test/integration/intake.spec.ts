@@ -65,10 +65,11 @@ describe("intake: one bad update stops nothing", function () {
     const rows = await chatLog(id);
     const first = rows.find((r) => r.direction === "in")!;
     expect(first.text).to.equal("halo\uFFFD dunia \uFFFD dan \uFFFD akhir");
-    const [{ meta }] = await sql<{ meta: { sanitised: Record<string, string>; senderName: string } }>(
+    const [row] = await sql<{ meta: { sanitised: Record<string, string>; senderName: string } }>(
       `SELECT meta FROM message WHERE id = $1`,
       [first.id],
     );
+    const meta = row!.meta;
     expect(JSON.parse(meta.sanitised.text!)).to.equal(original);
     expect(meta.senderName).to.equal("Ni\uFFFDng\uFFFD");
     expect(JSON.parse(meta.sanitised["sender.displayName"]!)).to.equal("Ni\u0000ng\uDC00");
@@ -100,6 +101,17 @@ describe("intake: one bad update stops nothing", function () {
     }
   });
 
+  it("records a message whose date no Date can hold, and the next one flows", async () => {
+    const id = ++chat;
+    const from = { id, is_bot: false, first_name: "Tanggal" };
+    fake.pushUpdate({
+      message: { message_id: 999, date: 1e20, chat: { id, type: "private" }, from, text: "x" },
+    });
+    fake.sendText(id, "/jam");
+    await fake.waitForSent(2, { chatId: id });
+    expect((await chatLog(id)).filter((r) => r.direction === "in")).to.have.length(2);
+  });
+
   it("dead-letters an update with no chat or sender, and lists it to librarians but not auditors", async () => {
     const update = fake.pushUpdate({ message: { message_id: 1, date: 1, text: "no chat \u0000" } });
     const letter = await eventually(
@@ -123,9 +135,9 @@ describe("intake: one bad update stops nothing", function () {
     expect(body.deadLetters.map((d) => d.channelKey)).to.include(`u${update.update_id}`);
     const auditor = await addStaff(app, "auditor");
     const asAuditor = await login(url, auditor.username);
-    expect((await fetch(`${url}/api/dead-letters`, { headers: { cookie: asAuditor.cookie } })).status).to.equal(
-      403,
-    );
+    expect(
+      (await fetch(`${url}/api/dead-letters`, { headers: { cookie: asAuditor.cookie } })).status,
+    ).to.equal(403);
     expect((await fetch(`${url}/api/dead-letters`)).status).to.equal(401);
   });
 });

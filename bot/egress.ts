@@ -40,7 +40,7 @@ export interface EgressOptions {
   maxInJobWaitMs?: number;
   /** transient send failures of one reply before it is marked failed (default 5) */
   maxSendAttempts?: number;
-  /** a claim on a reply older than this belongs to a run that died and is taken over (default 60 s) */
+  /** a claim on a reply older than this belongs to a run that died and is taken over (default 30 s: a send takes well under that) */
   claimStaleMs?: number;
   /** told after a reply is marked sent or failed (the console shows delivery status); must not throw */
   onStatus?: (update: {
@@ -60,7 +60,7 @@ export class Egress {
 
   constructor(private readonly options: EgressOptions) {
     this.maxSendAttempts = options.maxSendAttempts ?? 5;
-    this.claimStaleMs = options.claimStaleMs ?? 60_000;
+    this.claimStaleMs = options.claimStaleMs ?? 30_000;
     this.limiter = new RateLimiterRedis({
       storeClient: options.redis,
       keyPrefix: `${options.prefix}:rate:${options.adapter.name}`,

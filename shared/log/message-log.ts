@@ -237,10 +237,9 @@ export class MessageLog {
 
   /** Egress: give a claimed reply back unsent (a 429 wait), so a run that is alive may take it. */
   async releaseOutbound(messageId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE message SET send_claimed_at = NULL WHERE id = $1 AND status = 'queued'`,
-      [messageId],
-    );
+    await this.db.query(`UPDATE message SET send_claimed_at = NULL WHERE id = $1 AND status = 'queued'`, [
+      messageId,
+    ]);
   }
 
   /**

@@ -31,6 +31,7 @@ import { DemoLibrary } from "./shared/library/demo";
 import type { LibrarySystem } from "./shared/library/port";
 import { SlimsLibrary } from "./shared/library/slims";
 import { Closer, withTimeout } from "./shared/lifecycle";
+import { DeadLetters } from "./shared/log/dead-letters";
 import { MessageLog } from "./shared/log/message-log";
 import type { PendingInbound } from "./shared/log/records";
 import { createLogger, type Logger } from "./shared/logger";
@@ -151,11 +152,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     closer.add("ingress queue", () => inboundDrains.close());
     const ingress = createIngress({
       messageLog,
+      deadLetters: new DeadLetters(db),
       drains: inboundDrains,
       secrets,
       logger: logger.child({ hop: "ingress" }),
       signal: intake.signal,
     });
+    if (has("bot") || has("web")) ctx.health.check("intake", ingress.problem);
 
     if (has("bot")) {
       await startEgress(ctx, channels, {

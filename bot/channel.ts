@@ -12,8 +12,15 @@ import type { ChannelName, InboundMessage, OutboundMessage, SentReceipt } from "
 import type { Logger } from "../shared/logger";
 import type { WebhookRoute } from "../shared/webhook";
 
-/** Must resolve only once the message is durably recorded; a rejection means "deliver it again". */
-export type OnInbound = (message: InboundMessage) => Promise<void>;
+/**
+ * Must resolve only once the message is durably recorded (or, if the database keeps refusing that
+ * row, dead-lettered with `raw`, the update as the channel sent it); a rejection means "deliver it
+ * again". `unreadable` keeps an update the adapter could make no message of (no chat, no sender).
+ */
+export interface OnInbound {
+  (message: InboundMessage, raw?: unknown): Promise<void>;
+  unreadable?(update: { channel: ChannelName; key: string | null; raw: unknown; why: string }): Promise<void>;
+}
 
 export interface ChannelAdapter {
   readonly name: ChannelName;

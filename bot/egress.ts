@@ -2,11 +2,16 @@
  * Egress hop: drain a conversation's queued replies, in sequence order, through its channel.
  *
  * One drain per conversation runs at a time (queue deduplication), so replies keep their order
- * also across retries. Limits: a bot-wide rate (Telegram ~30 msg/s) shared by every bot process
+ * also across retries. Should two runs meet anyway (a job that lost its lock: Redis restarted, the
+ * event loop blocked longer than the lock, a long 429 wait), each reply is claimed in PostgreSQL
+ * before it is sent (message-log.ts claimNextOutbound), so it is sent by one run only. A claim is
+ * a column on the row rather than an advisory lock: no database connection is held across the
+ * channel's HTTP call, and a claim survives a Redis restart. Limits: a bot-wide rate (Telegram ~30 msg/s) shared by every bot process
  * through Redis; a 429 is honoured by waiting `retry_after` inside the job — no attempt is used
  * and the reply is neither lost nor sent twice (a 429 means Telegram did not deliver it).
  * A permanent refusal marks the reply failed with its reason (visible to librarians) and the
- * drain goes on; a transient failure throws, and the job is retried with backoff.
+ * drain goes on; a transient failure is counted on the reply and throws (the job is retried with
+ * backoff) until the cap, then the reply is failed with its reason and the drain goes on.
  */
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
@@ -33,6 +38,10 @@ export interface EgressOptions {
   concurrency?: number;
   /** longest 429 wait honoured inside a job before handing the job back for later */
   maxInJobWaitMs?: number;
+  /** transient send failures of one reply before it is marked failed (default 5) */
+  maxSendAttempts?: number;
+  /** a claim on a reply older than this belongs to a run that died and is taken over (default 30 s: a send takes well under that) */
+  claimStaleMs?: number;
   /** told after a reply is marked sent or failed (the console shows delivery status); must not throw */
   onStatus?: (update: {
     conversationId: number;
@@ -46,8 +55,12 @@ export class Egress {
   private worker: Worker<DrainJob> | undefined;
   private readonly abort = new AbortController();
   private readonly limiter: RateLimiterRedis;
+  private readonly maxSendAttempts: number;
+  private readonly claimStaleMs: number;
 
   constructor(private readonly options: EgressOptions) {
+    this.maxSendAttempts = options.maxSendAttempts ?? 5;
+    this.claimStaleMs = options.claimStaleMs ?? 30_000;
     this.limiter = new RateLimiterRedis({
       storeClient: options.redis,
       keyPrefix: `${options.prefix}:rate:${options.adapter.name}`,
@@ -88,13 +101,16 @@ export class Egress {
 
   private async drain(job: Job<DrainJob>): Promise<number> {
     const { messageLog, adapter, logger } = this.options;
+    const { conversationId } = job.data;
     let sent = 0;
     for (;;) {
       if (this.abort.signal.aborted) throw new Error("egress closing; the drain resumes on restart");
-      const reply = await messageLog.nextQueuedOutbound(job.data.conversationId);
+      // Claimed, not just read: a second run of this drain (a job that lost its lock) finds the
+      // claim and stops, instead of sending the same reply again.
+      const reply = await messageLog.claimNextOutbound(conversationId, this.claimStaleMs);
       if (!reply) return sent;
-      await this.takeToken();
       try {
+        await this.takeToken();
         if (reply.kind === "delete") {
           if (!adapter.deleteMessage || !reply.target || this.options.capabilities?.deleteMessage === false) {
             await messageLog.markFailed(reply.id, `${adapter.name} cannot delete messages`);
@@ -108,20 +124,15 @@ export class Egress {
         // Delivered: from here on, resending would duplicate it, so the status write is retried
         // (a database outage) rather than failing the drain.
         await this.untilDone(() => messageLog.markSent(reply.id, receipt.channelMessageId));
-        await this.options.onStatus?.({
-          conversationId: job.data.conversationId,
-          messageId: reply.id,
-          status: "sent",
-        });
+        await this.options.onStatus?.({ conversationId, messageId: reply.id, status: "sent" });
         sent++;
       } catch (err) {
         if (err instanceof ChannelRateLimitedError) {
+          // Not delivered: give the claim back while waiting, so no claim outlives its run's interest.
+          await messageLog.releaseOutbound(reply.id);
           const wait = err.retryAfterMs;
           if (wait > (this.options.maxInJobWaitMs ?? 60_000)) throw err;
-          logger.warn(
-            { conversationId: job.data.conversationId, waitMs: wait },
-            "egress: rate limited by channel",
-          );
+          logger.warn({ conversationId, waitMs: wait }, "egress: rate limited by channel");
           await delay(wait, this.abort.signal);
           continue; // the same reply again: it is still queued
         }
@@ -132,10 +143,30 @@ export class Egress {
           );
           await messageLog.markFailed(reply.id, `${err.status}: ${err.message}`);
           await this.options.onStatus?.({
-            conversationId: job.data.conversationId,
+            conversationId,
             messageId: reply.id,
             status: "failed",
             error: `${err.status}: ${err.message}`,
+          });
+          continue;
+        }
+        if (this.abort.signal.aborted) {
+          // Shutting down is not the reply's failure: hand it back for the next start.
+          await messageLog.releaseOutbound(reply.id).catch(() => undefined);
+          throw err;
+        }
+        // Transient (5xx, network): counted on the reply; at the cap it fails visibly
+        // and the drain goes on with the next reply instead of blocking the conversation for ever.
+        const status = await messageLog
+          .recordSendFailure(reply.id, errorMessage(err), this.maxSendAttempts)
+          .catch(() => null); // the database is away too: the claim goes stale and the reply is retried
+        if (status === "failed") {
+          logger.warn({ messageId: reply.id, err: errorMessage(err) }, "egress: reply failed after retries");
+          await this.options.onStatus?.({
+            conversationId,
+            messageId: reply.id,
+            status: "failed",
+            error: `gave up after ${this.maxSendAttempts} attempts: ${errorMessage(err)}`,
           });
           continue;
         }

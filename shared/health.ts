@@ -17,7 +17,7 @@ export interface HealthReport {
 const PROBE_TIMEOUT_MS = 2000;
 
 export class Health {
-  private readonly parts: Array<{ name: string; ready: () => boolean }> = [];
+  private readonly parts: Array<{ name: string; problem: () => string | null }> = [];
 
   constructor(
     private readonly probes: Record<string, () => Promise<unknown>>,
@@ -26,7 +26,12 @@ export class Health {
 
   /** A part of this process that must be running for the process to be healthy. */
   track(name: string, ready: () => boolean): void {
-    this.parts.push({ name, ready });
+    this.parts.push({ name, problem: () => (ready() ? null : "not running") });
+  }
+
+  /** A part that is running but may be unwell: `problem` says why (e.g. intake stuck on one update), or null. */
+  check(name: string, problem: () => string | null): void {
+    this.parts.push({ name, problem });
   }
 
   readonly report = async (): Promise<HealthReport> => {
@@ -42,8 +47,10 @@ export class Health {
         }
       }),
     );
-    for (const part of this.parts)
-      checks[part.name] = part.ready() ? { ok: true } : { ok: false, error: "not running" };
+    for (const part of this.parts) {
+      const problem = part.problem();
+      checks[part.name] = problem === null ? { ok: true } : { ok: false, error: problem };
+    }
     return { ok: Object.values(checks).every((c) => c.ok), checks };
   };
 }

@@ -2,6 +2,7 @@
 import { AuditEvent } from "./audit-event";
 import { CannedReply } from "./canned-reply";
 import { ChannelIdentity } from "./channel-identity";
+import { DeadLetter } from "./dead-letter";
 import { Conversation } from "./conversation";
 import { Message } from "./message";
 import { Patron } from "./patron";
@@ -14,6 +15,7 @@ export {
   CannedReply,
   ChannelIdentity,
   Conversation,
+  DeadLetter,
   Message,
   Patron,
   StaffNote,
@@ -30,4 +32,5 @@ export const ENTITIES = [
   StaffNote,
   CannedReply,
   AuditEvent,
+  DeadLetter,
 ];

@@ -70,4 +70,12 @@ export class Message {
   /** which automated answer (or librarian action) handled an inbound message / produced a reply */
   @Column({ name: "handled_by", type: "text", nullable: true })
   handledBy!: string | null;
+
+  /** egress: when a run claimed this reply for sending (two runs never send it twice); null when unclaimed */
+  @Column({ name: "send_claimed_at", type: "timestamptz", nullable: true })
+  sendClaimedAt!: Date | null;
+
+  /** egress: transient send failures so far; at the cap the reply is failed */
+  @Column({ name: "send_attempts", type: "integer", default: 0 })
+  sendAttempts!: number;
 }

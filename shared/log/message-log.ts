@@ -19,6 +19,7 @@ import { nextPendingInbound } from "./pending-inbound";
 import type { PendingInbound, QueuedOutbound, RecordedInbound, RecordedStaffMessage } from "./records";
 import { recordStaffMessage, type StaffMessageInput } from "./staff-messages";
 import { REDACTED_TEXT } from "../secret-box";
+import { SANITISED_META_KEY, sanitiseInbound } from "./sanitise";
 
 /** Separate advisory-lock namespaces so inbound and outbound drains never wait on each other. */
 const LOCK_INBOUND = 7301;
@@ -34,7 +35,9 @@ export class MessageLog {
   }
 
   /** Ingress hop: write the patron's message with the next sequence number of its conversation. */
-  async recordInbound(msg: InboundMessage): Promise<RecordedInbound> {
+  async recordInbound(received: InboundMessage): Promise<RecordedInbound> {
+    // Storable first (sanitise.ts): one U+0000 or lone surrogate must not refuse the row for ever.
+    const msg = sanitiseInbound(received);
     const patronId = await this.patrons.patronFor(msg.channel, msg.sender.id, msg.sender.displayName);
     const meta = {
       ...msg.meta,
@@ -66,7 +69,8 @@ export class MessageLog {
                             channel_message_id)
        SELECT msg.id, msg.last_seq, 'in', 'patron', $4,
               CASE WHEN msg.redact THEN $8 ELSE $5 END,
-              CASE WHEN msg.redact THEN $6::jsonb || '{"redacted": true}'::jsonb ELSE $6::jsonb END,
+              CASE WHEN msg.redact THEN ($6::jsonb #- '{${SANITISED_META_KEY},text}') || '{"redacted": true}'::jsonb
+                   ELSE $6::jsonb END,
               $1, $7, 'received', $9
        FROM msg
        ON CONFLICT (channel, channel_key) DO NOTHING
@@ -182,8 +186,15 @@ export class MessageLog {
     });
   }
 
-  /** Egress hop: the oldest reply of a conversation still waiting to be sent. */
-  async nextQueuedOutbound(conversationId: number): Promise<QueuedOutbound | null> {
+  /**
+   * Egress hop: claim the oldest reply of a conversation still waiting to be sent, or null when
+   * there is none — or when another run holds a fresh claim on it (a drain re-run after its job
+   * lost its lock): that run sends it and the ones after it, so this one stops. The claim is one
+   * conditional UPDATE (the row lock makes two claimers take turns, the second sees the first's
+   * claim), held only around the send; a claim older than `staleAfterMs` belongs to a run that
+   * died (kill -9) and is taken over (its one reply on the wire may then be sent twice).
+   */
+  async claimNextOutbound(conversationId: number, staleAfterMs: number): Promise<QueuedOutbound | null> {
     const { rows } = await this.db.query<{
       id: string;
       seq: number;
@@ -192,12 +203,20 @@ export class MessageLog {
       kind: "text" | "delete";
       text: string | null;
       meta: { buttons?: Button[][]; requestContact?: string; removeKeyboard?: boolean; target?: string };
+      send_attempts: number;
     }>(
-      `SELECT m.id, m.seq, m.channel, c.chat_id, m.kind, m.text, m.meta
-       FROM message m JOIN conversation c ON c.id = m.conversation_id
-       WHERE m.conversation_id = $1 AND m.direction = 'out' AND m.status = 'queued'
-       ORDER BY m.seq LIMIT 1`,
-      [conversationId],
+      `WITH next AS (
+         SELECT m.id FROM message m
+         WHERE m.conversation_id = $1 AND m.direction = 'out' AND m.status = 'queued'
+         ORDER BY m.seq LIMIT 1
+         FOR UPDATE
+       )
+       UPDATE message m SET send_claimed_at = now()
+       FROM next, conversation c
+       WHERE m.id = next.id AND c.id = m.conversation_id AND m.status = 'queued'
+         AND (m.send_claimed_at IS NULL OR m.send_claimed_at < now() - make_interval(secs => $2))
+       RETURNING m.id, m.seq, m.channel, c.chat_id, m.kind, m.text, m.meta, m.send_attempts`,
+      [conversationId, staleAfterMs / 1000],
     );
     const row = rows[0];
     if (!row) return null;
@@ -208,6 +227,7 @@ export class MessageLog {
       chatId: row.chat_id,
       kind: row.kind,
       text: row.text ?? "",
+      sendAttempts: row.send_attempts,
       ...(row.meta.buttons ? { buttons: row.meta.buttons } : {}),
       ...(row.meta.requestContact ? { requestContact: row.meta.requestContact } : {}),
       ...(row.meta.removeKeyboard ? { removeKeyboard: true } : {}),
@@ -215,9 +235,40 @@ export class MessageLog {
     };
   }
 
+  /** Egress: give a claimed reply back unsent (a 429 wait), so a run that is alive may take it. */
+  async releaseOutbound(messageId: string): Promise<void> {
+    await this.db.query(`UPDATE message SET send_claimed_at = NULL WHERE id = $1 AND status = 'queued'`, [
+      messageId,
+    ]);
+  }
+
+  /**
+   * Egress: a transient send failure of a claimed reply, counted on the reply itself (not per job
+   * attempt). Below `maxAttempts` it stays queued and unclaimed; at the cap it is `failed` with the
+   * reason (visible, retryable by librarians), so the replies behind it flow. Returns its status.
+   */
+  async recordSendFailure(
+    messageId: string,
+    error: string,
+    maxAttempts: number,
+  ): Promise<"queued" | "failed" | null> {
+    const { rows } = await this.db.query<{ status: "queued" | "failed" }>(
+      `UPDATE message SET send_attempts = send_attempts + 1, send_claimed_at = NULL,
+              status = CASE WHEN send_attempts + 1 >= $3 THEN 'failed' ELSE status END,
+              status_at = CASE WHEN send_attempts + 1 >= $3 THEN now() ELSE status_at END,
+              error = CASE WHEN send_attempts + 1 >= $3
+                           THEN 'gave up after ' || (send_attempts + 1) || ' attempts: ' || $2 ELSE $2 END
+       WHERE id = $1 AND status = 'queued'
+       RETURNING status`,
+      [messageId, error.slice(0, 1900), maxAttempts],
+    );
+    return rows[0]?.status ?? null;
+  }
+
   async markSent(messageId: string, channelMessageId: string): Promise<void> {
     await this.db.query(
-      `UPDATE message SET status = 'sent', status_at = now(), channel_message_id = $2, error = NULL
+      `UPDATE message SET status = 'sent', status_at = now(), channel_message_id = $2, error = NULL,
+              send_claimed_at = NULL
        WHERE id = $1 AND status = 'queued'`,
       [messageId, channelMessageId],
     );
@@ -225,7 +276,8 @@ export class MessageLog {
 
   async markFailed(messageId: string, error: string): Promise<void> {
     await this.db.query(
-      `UPDATE message SET status = 'failed', status_at = now(), error = $2 WHERE id = $1 AND status = 'queued'`,
+      `UPDATE message SET status = 'failed', status_at = now(), error = $2, send_claimed_at = NULL
+       WHERE id = $1 AND status = 'queued'`,
       [messageId, error.slice(0, 2000)],
     );
   }
@@ -275,7 +327,8 @@ export class MessageLog {
   /** Console: queue a failed outbound message again (a librarian's "retry"). Null if it was not failed. */
   async requeueFailed(messageId: string): Promise<{ conversationId: number; channel: ChannelName } | null> {
     const { rows } = await this.db.query<{ conversation_id: number; channel: ChannelName }>(
-      `UPDATE message SET status = 'queued', status_at = now(), error = NULL
+      `UPDATE message SET status = 'queued', status_at = now(), error = NULL, send_attempts = 0,
+              send_claimed_at = NULL
        WHERE id = $1 AND direction = 'out' AND status = 'failed'
        RETURNING conversation_id, channel`,
       [messageId],

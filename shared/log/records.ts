@@ -55,4 +55,6 @@ export interface QueuedOutbound {
   removeKeyboard?: boolean;
   /** for "delete": the channel's id of the message to delete */
   target?: string;
+  /** transient send failures so far (egress gives up at its cap) */
+  sendAttempts: number;
 }

@@ -8,6 +8,7 @@ import type { CannedReply } from "./librarian-texts";
 import type { Me } from "./events";
 import type { Staff } from "./staff";
 import type { StaffRole } from "../../shared/entities/staff-user";
+import type { DeadLetterRow } from "../../shared/log/dead-letters";
 
 export type { Staff };
 
@@ -27,6 +28,8 @@ export interface ConsoleApi {
   "GET /api/session": { body: undefined; reply: SessionInfo };
   /** admins */
   "GET /api/staff": { body: undefined; reply: { staff: Staff[] } };
+  /** admins and librarians: updates that could not be recorded, newest first (payload cut to 4000 characters) */
+  "GET /api/dead-letters": { body: undefined; reply: { deadLetters: DeadLetterRow[] } };
   /** sets the session cookie; 401 wrong username or password, 429 (retry-after) too many attempts */
   "POST /api/login": { body: { username: string; password: string }; reply: SessionInfo };
   /** ends the session, clears the cookie, drops its sockets */

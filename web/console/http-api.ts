@@ -10,6 +10,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import type { StaffRole } from "../../shared/entities/staff-user";
 import { errorMessage } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
+import type { DeadLetters } from "../../shared/log/dead-letters";
 import type { ApiBody, ApiError, ApiReply, ApiRoute } from "./api";
 import {
   auditThisRefusal,
@@ -34,6 +35,8 @@ import { toId } from "./sockets/input";
 export interface HttpApiOptions {
   staff: StaffStore;
   conversations: Conversations;
+  /** updates that could not be recorded (read-only here) */
+  deadLetters: DeadLetters;
   librarianTexts: LibrarianTexts;
   limiter: LoginLimiter;
   logger: Logger;
@@ -142,6 +145,11 @@ export function httpApi(options: HttpApiOptions): FastifyPluginAsync {
     app.get<Route<"GET /api/staff">>("/staff", { exposeHeadRoute: false }, async (request) => {
       requireRole(await staff.session(sessionToken(request.raw)), ["admin"]);
       return { staff: await staff.list() };
+    });
+
+    app.get<Route<"GET /api/dead-letters">>("/dead-letters", { exposeHeadRoute: false }, async (request) => {
+      requireRole(await staff.session(sessionToken(request.raw)), ["admin", "librarian"]);
+      return { deadLetters: await options.deadLetters.list() };
     });
 
     app.post<Route<"POST /api/login">>(

@@ -21,6 +21,7 @@ import type { Server as HttpServer } from "node:http";
 import type { FastifyPluginAsync } from "fastify";
 import type { Redis } from "ioredis";
 import type { Db } from "../../shared/db";
+import { DeadLetters } from "../../shared/log/dead-letters";
 import { errorMessage } from "../../shared/errors";
 import type { LibrarySystem } from "../../shared/library/port";
 import { once } from "../../shared/lifecycle";
@@ -106,6 +107,7 @@ export class ConsoleServer {
         staff: this.staff,
         conversations: this.conversations,
         librarianTexts: this.librarianTexts,
+        deadLetters: new DeadLetters(options.db),
         limiter: this.limiter,
         logger: options.logger,
         allowedOrigins: options.allowedOrigins,

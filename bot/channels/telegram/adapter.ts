@@ -6,7 +6,7 @@
 import { Telegraf } from "telegraf";
 import type { ChannelAdapter, CommandMenu, OnInbound } from "../../channel";
 import type { WebhookRoute } from "../../../shared/webhook";
-import type { OutboundMessage, SentReceipt } from "../../../shared/envelope";
+import type { InboundMessage, OutboundMessage, SentReceipt } from "../../../shared/envelope";
 import { errorMessage } from "../../../shared/errors";
 import { once } from "../../../shared/lifecycle";
 import type { Logger } from "../../../shared/logger";
@@ -114,15 +114,30 @@ export class TelegramChannel implements ChannelAdapter {
   });
 
   private async receive(update: unknown, onInbound: OnInbound): Promise<void> {
-    const message = normaliseTelegramUpdate(update);
+    let message: InboundMessage | null;
+    let why: string | undefined;
+    const updateType = Object.keys(Object(update)).filter((k) => k !== "update_id");
+    try {
+      message = normaliseTelegramUpdate(update);
+      if (!message) why = `no chat or sender in a ${updateType.join("+") || "empty"} update`;
+    } catch (err) {
+      // A shape update.ts did not expect must not freeze intake: it is kept, not retried for ever.
+      message = null;
+      why = `cannot read a ${updateType.join("+") || "empty"} update: ${errorMessage(err)}`;
+    }
     if (!message) {
-      this.options.logger.warn(
-        { updateType: Object.keys(Object(update)).filter((k) => k !== "update_id") },
-        "telegram: update without a chat or user, not recorded",
-      );
+      this.options.logger.warn({ updateType, why }, "telegram: unreadable update");
+      // Kept as a dead letter with its raw payload (a rejection here refetches the batch).
+      const updateId = (update as { update_id?: unknown } | null)?.update_id;
+      await onInbound.unreadable?.({
+        channel: "telegram",
+        key: typeof updateId === "number" ? `u${updateId}` : null,
+        raw: update,
+        why: why ?? "unreadable",
+      });
       return;
     }
-    await onInbound(message);
+    await onInbound(message, update);
     if (message.callbackId) await this.answerCallback(message.callbackId);
   }
 

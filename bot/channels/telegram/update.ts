@@ -83,8 +83,10 @@ function sender(from: Json | undefined, chat: Json | undefined): InboundMessage[
   };
 }
 
+/** A date Telegram gives in seconds; one outside what a Date holds (a forged update) reads as now. */
 function sentAt(seconds: number | undefined): string {
-  return new Date((seconds ?? Date.now() / 1000) * 1000).toISOString();
+  const at = new Date((seconds ?? Date.now() / 1000) * 1000);
+  return Number.isNaN(at.getTime()) ? new Date().toISOString() : at.toISOString();
 }
 
 function fromMessage(m: Json, field: "message" | "edited_message"): InboundMessage | null {
@@ -255,6 +257,11 @@ function fromOther(u: Json, updateId: number): InboundMessage | null {
 
 /** Which chat an update belongs to, for keeping one chat's updates in order. */
 export function updateChatKey(update: unknown): string {
-  const normalised = normaliseTelegramUpdate(update);
+  let normalised: InboundMessage | null = null;
+  try {
+    normalised = normaliseTelegramUpdate(update);
+  } catch {
+    // unreadable: the adapter dead-letters it; it must not hold up the rest of its batch
+  }
   return normalised ? normalised.chatId : `update:${String(obj(update)?.update_id)}`;
 }

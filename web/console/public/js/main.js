@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The librarian console page: boot (session or login), and routing between its views — the
- * tabs (queue, search, admin), the conversation pane, the language switch.
+ * tabs (queue, search, admin, dead letters), the conversation pane, the language switch.
  *
  * Browser ES modules, no bundler and no build step: index.html loads this file with
  * `<script type="module">` after the classic Socket.IO client script, both from our own origin
@@ -24,13 +24,14 @@ import { connectLive } from "./live.js";
 import { prepareAlerts } from "./notify.js";
 import { state } from "./state.js";
 import { loadAdmin, initAdmin } from "./views/admin.js";
+import { loadDeadLetters } from "./views/dead-letters.js";
 import { initConversation, openConversation, renderConversation } from "./views/conversation.js";
 import { initLogin, showLogin } from "./views/login.js";
 import { onConversationChosen, renderLists } from "./views/queue.js";
 import { initReply } from "./views/reply.js";
 import { initSearch } from "./views/search.js";
 
-const TABS = ["queue", "search", "admin"];
+const TABS = ["queue", "search", "admin", "dead-letters"];
 
 /**
  * Signed in (a new login or a session that still holds): shows the app and goes live.
@@ -45,6 +46,9 @@ function enterApp(who, csrf) {
   $("logout").hidden = false;
   $("me").textContent = `${who.displayName} (${who.role})`;
   document.querySelector('[data-tab="admin"]')?.toggleAttribute("hidden", who.role !== "admin");
+  document
+    .querySelector('[data-tab="dead-letters"]')
+    ?.toggleAttribute("hidden", who.role !== "admin" && who.role !== "librarian");
   prepareAlerts();
   connectLive();
 }
@@ -57,6 +61,7 @@ function initTabs() {
         b.classList.toggle("active", b === button);
       for (const name of TABS) $(`tab-${name}`).hidden = name !== tab;
       if (tab === "admin") void loadAdmin();
+      if (tab === "dead-letters") void loadDeadLetters();
     });
   }
 }

@@ -5,6 +5,7 @@
  * with its raw payload; the updates behind it flow; the console lists dead letters; /healthz
  * reports an intake stuck on one update.
  */
+import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { Pool } from "pg";
 import { createIngress } from "../../bot/ingress";
@@ -154,7 +155,7 @@ describe("intake health", () => {
       messageLog: new MessageLog(db),
       deadLetters: new DeadLetters(db),
       drains,
-      secrets: new SecretBox(redis, prefix),
+      secrets: new SecretBox(redis, prefix, randomBytes(32)),
       logger: silentLogger,
       signal: abort.signal,
       stuckAfterMs: 300,

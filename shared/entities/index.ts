@@ -3,8 +3,10 @@ import { AuditEvent } from "./audit-event";
 import { CannedReply } from "./canned-reply";
 import { ChannelIdentity } from "./channel-identity";
 import { Conversation } from "./conversation";
+import { InboundFailure } from "./inbound-failure";
 import { Message } from "./message";
 import { Patron } from "./patron";
+import { RenewalIntent } from "./renewal-intent";
 import { StaffNote } from "./staff-note";
 import { StaffSession } from "./staff-session";
 import { StaffUser } from "./staff-user";
@@ -14,8 +16,10 @@ export {
   CannedReply,
   ChannelIdentity,
   Conversation,
+  InboundFailure,
   Message,
   Patron,
+  RenewalIntent,
   StaffNote,
   StaffSession,
   StaffUser,
@@ -30,4 +34,6 @@ export const ENTITIES = [
   StaffNote,
   CannedReply,
   AuditEvent,
+  InboundFailure,
+  RenewalIntent,
 ];

@@ -9,6 +9,7 @@ import { createDataSource } from "../../ormconfig";
 import { ACTOR_KINDS } from "../../shared/entities/audit-event";
 import { CONVERSATION_STATES } from "../../shared/entities/conversation";
 import { AUTHORS, DIRECTIONS, MESSAGE_STATUSES } from "../../shared/entities/message";
+import { RENEWAL_STAGES } from "../../shared/entities/renewal-intent";
 import { STAFF_ROLES } from "../../shared/entities/staff-user";
 import { testDatabaseUrl } from "../support/services";
 
@@ -79,5 +80,6 @@ describe("entities and the migrated schema", () => {
     expect(listed("message", "status")).to.deep.equal([...MESSAGE_STATUSES]);
     expect(listed("staff_user", "role")).to.deep.equal([...STAFF_ROLES]);
     expect(listed("audit_event", "actor_kind")).to.deep.equal([...ACTOR_KINDS]);
+    expect(listed("renewal_intent", "stage")).to.deep.equal([...RENEWAL_STAGES]);
   });
 });

@@ -44,7 +44,7 @@
  */
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
 import { AppError, errorMessage } from "../errors";
-import { once } from "../lifecycle";
+import { once, withTimeout } from "../lifecycle";
 import { dateOrNull, holidayCalendar } from "./circulation-dates";
 import { assertIsoDate, type HolidayCalendar } from "../time/calendar";
 import { assertTimeZone, todayIn } from "../time/zone";
@@ -106,6 +106,11 @@ export interface SlimsLibraryOptions extends Partial<RenewalPolicy> {
   timeZone: string;
   /** Pool size. Default 4. */
   connectionLimit?: number;
+  /**
+   * Bound on every query, connecting included (default 5000 ms): a stalled table lock or a
+   * black-holed connection fails the call in bounded time instead of holding the relay.
+   */
+  queryTimeoutMs?: number;
 }
 
 const MEMBER_COLUMNS = `m.member_id, m.member_name, m.member_type_id, m.member_email, m.member_phone,
@@ -179,8 +184,10 @@ export class SlimsLibrary implements LibrarySystem {
   private readonly pool: Pool;
   private readonly timeZone: string;
   private readonly policy: RenewalPolicy;
+  private readonly queryTimeoutMs: number;
 
   constructor(options: SlimsLibraryOptions) {
+    this.queryTimeoutMs = options.queryTimeoutMs ?? 5000;
     this.timeZone = assertTimeZone(options.timeZone);
     this.policy = {
       allowOverdue: options.allowOverdue ?? DEFAULT_RENEWAL_POLICY.allowOverdue,
@@ -192,6 +199,7 @@ export class SlimsLibrary implements LibrarySystem {
       dateStrings: true,
       charset: "utf8mb4",
       connectionLimit: options.connectionLimit ?? 4,
+      connectTimeout: this.queryTimeoutMs,
       supportBigNumbers: true,
       bigNumberStrings: false,
       multipleStatements: false,
@@ -457,17 +465,28 @@ export class SlimsLibrary implements LibrarySystem {
   }
 
   private async rows<T extends RowDataPacket>(sql: string, params: unknown[] = []): Promise<T[]> {
-    try {
-      const [rows] = await this.pool.query<T[]>(sql, params);
-      return rows;
-    } catch (err) {
-      throw databaseError(err);
-    }
+    return (await this.query<T[]>(sql, params)) as T[];
   }
 
-  private async exec(sql: string, params: unknown[]): Promise<ResultSetHeader> {
+  private exec(sql: string, params: unknown[]): Promise<ResultSetHeader> {
+    return this.query<ResultSetHeader>(sql, params);
+  }
+
+  /**
+   * Every query is bounded: mysql2's own `timeout` (it drops the connection of a query that does
+   * not answer) and, around it, a deadline that also covers waiting for a pooled connection.
+   */
+  private async query<T extends RowDataPacket[] | ResultSetHeader>(
+    sql: string,
+    params: unknown[],
+  ): Promise<T> {
+    const ms = this.queryTimeoutMs;
     try {
-      const [result] = await this.pool.query<ResultSetHeader>(sql, params);
+      const [result] = await withTimeout(
+        this.pool.query<T>({ sql, timeout: ms }, params),
+        ms * 2,
+        "SLiMS query",
+      );
       return result;
     } catch (err) {
       throw databaseError(err);

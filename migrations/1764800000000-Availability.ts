@@ -30,6 +30,8 @@ export class Availability1764800000000 implements MigrationInterface {
         new_due_date    text NOT NULL,
         renewal_date    text NOT NULL,
         fine            integer NOT NULL,
+        fine_waived     integer NOT NULL,
+        overdue_days    integer NOT NULL,
         stage           text NOT NULL CHECK (stage IN ('planned', 'loan_updated', 'fine_written', 'done')),
         created_at      timestamptz NOT NULL DEFAULT now(),
         updated_at      timestamptz NOT NULL DEFAULT now()

@@ -37,6 +37,12 @@ export class RenewalIntent {
   @Column({ type: "integer" })
   fine!: number;
 
+  @Column({ name: "fine_waived", type: "integer" })
+  fineWaived!: number;
+
+  @Column({ name: "overdue_days", type: "integer" })
+  overdueDays!: number;
+
   @Column({ type: "text" })
   stage!: RenewalStage;
 

@@ -13,7 +13,9 @@
  * (the default engine is MyISAM, so there are no transactions: the WHERE clause is the
  * guard). A concurrent or repeated renewal of the same loan loses cleanly. The `fines`
  * row and the `system_log` row are written only after the UPDATE succeeded, so a lost
- * race never charges a fine.
+ * race never charges a fine. With a RenewalJournal the renewal is recorded (in PostgreSQL)
+ * before the UPDATE and advanced after each write, so a retry after a failure between the
+ * writes completes it: the fine is written if it is missing, never twice.
  *
  * ── Least privileges ────────────────────────────────────────────────────────────────
  * SELECT on member (only the columns read: no address, birth date or PIN), mst_member_type,
@@ -57,6 +59,8 @@ import {
   type Loan,
   type Member,
   type RenewableLoan,
+  type RenewalIntent,
+  type RenewalJournal,
   type RenewalPolicy,
   type RenewalResult,
   type VerifyResult,
@@ -290,8 +294,13 @@ export class SlimsLibrary implements LibrarySystem {
     });
   }
 
-  async renew(memberId: string, loanId: number, options: { today?: string } = {}): Promise<RenewalResult> {
+  async renew(
+    memberId: string,
+    loanId: number,
+    options: { today?: string; journal?: RenewalJournal } = {},
+  ): Promise<RenewalResult> {
     const today = this.today(options.today);
+    const { journal } = options;
     const refused = (reason: Extract<RenewalResult, { ok: false }>["reason"]): RenewalResult => ({
       ok: false,
       reason,
@@ -301,6 +310,12 @@ export class SlimsLibrary implements LibrarySystem {
     const context = await this.memberContext(memberId);
     if (!context) return refused("not_on_loan");
     const member = context.member;
+    // A retry of a renewal that got part of the way: finish it (docs/slims.md §6).
+    const earlier = await journal?.load();
+    if (journal && earlier && earlier.loanId === loanId && earlier.memberId === member.memberId) {
+      const resumed = await this.resumeRenewal(member, earlier, journal);
+      if (resumed) return resumed;
+    }
     const loan = await this.loanRecord(member.memberId, loanId);
     if (!loan || !loan.isOpen) return refused("not_on_loan");
     const reserved = await this.reservedByOthers(member.memberId, [loan.itemCode]);
@@ -316,6 +331,21 @@ export class SlimsLibrary implements LibrarySystem {
     });
     if (!decision.ok) return refused(decision.reason);
 
+    // Recorded before the first write, so a failure after it leaves what a retry needs.
+    const intent: RenewalIntent = {
+      memberId: member.memberId,
+      loanId: loan.loanId,
+      itemCode: loan.itemCode,
+      renewedBefore: loan.renewed,
+      oldDueDate: loan.dueDate,
+      newDueDate: decision.newDueDate,
+      renewalDate: today,
+      fine: decision.fineCharged,
+      fineWaived: decision.fineWaived,
+      overdueDays: decision.overdueDays,
+      stage: "planned",
+    };
+    await journal?.save(intent);
     // The guard: exactly this open loan of this member, as read, not yet renewed today.
     const update = await this.exec(
       `UPDATE loan SET renewed = renewed + 1, due_date = ?, is_return = 0, return_date = ?, last_update = NOW()
@@ -328,40 +358,87 @@ export class SlimsLibrary implements LibrarySystem {
       const now = await this.loanRecord(member.memberId, loanId);
       return refused(now && now.isOpen ? "renewed_today" : "not_on_loan");
     }
+    return this.completeRenewal(member, intent, journal, loan.title);
+  }
 
+  /**
+   * Continue a recorded renewal. Null when its loan UPDATE never happened (the loan does not
+   * show it): the caller renews afresh. Otherwise the missing writes are done and the result is
+   * the renewal's own, as first decided.
+   */
+  private async resumeRenewal(
+    member: Member,
+    intent: RenewalIntent,
+    journal: RenewalJournal,
+  ): Promise<RenewalResult | null> {
+    const loan = await this.loanRecord(member.memberId, intent.loanId);
+    const showsOurs =
+      !!loan && loan.renewed === intent.renewedBefore + 1 && loan.dueDate === intent.newDueDate;
+    if (intent.stage === "planned" && !showsOurs) return null;
+    return this.completeRenewal(member, intent, journal, loan?.title ?? "");
+  }
+
+  /** After the loan UPDATE: the fine (unless already written), the log row, each step recorded. */
+  private async completeRenewal(
+    member: Member,
+    intent: RenewalIntent,
+    journal: RenewalJournal | undefined,
+    title: string,
+  ): Promise<RenewalResult> {
+    let step: RenewalIntent = { ...intent };
+    const advance = async (stage: RenewalIntent["stage"]) => {
+      step = { ...step, stage };
+      await journal?.save(step);
+    };
     try {
-      if (decision.fineCharged > 0) {
-        await this.exec(
-          `INSERT INTO fines (fines_date, member_id, debet, credit, description) VALUES (?, ?, ?, 0, ?)`,
-          [today, member.memberId, decision.fineCharged, overdueFineDescription(loan.itemCode)],
-        );
+      if (step.stage === "planned") await advance("loan_updated");
+      if (step.stage === "loan_updated") {
+        // The fine may have been written just before a failure: look before writing, never twice.
+        if (intent.fine > 0 && !(await this.fineWritten(intent))) {
+          await this.exec(
+            `INSERT INTO fines (fines_date, member_id, debet, credit, description) VALUES (?, ?, ?, 0, ?)`,
+            [intent.renewalDate, member.memberId, intent.fine, overdueFineDescription(intent.itemCode)],
+          );
+        }
+        await advance("fine_written");
       }
-      await this.exec(
-        `INSERT INTO system_log (log_type, id, log_location, sub_module, action, log_msg, log_date)
-         VALUES ('member', ?, 'circulation', 'Loan', 'Extended', ?, NOW())`,
-        [member.memberId, renewalLogMessage(member, loan.itemCode)],
-      );
+      if (step.stage === "fine_written") {
+        await this.exec(
+          `INSERT INTO system_log (log_type, id, log_location, sub_module, action, log_msg, log_date)
+           VALUES ('member', ?, 'circulation', 'Loan', 'Extended', ?, NOW())`,
+          [member.memberId, renewalLogMessage(member, intent.itemCode)],
+        );
+        await advance("done");
+      }
     } catch (err) {
       throw new AppError(
         "DATABASE_UNAVAILABLE",
-        `loan ${loanId} of member ${member.memberId} WAS renewed (due ${decision.newDueDate}) but its ` +
-          `fine/log row could not be written (fine ${decision.fineCharged}): ${errorMessage(err)}`,
+        `loan ${intent.loanId} of member ${member.memberId} WAS renewed (due ${intent.newDueDate}) but ` +
+          `the renewal stopped at "${step.stage}" (fine ${intent.fine}); a retry completes it: ${errorMessage(err)}`,
         { cause: err },
       );
     }
-
     return {
       ok: true,
-      loanId: loan.loanId,
-      itemCode: loan.itemCode,
-      title: loan.title,
-      oldDueDate: loan.dueDate,
-      newDueDate: decision.newDueDate,
-      renewed: loan.renewed + 1,
-      overdueDays: decision.overdueDays,
-      fineCharged: decision.fineCharged,
-      fineWaived: decision.fineWaived,
+      loanId: intent.loanId,
+      itemCode: intent.itemCode,
+      title,
+      oldDueDate: intent.oldDueDate,
+      newDueDate: intent.newDueDate,
+      renewed: intent.renewedBefore + 1,
+      overdueDays: intent.overdueDays,
+      fineCharged: intent.fine,
+      fineWaived: intent.fineWaived,
     };
+  }
+
+  /** Whether the `fines` row of this renewal exists (same member, day, amount and description). */
+  private async fineWritten(intent: RenewalIntent): Promise<boolean> {
+    const rows = await this.rows<RowDataPacket & { n: number }>(
+      `SELECT COUNT(*) AS n FROM fines WHERE member_id = ? AND fines_date = ? AND debet = ? AND description = ?`,
+      [intent.memberId, intent.renewalDate, intent.fine, overdueFineDescription(intent.itemCode)],
+    );
+    return Number(rows[0]?.n ?? 0) > 0;
   }
 
   readonly close = once(() => this.pool.end().catch(() => undefined));

@@ -310,7 +310,7 @@ export class SlimsLibrary implements LibrarySystem {
     const context = await this.memberContext(memberId);
     if (!context) return refused("not_on_loan");
     const member = context.member;
-    // A retry of a renewal that got part of the way: finish it (docs/slims.md §6).
+    // A retry of a renewal that got part of the way: finish it (port.ts RenewalJournal).
     const earlier = await journal?.load();
     if (journal && earlier && earlier.loanId === loanId && earlier.memberId === member.memberId) {
       const resumed = await this.resumeRenewal(member, earlier, journal);

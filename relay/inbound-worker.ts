@@ -57,7 +57,7 @@ export interface RelayOptions {
   handoff?: Handoff;
   /** test hook: called before a message is answered; throwing simulates a crash mid-job */
   beforeHandle?: (message: PendingInbound) => void | Promise<void>;
-  /** test hook: called after answering, before the transaction commits (throwing rolls it back) */
+  /** test hook: called after answering, before the commit (throwing writes nothing) */
   afterHandle?: (message: PendingInbound, handling: Handling) => void | Promise<void>;
 }
 

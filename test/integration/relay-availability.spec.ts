@@ -258,7 +258,14 @@ describe("relay availability: per-sender limits", function () {
       [String(chat)],
     );
     expect(conversation!.state).to.equal("bot");
-    const handled = (await chatLog(chat)).filter((r) => r.direction === "in").map((r) => r.handled_by);
+    // Each /selesai closes the conversation and the next message opens a new one: order by id.
+    const handled = (
+      await sql<{ handled_by: string }>(
+        `SELECT m.handled_by FROM message m JOIN conversation c ON c.id = m.conversation_id
+         WHERE c.channel = 'telegram' AND c.chat_id = $1 AND m.direction = 'in' ORDER BY m.id`,
+        [String(chat)],
+      )
+    ).map((r) => r.handled_by);
     expect(handled).to.deep.equal(["handoff", "handoff_end", "handoff", "handoff_end", "handoff_limited"]);
   });
 });

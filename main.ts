@@ -80,7 +80,11 @@ export interface AppOptions {
 export function createLibrarySystem(config: Config): LibrarySystem {
   const common = { timeZone: config.library.timeZone, ...config.renewal };
   return config.slimsDatabaseUrl
-    ? new SlimsLibrary({ url: config.slimsDatabaseUrl, ...common })
+    ? new SlimsLibrary({
+        url: config.slimsDatabaseUrl,
+        queryTimeoutMs: config.slimsQueryTimeoutMs,
+        ...common,
+      })
     : new DemoLibrary(common);
 }
 
@@ -105,6 +109,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const has = (role: Role) => roles.includes(role);
   try {
     const dataSource = createDataSource(options.databaseUrl, {
+      poolSize: config.databasePoolSize,
       applicationName: `pustaka-relay:${roles.join("+")}`,
     });
     await dataSource.initialize();
@@ -185,6 +190,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         linkMaxAttemptsPerHour: config.linkMaxAttemptsPerHour,
         renewalPolicy: config.renewal,
         concurrency: config.relayConcurrency,
+        answerTimeoutMs: config.answerTimeoutMs,
+        senderLimits: config.senderLimits,
         buttonlessChannels: registry.filter((d) => !d.capabilities.buttons).map((d) => d.name),
         sweepIntervalMs,
         ...(options.libraryHolidays ? { holidays: options.libraryHolidays } : {}),

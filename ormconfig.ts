@@ -11,6 +11,7 @@ import { Dialog1764350000000 } from "./migrations/1764350000000-Dialog";
 import { Console1764400000000 } from "./migrations/1764400000000-Console";
 import { Intake1764600000000 } from "./migrations/1764600000000-Intake";
 import { AppendOnlyAudit1764700000000 } from "./migrations/1764700000000-AppendOnlyAudit";
+import { Availability1764800000000 } from "./migrations/1764800000000-Availability";
 
 export const MIGRATIONS = [
   Init1764300000000,
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   Console1764400000000,
   Intake1764600000000,
   AppendOnlyAudit1764700000000,
+  Availability1764800000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {
@@ -31,7 +33,9 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     logging: false,
     poolSize: options.poolSize ?? 20,
     applicationName: options.applicationName ?? "pustaka-relay",
-    extra: { connectionTimeoutMillis: 5000 },
+    // A session idle inside a transaction for a minute is a bug (no transaction waits on anything
+    // outside PostgreSQL): the server ends it rather than let it hold locks and a connection.
+    extra: { connectionTimeoutMillis: 5000, idle_in_transaction_session_timeout: 60_000 },
   });
 }
 

@@ -9,8 +9,9 @@
  * (the librarians read them there). Outside service hours the patron is told when the library
  * answers, and the conversation still waits in the queue as a follow-up.
  *
- * `decide` is called by the relay inside its transaction (the state change is written with the
- * message's handled mark); `after` tells the console once that transaction has committed.
+ * `decide` is called by the relay before its commit (the state change is written with the
+ * message's handled mark, in one short transaction); `after` tells the console once it committed.
+ * Librarian requests are limited per sender (`requestLimit`): the patron is told to wait instead.
  */
 import type { ConsoleEventPublisher } from "../shared/console-events";
 import type { ConversationState } from "../shared/entities/conversation";
@@ -23,6 +24,7 @@ import { openState } from "../shared/time/service-hours";
 import type { LibraryProfile } from "./answers/answer";
 import type { AnswerName } from "./answers";
 import { parseCommand } from "./intents";
+import { senderKey, type SenderLimit } from "./sender-limits";
 import { handoffTexts } from "../shared/texts";
 
 export type HandoffStep =
@@ -57,6 +59,8 @@ export interface HandoffOptions {
   library: LibraryProfile;
   /** the library's holidays (SLiMS), when known; failures fall back to the weekly hours */
   holidays?: () => Promise<HolidayCalendar>;
+  /** librarian requests per sender (sender-limits.ts); absent: unlimited */
+  requestLimit?: SenderLimit;
   now?: () => Date;
 }
 
@@ -80,6 +84,15 @@ export class Handoff {
         unknownStreak: 0,
         stateChange: { to: "closed", outcome: "patron_ended" },
       };
+    // A /pustakawan–/selesai loop would spam the waiting queue (and its sound): limited per sender.
+    const verdict = (await this.options.requestLimit?.consume(senderKey(message))) ?? "allowed";
+    if (verdict !== "allowed") {
+      return {
+        handledBy: "handoff_limited",
+        replies: [{ text: handoffTexts.tooManyRequests(lang) }],
+        unknownStreak: 0,
+      };
+    }
     const { library } = this.options;
     const holidays = await this.options.holidays?.().catch(() => undefined);
     // When librarians answer: the weekly service hours minus the library system's holidays.

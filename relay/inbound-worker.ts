@@ -3,18 +3,21 @@
  * answer, split replies to the channel's size, and log replies + "handled" in one transaction —
  * then ask the channel's egress to drain the replies.
  *
- * One drain per conversation at a time (queue deduplication, plus a transaction-scoped advisory
- * lock in the log); conversations in parallel up to `concurrency`. A drain that throws is
- * retried; the message stays pending meanwhile and later messages wait behind it, so order
- * holds. A message that keeps failing is marked failed after `poisonAfter` attempts, with an
- * apology to the patron, so one bad message cannot stall its conversation for ever.
+ * One drain per conversation at a time (queue deduplication; a stalled job re-run meets the log's
+ * conditional commit); conversations in parallel up to `concurrency`. No PostgreSQL transaction
+ * is open while an answer runs, and an answer has `answerTimeoutMs` in all (SLiMS and Redis calls
+ * included). A drain that throws is retried; the message stays pending meanwhile and later
+ * messages wait behind it, so order holds. Failures are counted per message (in PostgreSQL,
+ * whichever job ran it): after `poisonAfter` failures of its own the message is marked failed,
+ * with an apology to the patron, so one bad message cannot stall its conversation for ever.
+ * A sender over the per-minute limit is recorded but not answered (one polite notice a window).
  */
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { TEXT_LIMIT, type ChannelName } from "../shared/envelope";
 import { rememberOfferedButtons } from "../shared/buttons";
 import { errorMessage } from "../shared/errors";
-import { once } from "../shared/lifecycle";
+import { once, withTimeout } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
 import type { Handling } from "../shared/log/handling";
 import type { MessageLog } from "../shared/log/message-log";
@@ -26,6 +29,7 @@ import { todayIn } from "../shared/time/zone";
 import { ANSWERS, type AnswerName } from "./answers";
 import type { Handoff } from "./handoff";
 import { dialogOwner, replyLanguage, route } from "./router";
+import { senderKey, type SenderLimit } from "./sender-limits";
 import { texts } from "../shared/texts";
 
 export interface RelayOptions {
@@ -39,7 +43,12 @@ export interface RelayOptions {
   concurrency: number;
   /** channels that show buttons as a numbered list: the relay remembers what a typed number presses */
   buttonlessChannels?: readonly ChannelName[];
+  /** failures of one message before it is given up (default 3) */
   poisonAfter?: number;
+  /** how long one answer may take in all, outside calls included (default 20 s) */
+  answerTimeoutMs?: number;
+  /** messages answered per sender and minute (sender-limits.ts); absent: unlimited */
+  messageLimit?: SenderLimit;
   /** the clock (tests pin it) */
   now?: () => Date;
   /** replace automated answers (tests; later, configurable answers) */
@@ -48,7 +57,7 @@ export interface RelayOptions {
   handoff?: Handoff;
   /** test hook: called before a message is answered; throwing simulates a crash mid-job */
   beforeHandle?: (message: PendingInbound) => void | Promise<void>;
-  /** test hook: called after answering, before the transaction commits (throwing rolls it back) */
+  /** test hook: called after answering, before the commit (throwing writes nothing) */
   afterHandle?: (message: PendingInbound, handling: Handling) => void | Promise<void>;
 }
 
@@ -91,10 +100,17 @@ export class InboundWorker {
     const channels = new Set<ChannelName>();
     let handled = 0;
     for (;;) {
+      // The message being answered, so a failure is counted against it (not against the job).
+      const seen: { message?: PendingInbound } = {};
       let result;
       try {
         result = await this.options.messageLog.handleNextInbound(conversationId, async (m) => {
-          const answered = await this.handle(m);
+          seen.message = m;
+          const answered = await withTimeout(
+            this.handle(m),
+            this.options.answerTimeoutMs ?? 20_000,
+            `answering message ${m.id}`,
+          );
           const handling = this.options.buttonlessChannels?.includes(m.channel)
             ? rememberOfferedButtons(answered, m.conversation.dialog)
             : answered;
@@ -102,19 +118,13 @@ export class InboundWorker {
           return handling;
         });
       } catch (err) {
-        if (job.attemptsMade + 1 < (this.options.poisonAfter ?? 3)) throw err;
-        this.options.logger.error(
-          { conversationId, err: errorMessage(err) },
-          "relay: giving up on a message",
-        );
-        result = await this.options.messageLog.handleNextInbound(conversationId, async (m) => ({
-          handledBy: "error",
-          failed: errorMessage(err),
-          replies: [{ text: texts.failed(this.language(m)) }],
-          unknownStreak: m.conversation.unknownStreak,
-        }));
+        // Reading the message failed (the database): not the message's fault, retry the job.
+        if (!seen.message) throw err;
+        result = await this.failed(seen.message, err, job.attemptsMade);
       }
       if (!result) break;
+      // Another drain of this conversation (a stalled job re-run) committed this message first.
+      if (!result.committed) continue;
       handled++;
       await this.options.handoff?.after(result.message, result.handling);
       if (result.handling.replies.length) channels.add(result.message.channel);
@@ -123,8 +133,35 @@ export class InboundWorker {
     return handled;
   }
 
+  /** Count a failure of `message`; rethrow (retry) until it has failed `poisonAfter` times, then give up. */
+  private async failed(message: PendingInbound, err: unknown, attempt: number) {
+    const failures = await this.options.messageLog.countInboundFailure(message.id, errorMessage(err));
+    if (failures < (this.options.poisonAfter ?? 3)) throw err;
+    this.options.logger.error(
+      {
+        conversationId: message.conversationId,
+        messageId: message.id,
+        failures,
+        attempt,
+        err: errorMessage(err),
+      },
+      "relay: giving up on a message",
+    );
+    return this.options.messageLog.handleNextInbound(message.conversationId, async (m) => {
+      if (m.id !== message.id) throw new Error(`message ${message.id} is no longer the next pending one`);
+      return {
+        handledBy: "error",
+        failed: errorMessage(err),
+        replies: [{ text: texts.failed(this.language(m)) }],
+        unknownStreak: m.conversation.unknownStreak,
+      };
+    });
+  }
+
   private async handle(message: PendingInbound): Promise<Handling> {
     await this.options.beforeHandle?.(message);
+    const flooded = await this.overLimit(message);
+    if (flooded) return flooded;
     const dialog = message.conversation.dialog;
     const routed = route(message, dialog);
     const lang = replyLanguage(message.patron.language, message.meta.languageCode, routed.lang);
@@ -174,6 +211,27 @@ export class InboundWorker {
       ...(nextDialog !== undefined ? { dialog: nextDialog } : {}),
       ...(result.link ? { link: result.link } : {}),
       ...(result.audit ? { audit: result.audit } : {}),
+    };
+  }
+
+  /**
+   * A sender over the per-minute limit: recorded and marked handled, not answered — one polite
+   * notice per window. Messages to a librarian (waiting/assigned) are never limited here: they
+   * produce no bot reply, and the librarian reads them.
+   */
+  private async overLimit(message: PendingInbound): Promise<Handling | null> {
+    const { state } = message.conversation;
+    if (!this.options.messageLimit || state === "waiting" || state === "assigned") return null;
+    const verdict = await this.options.messageLimit.consume(senderKey(message));
+    if (verdict === "allowed") return null;
+    this.options.logger.info(
+      { conversationId: message.conversationId, messageId: message.id, verdict },
+      "relay: sender over the message limit",
+    );
+    return {
+      handledBy: "rate_limited",
+      replies: verdict === "first_refusal" ? [{ text: texts.slowDown(this.language(message)) }] : [],
+      unknownStreak: message.conversation.unknownStreak,
     };
   }
 

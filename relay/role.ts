@@ -19,6 +19,7 @@ import type { LibraryProfile } from "./answers/answer";
 import { AttemptLimiter } from "./attempts";
 import { Handoff } from "./handoff";
 import { InboundWorker, type RelayOptions } from "./inbound-worker";
+import { senderLimits } from "./sender-limits";
 
 export interface RelayRoleOptions {
   messageLog: MessageLog;
@@ -35,6 +36,10 @@ export interface RelayRoleOptions {
   linkMaxAttemptsPerHour: number;
   renewalPolicy: RelayOptions["services"]["renewalPolicy"];
   concurrency: number;
+  /** bound on one answer, outside calls included */
+  answerTimeoutMs: number;
+  /** per sender: messages answered per minute, librarian requests per 10 minutes */
+  senderLimits: { messagesPerMinute: number; handoffsPer10Min: number };
   buttonlessChannels: readonly ChannelName[];
   sweepIntervalMs: number;
   /** the library's holidays for "when do librarians answer" (default: the library system's) */
@@ -48,6 +53,7 @@ export interface RelayRoleOptions {
 
 export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): Promise<void> {
   const { messageLog, redis, prefix, librarySystem, now } = options;
+  const limits = senderLimits(redis, prefix, options.senderLimits);
   const worker = new InboundWorker({
     services: {
       librarySystem,
@@ -62,6 +68,8 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
     logger: options.logger.child({ role: "relay" }),
     library: options.library,
     concurrency: options.concurrency,
+    answerTimeoutMs: options.answerTimeoutMs,
+    messageLimit: limits.messages,
     buttonlessChannels: options.buttonlessChannels,
     ...(now ? { now } : {}),
     ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
@@ -74,6 +82,7 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
       library: options.library,
       // When librarians answer: service hours minus the library system's holidays.
       holidays: options.holidays ?? (() => librarySystem.holidays()),
+      requestLimit: limits.handoffs,
       ...(now ? { now } : {}),
     }),
   });

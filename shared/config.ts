@@ -52,6 +52,11 @@ const schema = z.object({
       .default("pustaka"),
   ),
   RELAY_CONCURRENCY: intInRange(1, 1000, 50),
+  DATABASE_POOL_SIZE: intInRange(0, 500, 0),
+  SLIMS_QUERY_TIMEOUT_MS: intInRange(100, 120_000, 5000),
+  ANSWER_TIMEOUT_MS: intInRange(1000, 300_000, 20_000),
+  INBOUND_MAX_PER_MINUTE: intInRange(1, 1000, 20),
+  HANDOFF_MAX_PER_10MIN: intInRange(1, 100, 3),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default(".data")),
   CONSOLE_ALLOWED_ORIGINS: z.preprocess(
     blankToUndefined,
@@ -149,6 +154,14 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly queuePrefix: string;
   readonly relayConcurrency: number;
+  /** PostgreSQL connections per process (DATABASE_POOL_SIZE, else derived: databasePoolSizeFor) */
+  readonly databasePoolSize: number;
+  /** bound on every SLiMS query, connecting included */
+  readonly slimsQueryTimeoutMs: number;
+  /** bound on one automated answer, every outside call included */
+  readonly answerTimeoutMs: number;
+  /** per sender: messages answered per minute, librarian requests per 10 minutes */
+  readonly senderLimits: { readonly messagesPerMinute: number; readonly handoffsPer10Min: number };
   readonly dataDir: string;
   /**
    * SECRET_BOX_KEY as base64 (a string: the config is frozen); undefined: the key file in DATA_DIR,
@@ -211,6 +224,13 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     queuePrefix: e.QUEUE_PREFIX,
     relayConcurrency: e.RELAY_CONCURRENCY,
+    databasePoolSize: e.DATABASE_POOL_SIZE || databasePoolSizeFor(e.RELAY_CONCURRENCY),
+    slimsQueryTimeoutMs: e.SLIMS_QUERY_TIMEOUT_MS,
+    answerTimeoutMs: e.ANSWER_TIMEOUT_MS,
+    senderLimits: {
+      messagesPerMinute: e.INBOUND_MAX_PER_MINUTE,
+      handoffsPer10Min: e.HANDOFF_MAX_PER_10MIN,
+    },
     dataDir: e.DATA_DIR,
     secretBoxKey:
       e.SECRET_BOX_KEY === undefined ? undefined : parseSecretBoxKey(e.SECRET_BOX_KEY)!.toString("base64"),
@@ -226,6 +246,15 @@ export function loadConfig(
     },
   };
   return deepFreeze(config);
+}
+
+/**
+ * The default pool: no drain holds a connection while it answers (only for its short reads and
+ * its commit), so the relay needs far fewer than one per concurrent drain; the fixed part is for
+ * ingress, egress, the console and /healthz. 50 drains → 20 connections.
+ */
+export function databasePoolSizeFor(relayConcurrency: number): number {
+  return Math.min(100, 10 + Math.ceil(relayConcurrency / 5));
 }
 
 function configError(error: z.ZodError, env: NodeJS.ProcessEnv): ConfigError {

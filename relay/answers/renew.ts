@@ -2,9 +2,12 @@
  * /perpanjang /renew: list the renewable loans (buttons on Telegram, numbers anywhere), confirm,
  * then renew through the library system — or say why not. A renewal is done once per
  * confirming message: its result is audited at once (outside the answer's transaction), so a
- * retried job finds it and answers the same instead of renewing twice.
+ * retried job finds it and answers the same instead of renewing twice. A renewal that stopped
+ * between its writes (loan renewed, fine not written) is completed by the retry through its
+ * journal (shared/renewal-intents.ts), so the fine is never lost and never written twice.
  */
 import { findAudit, recordAudit } from "../../shared/audit";
+import { renewalJournal } from "../../shared/renewal-intents";
 import type { RenewableLoan, RenewalResult } from "../../shared/library/port";
 import { libraryTexts as say, refusal } from "../../shared/texts";
 import { cue } from "../intents";
@@ -128,7 +131,11 @@ async function confirmed(ctx: AnswerContext, memberId: string, loanId: number): 
   const earlier = (await findAudit(ctx.services.db, "renewal", subject)) as { result?: RenewalResult } | null;
   let result = earlier?.result;
   if (!result) {
-    result = await ctx.services.librarySystem.renew(memberId, loanId, { today: ctx.today });
+    // The journal lets a retry finish a renewal that stopped between its writes (fine lost).
+    result = await ctx.services.librarySystem.renew(memberId, loanId, {
+      today: ctx.today,
+      journal: renewalJournal(ctx.services.db, subject),
+    });
     await recordAudit(ctx.services.db, [
       {
         actorKind: "patron",

@@ -4,8 +4,10 @@ import { CannedReply } from "./canned-reply";
 import { ChannelIdentity } from "./channel-identity";
 import { DeadLetter } from "./dead-letter";
 import { Conversation } from "./conversation";
+import { InboundFailure } from "./inbound-failure";
 import { Message } from "./message";
 import { Patron } from "./patron";
+import { RenewalIntent } from "./renewal-intent";
 import { StaffNote } from "./staff-note";
 import { StaffSession } from "./staff-session";
 import { StaffUser } from "./staff-user";
@@ -16,8 +18,10 @@ export {
   ChannelIdentity,
   Conversation,
   DeadLetter,
+  InboundFailure,
   Message,
   Patron,
+  RenewalIntent,
   StaffNote,
   StaffSession,
   StaffUser,
@@ -33,4 +37,6 @@ export const ENTITIES = [
   CannedReply,
   AuditEvent,
   DeadLetter,
+  InboundFailure,
+  RenewalIntent,
 ];

@@ -110,6 +110,34 @@ export const DEFAULT_RENEWAL_POLICY: Readonly<RenewalPolicy> = Object.freeze({
   refusePendingMembers: true,
 });
 
+/**
+ * A renewal as recorded before the library system is written, and how far it got. SLiMS tables
+ * are often MyISAM (no transactions): the loan UPDATE, the fine and the log row are separate
+ * writes, so a failure between them must leave enough behind for a retry to finish the job.
+ */
+export interface RenewalIntent {
+  memberId: string;
+  loanId: number;
+  itemCode: string;
+  /** the loan's `renewed` before this renewal (the guard of the UPDATE) */
+  renewedBefore: number;
+  oldDueDate: string | null;
+  newDueDate: string;
+  /** the renewal's day (YYYY-MM-DD): the fine's `fines_date` */
+  renewalDate: string;
+  /** the fine this renewal writes (0: none) */
+  fine: number;
+  fineWaived: number;
+  overdueDays: number;
+  stage: "planned" | "loan_updated" | "fine_written" | "done";
+}
+
+/** Where a renewal's intent is kept (PostgreSQL: shared/renewal-intents.ts), one per request. */
+export interface RenewalJournal {
+  load(): Promise<RenewalIntent | null>;
+  save(intent: RenewalIntent): Promise<void>;
+}
+
 export interface LibrarySystem {
   readonly kind: "slims" | "demo";
   /** Members whose `member_phone` holds this number (normalised, exact match; never a suffix match). */
@@ -122,7 +150,16 @@ export interface LibrarySystem {
   fines(memberId: string, today?: string): Promise<FinesSummary>;
   /** Each current loan with whether it can be renewed today, and why not. Writes nothing. */
   renewableLoans(memberId: string, today?: string): Promise<RenewableLoan[]>;
-  renew(memberId: string, loanId: number, options?: { today?: string }): Promise<RenewalResult>;
+  /**
+   * Renew one loan. With a `journal`, the renewal is recorded before it is written and advanced
+   * after each write; called again with the same journal after a failure, it completes what was
+   * left (the missing fine and log row), never renewing or charging twice.
+   */
+  renew(
+    memberId: string,
+    loanId: number,
+    options?: { today?: string; journal?: RenewalJournal },
+  ): Promise<RenewalResult>;
   /** The library's weekly closing days and dated holidays (SLiMS `holiday`): when nobody answers. */
   holidays(): Promise<HolidayCalendar>;
   /** Idempotent. */

@@ -13,7 +13,9 @@
  * (the default engine is MyISAM, so there are no transactions: the WHERE clause is the
  * guard). A concurrent or repeated renewal of the same loan loses cleanly. The `fines`
  * row and the `system_log` row are written only after the UPDATE succeeded, so a lost
- * race never charges a fine.
+ * race never charges a fine. With a RenewalJournal the renewal is recorded (in PostgreSQL)
+ * before the UPDATE and advanced after each write, so a retry after a failure between the
+ * writes completes it: the fine is written if it is missing, never twice.
  *
  * ── Least privileges ────────────────────────────────────────────────────────────────
  * SELECT on member (only the columns read: no address, birth date or PIN), mst_member_type,
@@ -44,7 +46,7 @@
  */
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
 import { AppError, errorMessage } from "../errors";
-import { once } from "../lifecycle";
+import { once, withTimeout } from "../lifecycle";
 import { dateOrNull, holidayCalendar } from "./circulation-dates";
 import { assertIsoDate, type HolidayCalendar } from "../time/calendar";
 import { assertTimeZone, todayIn } from "../time/zone";
@@ -57,6 +59,8 @@ import {
   type Loan,
   type Member,
   type RenewableLoan,
+  type RenewalIntent,
+  type RenewalJournal,
   type RenewalPolicy,
   type RenewalResult,
   type VerifyResult,
@@ -106,6 +110,11 @@ export interface SlimsLibraryOptions extends Partial<RenewalPolicy> {
   timeZone: string;
   /** Pool size. Default 4. */
   connectionLimit?: number;
+  /**
+   * Bound on every query, connecting included (default 5000 ms): a stalled table lock or a
+   * black-holed connection fails the call in bounded time instead of holding the relay.
+   */
+  queryTimeoutMs?: number;
 }
 
 const MEMBER_COLUMNS = `m.member_id, m.member_name, m.member_type_id, m.member_email, m.member_phone,
@@ -179,8 +188,10 @@ export class SlimsLibrary implements LibrarySystem {
   private readonly pool: Pool;
   private readonly timeZone: string;
   private readonly policy: RenewalPolicy;
+  private readonly queryTimeoutMs: number;
 
   constructor(options: SlimsLibraryOptions) {
+    this.queryTimeoutMs = options.queryTimeoutMs ?? 5000;
     this.timeZone = assertTimeZone(options.timeZone);
     this.policy = {
       allowOverdue: options.allowOverdue ?? DEFAULT_RENEWAL_POLICY.allowOverdue,
@@ -192,6 +203,7 @@ export class SlimsLibrary implements LibrarySystem {
       dateStrings: true,
       charset: "utf8mb4",
       connectionLimit: options.connectionLimit ?? 4,
+      connectTimeout: this.queryTimeoutMs,
       supportBigNumbers: true,
       bigNumberStrings: false,
       multipleStatements: false,
@@ -282,8 +294,13 @@ export class SlimsLibrary implements LibrarySystem {
     });
   }
 
-  async renew(memberId: string, loanId: number, options: { today?: string } = {}): Promise<RenewalResult> {
+  async renew(
+    memberId: string,
+    loanId: number,
+    options: { today?: string; journal?: RenewalJournal } = {},
+  ): Promise<RenewalResult> {
     const today = this.today(options.today);
+    const { journal } = options;
     const refused = (reason: Extract<RenewalResult, { ok: false }>["reason"]): RenewalResult => ({
       ok: false,
       reason,
@@ -293,6 +310,12 @@ export class SlimsLibrary implements LibrarySystem {
     const context = await this.memberContext(memberId);
     if (!context) return refused("not_on_loan");
     const member = context.member;
+    // A retry of a renewal that got part of the way: finish it (port.ts RenewalJournal).
+    const earlier = await journal?.load();
+    if (journal && earlier && earlier.loanId === loanId && earlier.memberId === member.memberId) {
+      const resumed = await this.resumeRenewal(member, earlier, journal);
+      if (resumed) return resumed;
+    }
     const loan = await this.loanRecord(member.memberId, loanId);
     if (!loan || !loan.isOpen) return refused("not_on_loan");
     const reserved = await this.reservedByOthers(member.memberId, [loan.itemCode]);
@@ -308,6 +331,21 @@ export class SlimsLibrary implements LibrarySystem {
     });
     if (!decision.ok) return refused(decision.reason);
 
+    // Recorded before the first write, so a failure after it leaves what a retry needs.
+    const intent: RenewalIntent = {
+      memberId: member.memberId,
+      loanId: loan.loanId,
+      itemCode: loan.itemCode,
+      renewedBefore: loan.renewed,
+      oldDueDate: loan.dueDate,
+      newDueDate: decision.newDueDate,
+      renewalDate: today,
+      fine: decision.fineCharged,
+      fineWaived: decision.fineWaived,
+      overdueDays: decision.overdueDays,
+      stage: "planned",
+    };
+    await journal?.save(intent);
     // The guard: exactly this open loan of this member, as read, not yet renewed today.
     const update = await this.exec(
       `UPDATE loan SET renewed = renewed + 1, due_date = ?, is_return = 0, return_date = ?, last_update = NOW()
@@ -320,40 +358,87 @@ export class SlimsLibrary implements LibrarySystem {
       const now = await this.loanRecord(member.memberId, loanId);
       return refused(now && now.isOpen ? "renewed_today" : "not_on_loan");
     }
+    return this.completeRenewal(member, intent, journal, loan.title);
+  }
 
+  /**
+   * Continue a recorded renewal. Null when its loan UPDATE never happened (the loan does not
+   * show it): the caller renews afresh. Otherwise the missing writes are done and the result is
+   * the renewal's own, as first decided.
+   */
+  private async resumeRenewal(
+    member: Member,
+    intent: RenewalIntent,
+    journal: RenewalJournal,
+  ): Promise<RenewalResult | null> {
+    const loan = await this.loanRecord(member.memberId, intent.loanId);
+    const showsOurs =
+      !!loan && loan.renewed === intent.renewedBefore + 1 && loan.dueDate === intent.newDueDate;
+    if (intent.stage === "planned" && !showsOurs) return null;
+    return this.completeRenewal(member, intent, journal, loan?.title ?? "");
+  }
+
+  /** After the loan UPDATE: the fine (unless already written), the log row, each step recorded. */
+  private async completeRenewal(
+    member: Member,
+    intent: RenewalIntent,
+    journal: RenewalJournal | undefined,
+    title: string,
+  ): Promise<RenewalResult> {
+    let step: RenewalIntent = { ...intent };
+    const advance = async (stage: RenewalIntent["stage"]) => {
+      step = { ...step, stage };
+      await journal?.save(step);
+    };
     try {
-      if (decision.fineCharged > 0) {
-        await this.exec(
-          `INSERT INTO fines (fines_date, member_id, debet, credit, description) VALUES (?, ?, ?, 0, ?)`,
-          [today, member.memberId, decision.fineCharged, overdueFineDescription(loan.itemCode)],
-        );
+      if (step.stage === "planned") await advance("loan_updated");
+      if (step.stage === "loan_updated") {
+        // The fine may have been written just before a failure: look before writing, never twice.
+        if (intent.fine > 0 && !(await this.fineWritten(intent))) {
+          await this.exec(
+            `INSERT INTO fines (fines_date, member_id, debet, credit, description) VALUES (?, ?, ?, 0, ?)`,
+            [intent.renewalDate, member.memberId, intent.fine, overdueFineDescription(intent.itemCode)],
+          );
+        }
+        await advance("fine_written");
       }
-      await this.exec(
-        `INSERT INTO system_log (log_type, id, log_location, sub_module, action, log_msg, log_date)
-         VALUES ('member', ?, 'circulation', 'Loan', 'Extended', ?, NOW())`,
-        [member.memberId, renewalLogMessage(member, loan.itemCode)],
-      );
+      if (step.stage === "fine_written") {
+        await this.exec(
+          `INSERT INTO system_log (log_type, id, log_location, sub_module, action, log_msg, log_date)
+           VALUES ('member', ?, 'circulation', 'Loan', 'Extended', ?, NOW())`,
+          [member.memberId, renewalLogMessage(member, intent.itemCode)],
+        );
+        await advance("done");
+      }
     } catch (err) {
       throw new AppError(
         "DATABASE_UNAVAILABLE",
-        `loan ${loanId} of member ${member.memberId} WAS renewed (due ${decision.newDueDate}) but its ` +
-          `fine/log row could not be written (fine ${decision.fineCharged}): ${errorMessage(err)}`,
+        `loan ${intent.loanId} of member ${member.memberId} WAS renewed (due ${intent.newDueDate}) but ` +
+          `the renewal stopped at "${step.stage}" (fine ${intent.fine}); a retry completes it: ${errorMessage(err)}`,
         { cause: err },
       );
     }
-
     return {
       ok: true,
-      loanId: loan.loanId,
-      itemCode: loan.itemCode,
-      title: loan.title,
-      oldDueDate: loan.dueDate,
-      newDueDate: decision.newDueDate,
-      renewed: loan.renewed + 1,
-      overdueDays: decision.overdueDays,
-      fineCharged: decision.fineCharged,
-      fineWaived: decision.fineWaived,
+      loanId: intent.loanId,
+      itemCode: intent.itemCode,
+      title,
+      oldDueDate: intent.oldDueDate,
+      newDueDate: intent.newDueDate,
+      renewed: intent.renewedBefore + 1,
+      overdueDays: intent.overdueDays,
+      fineCharged: intent.fine,
+      fineWaived: intent.fineWaived,
     };
+  }
+
+  /** Whether the `fines` row of this renewal exists (same member, day, amount and description). */
+  private async fineWritten(intent: RenewalIntent): Promise<boolean> {
+    const rows = await this.rows<RowDataPacket & { n: number }>(
+      `SELECT COUNT(*) AS n FROM fines WHERE member_id = ? AND fines_date = ? AND debet = ? AND description = ?`,
+      [intent.memberId, intent.renewalDate, intent.fine, overdueFineDescription(intent.itemCode)],
+    );
+    return Number(rows[0]?.n ?? 0) > 0;
   }
 
   readonly close = once(() => this.pool.end().catch(() => undefined));
@@ -457,17 +542,28 @@ export class SlimsLibrary implements LibrarySystem {
   }
 
   private async rows<T extends RowDataPacket>(sql: string, params: unknown[] = []): Promise<T[]> {
-    try {
-      const [rows] = await this.pool.query<T[]>(sql, params);
-      return rows;
-    } catch (err) {
-      throw databaseError(err);
-    }
+    return (await this.query<T[]>(sql, params)) as T[];
   }
 
-  private async exec(sql: string, params: unknown[]): Promise<ResultSetHeader> {
+  private exec(sql: string, params: unknown[]): Promise<ResultSetHeader> {
+    return this.query<ResultSetHeader>(sql, params);
+  }
+
+  /**
+   * Every query is bounded: mysql2's own `timeout` (it drops the connection of a query that does
+   * not answer) and, around it, a deadline that also covers waiting for a pooled connection.
+   */
+  private async query<T extends RowDataPacket[] | ResultSetHeader>(
+    sql: string,
+    params: unknown[],
+  ): Promise<T> {
+    const ms = this.queryTimeoutMs;
     try {
-      const [result] = await this.pool.query<ResultSetHeader>(sql, params);
+      const [result] = await withTimeout(
+        this.pool.query<T>({ sql, timeout: ms }, params),
+        ms * 2,
+        "SLiMS query",
+      );
       return result;
     } catch (err) {
       throw databaseError(err);

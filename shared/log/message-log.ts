@@ -1,7 +1,7 @@
 /**
  * The one writer of the message log (docs/message-path.md). Every hop goes through here, so
  * every row has the same shape: the patron's message when it arrives (ingress), the bot's
- * replies with the inbound message marked handled (relay, one transaction), and delivery
+ * replies with the inbound message marked handled (relay, one short transaction), and delivery
  * status (egress). Raw SQL: this is the hot path (a TypeORM save() per row costs ~4× as much;
  * `npm run bench`).
  *
@@ -15,14 +15,12 @@ import { closeByPatron, startWaiting } from "./conversation-state";
 import type { Handling, Reply } from "./handling";
 import { linkPatron, unlinkPatron } from "./patron-link";
 import { PatronDirectory } from "./patrons";
+import { countInboundFailure } from "./inbound-failures";
 import { nextPendingInbound } from "./pending-inbound";
 import type { PendingInbound, QueuedOutbound, RecordedInbound, RecordedStaffMessage } from "./records";
 import { recordStaffMessage, type StaffMessageInput } from "./staff-messages";
 import { REDACTED_TEXT } from "../secret-box";
 import { SANITISED_META_KEY, sanitiseInbound } from "./sanitise";
-
-/** Separate advisory-lock namespaces so inbound and outbound drains never wait on each other. */
-const LOCK_INBOUND = 7301;
 
 export class MessageLog {
   private readonly patrons: PatronDirectory;
@@ -114,76 +112,91 @@ export class MessageLog {
   }
 
   /**
-   * Relay hop: take the oldest unhandled inbound message of a conversation, let `handle`
-   * decide, and write its replies and the handled mark in one transaction. Returns false when
-   * nothing was pending. A transaction-scoped advisory lock makes two drains of the same
-   * conversation (possible only if a stalled job is re-run) take turns instead of racing.
+   * Relay hop: take the oldest unhandled inbound message of a conversation, let `handle` decide,
+   * and write its replies and the handled mark in one short transaction. Returns null when
+   * nothing was pending.
+   *
+   * No transaction (and no pool connection) is held while `handle` runs: it may call the library
+   * system or Redis, and a stalled outside system must not starve PostgreSQL for ingress, the
+   * console, egress and /healthz. The commit re-checks that the message is still `received`
+   * (its row lock serialises two commits); if another drain of the conversation (a stalled job
+   * re-run) got there first, nothing is written and `committed` is false
+   * (docs/message-path.md §3).
    */
   async handleNextInbound(
     conversationId: number,
     handle: (message: PendingInbound) => Promise<Handling>,
-  ): Promise<{ message: PendingInbound; handling: Handling } | null> {
-    return this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [LOCK_INBOUND, conversationId]);
-      const pending = await nextPendingInbound(tx, conversationId);
-      if (!pending) return null;
-      const handling = await handle(pending);
-      if (handling.setLanguage) {
-        await tx.query(`UPDATE patron SET language = $2 WHERE id = $1`, [
-          pending.conversation.patronId,
-          handling.setLanguage,
-        ]);
-      }
-      if (handling.link) await this.applyLink(tx, pending, handling.link);
-      if (handling.audit) await recordAudit(tx, handling.audit);
-      if (handling.stateChange?.to === "waiting")
-        await startWaiting(tx, conversationId, handling.stateChange.reason);
-      if (handling.stateChange?.to === "closed")
-        await closeByPatron(tx, conversationId, handling.stateChange.outcome);
-      const n = handling.replies.length;
-      const bumped = await tx.query<{ last_seq: number }>(
-        `UPDATE conversation SET last_seq = last_seq + $2, unknown_streak = $3,
-                dialog = CASE WHEN $4::boolean THEN coalesce($5::jsonb, '{}'::jsonb) ELSE dialog END
-         WHERE id = $1 RETURNING last_seq`,
+  ): Promise<{ message: PendingInbound; handling: Handling; committed: boolean } | null> {
+    const pending = await nextPendingInbound(this.db, conversationId);
+    if (!pending) return null;
+    const handling = await handle(pending);
+    const committed = await this.db.transaction((tx) => this.commitHandling(tx, pending, handling));
+    return { message: pending, handling, committed };
+  }
+
+  /** Count one more failure of the relay on `messageId` (inbound-failures.ts); returns the count. */
+  countInboundFailure(messageId: string, error: string): Promise<number> {
+    return countInboundFailure(this.db, messageId, error);
+  }
+
+  private async commitHandling(tx: Sql, pending: PendingInbound, handling: Handling): Promise<boolean> {
+    const conversationId = pending.conversationId;
+    // First, so a concurrent commit of the same message waits on this row and then finds it handled.
+    const marked = await tx.query(
+      `UPDATE message SET status = $2, status_at = now(), handled_by = $3, error = $4
+       WHERE id = $1 AND status = 'received'`,
+      [pending.id, handling.failed ? "failed" : "handled", handling.handledBy, handling.failed ?? null],
+    );
+    if (marked.rowCount !== 1) return false;
+    if (handling.setLanguage) {
+      await tx.query(`UPDATE patron SET language = $2 WHERE id = $1`, [
+        pending.conversation.patronId,
+        handling.setLanguage,
+      ]);
+    }
+    if (handling.link) await this.applyLink(tx, pending, handling.link);
+    if (handling.audit) await recordAudit(tx, handling.audit);
+    if (handling.stateChange?.to === "waiting")
+      await startWaiting(tx, conversationId, handling.stateChange.reason);
+    if (handling.stateChange?.to === "closed")
+      await closeByPatron(tx, conversationId, handling.stateChange.outcome);
+    const n = handling.replies.length;
+    const bumped = await tx.query<{ last_seq: number }>(
+      `UPDATE conversation SET last_seq = last_seq + $2, unknown_streak = $3,
+              dialog = CASE WHEN $4::boolean THEN coalesce($5::jsonb, '{}'::jsonb) ELSE dialog END
+       WHERE id = $1 RETURNING last_seq`,
+      [
+        conversationId,
+        n,
+        handling.unknownStreak,
+        handling.dialog !== undefined,
+        handling.dialog ? JSON.stringify(handling.dialog) : null,
+      ],
+    );
+    const lastSeq = bumped.rows[0]!.last_seq;
+    if (n > 0) {
+      await tx.query(
+        `INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key,
+                              in_reply_to, status, handled_by)
+         SELECT $1, u.seq, 'out', u.author, u.kind, u.text, u.meta::jsonb, $2, u.key, $3, 'queued', $4
+         FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+              AS u(seq, text, meta, key, kind, author)
+         ON CONFLICT (channel, channel_key) DO NOTHING`,
         [
           conversationId,
-          n,
-          handling.unknownStreak,
-          handling.dialog !== undefined,
-          handling.dialog ? JSON.stringify(handling.dialog) : null,
+          pending.channel,
+          pending.id,
+          handling.handledBy,
+          handling.replies.map((_, i) => lastSeq - n + 1 + i),
+          handling.replies.map((r) => (r.kind === "delete" ? null : r.text)),
+          handling.replies.map((r) => JSON.stringify(replyMeta(r))),
+          handling.replies.map((_, i) => `r:${pending.id}:${i}`),
+          handling.replies.map((r) => r.kind ?? "text"),
+          handling.replies.map((r) => (r.kind === "delete" ? "system" : "bot")),
         ],
       );
-      const lastSeq = bumped.rows[0]!.last_seq;
-      if (n > 0) {
-        await tx.query(
-          `INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key,
-                                in_reply_to, status, handled_by)
-           SELECT $1, u.seq, 'out', u.author, u.kind, u.text, u.meta::jsonb, $2, u.key, $3, 'queued', $4
-           FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-                AS u(seq, text, meta, key, kind, author)
-           ON CONFLICT (channel, channel_key) DO NOTHING`,
-          [
-            conversationId,
-            pending.channel,
-            pending.id,
-            handling.handledBy,
-            handling.replies.map((_, i) => lastSeq - n + 1 + i),
-            handling.replies.map((r) => (r.kind === "delete" ? null : r.text)),
-            handling.replies.map((r) => JSON.stringify(replyMeta(r))),
-            handling.replies.map((_, i) => `r:${pending.id}:${i}`),
-            handling.replies.map((r) => r.kind ?? "text"),
-            handling.replies.map((r) => (r.kind === "delete" ? "system" : "bot")),
-          ],
-        );
-      }
-      const marked = await tx.query(
-        `UPDATE message SET status = $2, status_at = now(), handled_by = $3, error = $4
-         WHERE id = $1 AND status = 'received'`,
-        [pending.id, handling.failed ? "failed" : "handled", handling.handledBy, handling.failed ?? null],
-      );
-      if (marked.rowCount !== 1) throw new Error(`message ${pending.id} was handled concurrently`);
-      return { message: pending, handling };
-    });
+    }
+    return true;
   }
 
   /**

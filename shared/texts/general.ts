@@ -104,6 +104,10 @@ export const texts = {
     lang === "en"
       ? "You are chatting with the library's assistant now, not with a librarian. Type /librarian to talk to one, or /help for the menu."
       : "Saat ini Anda dilayani asisten otomatis, bukan pustakawan. Ketik /pustakawan untuk bicara dengan pustakawan, atau /bantuan untuk menu.",
+  slowDown: (lang: Language) =>
+    lang === "en"
+      ? "You are sending messages faster than I can answer. Everything you send is recorded; I will answer again in a minute."
+      : "Anda mengirim pesan lebih cepat daripada yang bisa saya jawab. Semua pesan Anda tetap dicatat; saya akan menjawab lagi dalam satu menit.",
   failed: (lang: Language) =>
     lang === "en"
       ? "Sorry, something went wrong while answering your message. It has been recorded; please try again in a moment."

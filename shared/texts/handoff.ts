@@ -4,6 +4,10 @@ import { formatMinutes } from "../time/service-hours";
 import { dayName } from "./days";
 
 export const handoffTexts = {
+  tooManyRequests: (lang: Language) =>
+    lang === "en"
+      ? "You have asked for a librarian several times in a short while. Please wait a few minutes and ask again; your messages are recorded, and you can also write your question here."
+      : "Anda sudah beberapa kali meminta pustakawan dalam waktu singkat. Mohon tunggu beberapa menit lalu minta lagi; pesan Anda tetap dicatat, dan Anda juga bisa menulis pertanyaan Anda di sini.",
   queued: (lang: Language, position: number, online: number, notUnderstood: boolean) => {
     const lead =
       lang === "en"

@@ -68,6 +68,8 @@ describe("faults", function () {
       DATABASE_URL: testDatabaseUrl(),
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: uniquePrefix("kill"),
+      // A burst from one chat: every message must be answered, so no per-sender limit here.
+      INBOUND_MAX_PER_MINUTE: "1000",
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
       PORT: String(port),
@@ -111,6 +113,7 @@ describe("faults", function () {
         DATABASE_URL: db.databaseUrl,
         REDIS_URL: testRedisUrl(),
         QUEUE_PREFIX: uniquePrefix("pgdown"),
+        INBOUND_MAX_PER_MINUTE: "1000",
         TELEGRAM_BOT_TOKEN: fake.token,
         TELEGRAM_API_ROOT: fake.apiRoot,
         PORT: String(webPort),

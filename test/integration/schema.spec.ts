@@ -10,6 +10,7 @@ import { ACTOR_KINDS } from "../../shared/entities/audit-event";
 import { CONVERSATION_STATES } from "../../shared/entities/conversation";
 import { DEAD_LETTER_REASONS } from "../../shared/entities/dead-letter";
 import { AUTHORS, DIRECTIONS, MESSAGE_STATUSES } from "../../shared/entities/message";
+import { RENEWAL_STAGES } from "../../shared/entities/renewal-intent";
 import { STAFF_ROLES } from "../../shared/entities/staff-user";
 import { testDatabaseUrl } from "../support/services";
 
@@ -81,5 +82,6 @@ describe("entities and the migrated schema", () => {
     expect(listed("staff_user", "role")).to.deep.equal([...STAFF_ROLES]);
     expect(listed("audit_event", "actor_kind")).to.deep.equal([...ACTOR_KINDS]);
     expect(listed("dead_letter", "reason")).to.deep.equal([...DEAD_LETTER_REASONS]);
+    expect(listed("renewal_intent", "stage")).to.deep.equal([...RENEWAL_STAGES]);
   });
 });

@@ -49,6 +49,29 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
       expect(await fx.tableEngine("member")).to.equal(engine);
     });
 
+    describe("bounded queries", () => {
+      it("a query stalled on a table lock fails within its timeout, and the next one works", async () => {
+        const a = await fx.member();
+        await fx.loan({ memberId: a, dueDate: "2025-06-13" });
+        const lib = library({ queryTimeoutMs: 400 });
+        expect(await lib.currentLoans(a, TODAY)).to.have.length(1); // connected, warm
+        // A librarian's long report, or a crashed MyISAM repair: the table is locked, reads wait.
+        const locker = await fx.admin.getConnection();
+        try {
+          await locker.query(`LOCK TABLES loan WRITE, item WRITE, biblio WRITE`);
+          const started = Date.now();
+          let failure: unknown;
+          await lib.currentLoans(a, TODAY).catch((err) => (failure = err));
+          expect(failure).to.have.property("code", "DATABASE_UNAVAILABLE");
+          expect(Date.now() - started).to.be.below(2000);
+        } finally {
+          await locker.query(`UNLOCK TABLES`);
+          locker.release();
+        }
+        expect(await lib.currentLoans(a, TODAY)).to.have.length(1);
+      });
+    });
+
     describe("reading", () => {
       it("lists the member's open loans with titles (utf8mb4), earliest due first", async () => {
         const a = await fx.member({ name: "Siti Rahmawati" });

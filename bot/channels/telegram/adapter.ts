@@ -10,6 +10,7 @@ import type { InboundMessage, OutboundMessage, SentReceipt } from "../../../shar
 import { errorMessage } from "../../../shared/errors";
 import { once } from "../../../shared/lifecycle";
 import type { Logger } from "../../../shared/logger";
+import { BoundedTelegram } from "./bounded-client";
 import { pollUpdates } from "./poller";
 import { replyMarkup, toChannelError } from "./send";
 import { normaliseTelegramUpdate } from "./update";
@@ -24,6 +25,8 @@ export interface TelegramOptions {
   logger: Logger;
   /** long-poll timeout in seconds (Telegram allows up to 50) */
   pollTimeoutSeconds?: number;
+  /** bound on one Bot API call, beyond a long poll's own wait (default 15 s) */
+  httpTimeoutMs?: number;
   /** bot commands shown in Telegram's menu, per language */
   commands?: CommandMenu;
 }
@@ -36,9 +39,10 @@ export class TelegramChannel implements ChannelAdapter {
   private receiving = false;
 
   constructor(private readonly options: TelegramOptions) {
-    this.bot = new Telegraf(options.token, {
-      telegram: { apiRoot: options.apiRoot, webhookReply: false },
-    });
+    const client = { apiRoot: options.apiRoot, webhookReply: false };
+    this.bot = new Telegraf(options.token, { telegram: client });
+    // Every Bot API call bounded (bounded-client.ts): telegraf has no request timeout of its own.
+    this.bot.telegram = new BoundedTelegram(options.token, client, options.httpTimeoutMs ?? 15_000);
   }
 
   get ready(): boolean {

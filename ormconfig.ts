@@ -9,8 +9,14 @@ import { ENTITIES } from "./shared/entities";
 import { Init1764300000000 } from "./migrations/1764300000000-Init";
 import { Dialog1764350000000 } from "./migrations/1764350000000-Dialog";
 import { Console1764400000000 } from "./migrations/1764400000000-Console";
+import { LateRedaction1764500000000 } from "./migrations/1764500000000-LateRedaction";
 
-export const MIGRATIONS = [Init1764300000000, Dialog1764350000000, Console1764400000000];
+export const MIGRATIONS = [
+  Init1764300000000,
+  Dialog1764350000000,
+  Console1764400000000,
+  LateRedaction1764500000000,
+];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {
   return new DataSource({

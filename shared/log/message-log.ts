@@ -18,7 +18,7 @@ import { PatronDirectory } from "./patrons";
 import { nextPendingInbound } from "./pending-inbound";
 import type { PendingInbound, QueuedOutbound, RecordedInbound, RecordedStaffMessage } from "./records";
 import { recordStaffMessage, type StaffMessageInput } from "./staff-messages";
-import { REDACTED_TEXT } from "../secret-box";
+import { REDACTED_TEXT, isPasswordStepExit } from "../secret-box";
 
 /** Separate advisory-lock namespaces so inbound and outbound drains never wait on each other. */
 const LOCK_INBOUND = 7301;
@@ -44,9 +44,15 @@ export class MessageLog {
       sentAt: msg.sentAt,
       ...(msg.callbackId ? { callbackId: msg.callbackId } : {}),
       ...(msg.contact ? { contact: msg.contact } : {}),
+      chat: { type: msg.chat.type },
+      ...(msg.editOf ? { editOf: msg.editOf } : {}),
     };
-    // When the bot is waiting for a password, the typed text is a secret: the row gets a marker
-    // instead (a command such as /batal is not a secret and stays readable).
+    // When the bot is waiting for a password, any text the patron typed (edited, or starting with
+    // "/", too) is a secret: the row gets a marker instead. Only a button's data and the commands
+    // that leave the step (/batal, /pustakawan) stay readable. An edit of a redacted message is
+    // redacted whatever the step is now. (A password that arrives before the step is committed is
+    // redacted by the relay when it takes it as the password: MessageLog.handleNextInbound.)
+    const mayBeSecret = msg.text !== null && msg.kind !== "callback" && !isPasswordStepExit(msg.text);
     const inserted = await this.db.query<{
       id: string;
       conversation_id: number;
@@ -59,7 +65,11 @@ export class MessageLog {
          DO UPDATE SET last_seq = conversation.last_seq + 1, last_message_at = now()
          RETURNING id, last_seq, (dialog->>'secret') = 'true' AS secret
        ), msg AS (
-         SELECT conv.*, (conv.secret IS TRUE AND $4 = 'text' AND left(coalesce($5, ''), 1) <> '/') AS redact
+         SELECT conv.*,
+                ((conv.secret IS TRUE AND $10::boolean)
+                 OR ($4 = 'edited' AND $5::text IS NOT NULL AND EXISTS (
+                       SELECT 1 FROM message o WHERE o.channel = $1 AND o.channel_key = $11 AND o.meta ? 'redacted'))
+                ) AS redact
          FROM conv
        )
        INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key, status,
@@ -81,6 +91,8 @@ export class MessageLog {
         msg.key,
         REDACTED_TEXT,
         msg.channelMessageId ?? null,
+        mayBeSecret,
+        msg.editOf ?? null,
       ],
     );
     const row = inserted.rows[0];
@@ -126,9 +138,19 @@ export class MessageLog {
       const handling = await handle(pending);
       if (handling.setLanguage) {
         await tx.query(`UPDATE patron SET language = $2 WHERE id = $1`, [
-          pending.conversation.patronId,
+          pending.patron.id,
           handling.setLanguage,
         ]);
+      }
+      // The relay took this text as a password although the ingress could not know it was one (it
+      // arrived before the password step was committed), or it edits a redacted message: the one
+      // UPDATE the append-only trigger allows replaces it by the marker and audits it.
+      if ((handling.redact || pending.editOfRedacted) && !pending.redacted) {
+        await tx.query(
+          `UPDATE message SET text = $2, meta = meta || '{"redacted": true, "redactedLate": true}'::jsonb
+           WHERE id = $1 AND NOT meta ? 'redacted'`,
+          [pending.id, REDACTED_TEXT],
+        );
       }
       if (handling.link) await this.applyLink(tx, pending, handling.link);
       if (handling.audit) await recordAudit(tx, handling.audit);
@@ -262,7 +284,8 @@ export class MessageLog {
     pending: PendingInbound,
     link: NonNullable<Handling["link"]>,
   ): Promise<void> {
-    const patronId = pending.conversation.patronId;
+    // The sender's own patron: a link belongs to the person who proved it, never to a chat.
+    const patronId = pending.patron.id;
     if ("unlink" in link) await unlinkPatron(tx, patronId);
     else await linkPatron(tx, patronId, pending.channel, link.memberId, link.method);
   }

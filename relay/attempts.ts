@@ -26,7 +26,13 @@ export interface AttemptKeys {
 }
 
 export type Attempt =
-  | { allowed: true; /** attempts left after this one (the smallest over the keys) */ left: number }
+  | {
+      allowed: true;
+      /** attempts left after this one (the smallest over the keys) */
+      left: number;
+      /** attempts left on the member key after this one (Infinity without one) */
+      memberLeft: number;
+    }
   | { allowed: false; /** until the earliest next attempt */ waitMs: number; memberLocked: boolean };
 
 export class AttemptLimiter {
@@ -72,8 +78,14 @@ export class AttemptLimiter {
       })),
     );
     const over = taken.filter((t) => t.res.over);
-    if (over.length === 0)
-      return { allowed: true, left: Math.max(0, Math.min(...taken.map((t) => t.res.res.remainingPoints))) };
+    if (over.length === 0) {
+      const member = taken.find((t) => t.limiter === this.perMemberLimiter);
+      return {
+        allowed: true,
+        left: Math.max(0, Math.min(...taken.map((t) => t.res.res.remainingPoints))),
+        memberLeft: member ? member.res.res.remainingPoints : Infinity,
+      };
+    }
     await Promise.all(taken.map((t) => t.limiter.reward(t.key, 1)));
     return {
       allowed: false,

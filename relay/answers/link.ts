@@ -8,6 +8,7 @@
  */
 import type { AuditEntry } from "../../shared/audit";
 import type { Reply } from "../../shared/log/handling";
+import { noticeToLinkedChats } from "../../shared/log/member-notices";
 import { libraryTexts as say } from "../../shared/texts";
 import { cue } from "../intents";
 import { defineAnswer, type AnswerContext, type AnswerResult } from "./answer";
@@ -142,6 +143,11 @@ function askForPassword(
   };
 }
 
+const withAudit = (result: AnswerResult, first: AuditEntry): AnswerResult => ({
+  ...result,
+  audit: [first, ...(result.audit ?? [])],
+});
+
 function lockedOut(ctx: AnswerContext, waitMs: number, memberId: string | null): AnswerResult {
   return {
     replies: [{ text: say.lockedOut(ctx.lang, Math.max(1, Math.ceil(waitMs / 60_000))) }],
@@ -185,11 +191,11 @@ async function verifyTypedPassword(
       reason: verified.reason,
       attemptsLeft: attempt.left,
     });
-    if (attempt.left <= 0) {
-      const result = lockedOut(ctx, 3_600_000, memberId);
-      return { ...result, audit: [failed, ...result.audit!] };
-    }
-    return { replies: [{ text: say.wrongPassword(ctx.lang, attempt.left) }], audit: [failed] };
+    const result: AnswerResult =
+      attempt.left > 0
+        ? { replies: [{ text: say.wrongPassword(ctx.lang, attempt.left) }], audit: [failed] }
+        : withAudit(lockedOut(ctx, 3_600_000, memberId), failed);
+    return attempt.memberLeft <= 0 ? withGuessAlert(ctx, memberId, result) : result;
   }
   await ctx.services.attempts.refund(keys);
   await ctx.services.attempts.resetChats(keys.chat);
@@ -206,9 +212,22 @@ async function verifyTypedPassword(
   };
 }
 
-/** Placeholder: replaced below once member alerts exist. */
-function withGuessAlert(_ctx: AnswerContext, _memberId: string, result: AnswerResult): AnswerResult {
-  return result;
+/**
+ * The member's account is being guessed at (their member limit is used up, over many chats): tell
+ * them on the chats they linked, once per lockout window. The notice commits at once, outside this
+ * answer's transaction; its key makes a retried job write it only once.
+ */
+async function withGuessAlert(
+  ctx: AnswerContext,
+  memberId: string,
+  result: AnswerResult,
+): Promise<AnswerResult> {
+  if (!(await ctx.services.attempts.firstAlertOfWindow(memberId))) return result;
+  const notified = await noticeToLinkedChats(ctx.services.db, memberId, `guess:${ctx.messageId}`, (lang) =>
+    say.guessAlert(lang, memberId),
+  );
+  const alert = audit(ctx, "link_guess_alert", `member:${memberId}`, { notifiedChats: notified });
+  return { ...result, audit: [...(result.audit ?? []), alert] };
 }
 
 export const unlink = defineAnswer({

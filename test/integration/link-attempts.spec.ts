@@ -26,6 +26,7 @@ describe("link attempts: consumed first, per chat and per member, the member tol
   let app: App;
   let siti: string;
   let budi: string;
+  let andi: string;
 
   before(async () => {
     fake = await FakeTelegram.start();
@@ -40,6 +41,12 @@ describe("link attempts: consumed first, per chat and per member, the member tol
     const hash = (await bcrypt.hash(PASSWORD, 8)).replace(/^\$2[ab]\$/, "$2y$");
     siti = await slims.member({ name: "Siti Aminah", memberTypeId: type, mpasswd: hash });
     budi = await slims.member({ name: "Budi Santoso", memberTypeId: type, mpasswd: hash });
+    andi = await slims.member({
+      name: "Andi Pratama",
+      memberTypeId: type,
+      phone: "081200000009",
+      mpasswd: hash,
+    });
     ({ app } = await startTestApp(fake, {
       now: () => NOW,
       env: { SLIMS_DATABASE_URL: slims.relayUrl, LINK_MAX_ATTEMPTS_PER_HOUR: "2" },
@@ -114,6 +121,17 @@ describe("link attempts: consumed first, per chat and per member, the member tol
       `member:${budi}`,
     ]);
     expect(failures).to.have.length(8);
+  });
+
+  it("phone is not a factor (the design, as SLiMS's OPAC): a typed member ID and the OPAC password link", async () => {
+    const chat = 9990;
+    await askedForPassword(chat, andi); // no contact shared at all, though Andi has a phone on file
+    expect(await send(chat, PASSWORD)).to.contain("Andi Pratama");
+    const [identity] = await sql<{ verified_method: string }>(
+      `SELECT verified_method FROM channel_identity WHERE external_user_id = $1`,
+      [String(chat)],
+    );
+    expect(identity!.verified_method).to.equal("member_id+password");
   });
 
   it("the limiter alone: parallel attempts on one chat take exactly the limit; a refund gives one back", async () => {

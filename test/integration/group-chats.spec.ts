@@ -14,9 +14,9 @@ import { closeSql, sql, startTestApp } from "../helpers/app";
 
 const NOW = new Date("2025-12-01T02:00:00Z");
 const PASSWORD = "rahasia-123";
-const SITI = 9511; // her user id = her private chat id
-const OTHER = 9512;
-const GROUP = -1009500;
+const SITI = 71011; // her user id = her private chat id
+const OTHER = 71012;
+const GROUP = -1007101;
 
 describe("group chats: member data only in a private chat, per sender", function () {
   this.timeout(60_000);

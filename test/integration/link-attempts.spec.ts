@@ -77,11 +77,11 @@ describe("link attempts: consumed first, per chat and per member, the member tol
 
   it("one chat's wrong passwords lock that chat, not the member; many chats lock the member, who is told once", async () => {
     // Siti's own chat, linked: where she hears of the guessing.
-    const own = 9801;
+    const own = 73001;
     await askedForPassword(own, siti);
     expect(await send(own, PASSWORD)).to.contain("Siti Aminah");
 
-    const attacker = [9811, 9812, 9813, 9814];
+    const attacker = [73011, 73012, 73013, 73014];
     await askedForPassword(attacker[0]!, siti);
     expect(await send(attacker[0]!, "tebak-1")).to.contain(`${WRONG}: 1`);
     expect(await send(attacker[0]!, "tebak-2")).to.contain(LOCKED);
@@ -92,8 +92,8 @@ describe("link attempts: consumed first, per chat and per member, the member tol
       await send(chat, "tebak-b");
     }
     // 8 wrong passwords over 4 chats: the member is locked, even with the right password from a new chat.
-    await askedForPassword(9815, siti);
-    expect(await send(9815, PASSWORD)).to.contain(LOCKED);
+    await askedForPassword(73015, siti);
+    expect(await send(73015, PASSWORD)).to.contain(LOCKED);
     const notices = await eventually(async () => {
       const sent = fake.sentTo(own).filter((m) => m.text.includes("Peringatan keamanan"));
       return sent.length > 0 && sent;
@@ -110,7 +110,7 @@ describe("link attempts: consumed first, per chat and per member, the member tol
   });
 
   it("parallel attempts from many chats never pass the member limit together", async () => {
-    const chats = Array.from({ length: 12 }, (_, i) => 9900 + i);
+    const chats = Array.from({ length: 12 }, (_, i) => 73100 + i);
     await Promise.all(chats.map((chat) => askedForPassword(chat, budi)));
     const replies = await Promise.all(chats.map((chat) => send(chat, `salah-${chat}`)));
     const wrong = replies.filter((r) => r.includes(WRONG)).length;
@@ -124,7 +124,7 @@ describe("link attempts: consumed first, per chat and per member, the member tol
   });
 
   it("phone is not a factor (the design, as SLiMS's OPAC): a typed member ID and the OPAC password link", async () => {
-    const chat = 9990;
+    const chat = 73200;
     await askedForPassword(chat, andi); // no contact shared at all, though Andi has a phone on file
     expect(await send(chat, PASSWORD)).to.contain("Andi Pratama");
     const [identity] = await sql<{ verified_method: string }>(

@@ -92,7 +92,7 @@ describe("password redaction: edits, a password before its step, a password star
     )[0]?.member_id;
 
   it("redacts an edit of a password message, during the step and after it", async () => {
-    const chat = 9611;
+    const chat = 72011;
     await send(chat, "/tautkan");
     expect(await send(chat, siti)).to.contain("kata sandi OPAC");
     // Two wrong passwords (Telegram keys an edit by the second it was made: one edit per message).
@@ -119,7 +119,7 @@ describe("password redaction: edits, a password before its step, a password star
   });
 
   it("takes a password typed before its step as the password, and redacts it (audited)", async () => {
-    const chat = 9612;
+    const chat = 72012;
     await send(chat, "/tautkan");
     holdMemberId = siti;
     fake.sendText(chat, siti);
@@ -147,7 +147,7 @@ describe("password redaction: edits, a password before its step, a password star
   });
 
   it("redacts a password that starts with '/', and links with it; /batal stays a command", async () => {
-    const chat = 9613;
+    const chat = 72013;
     await send(chat, "/tautkan");
     expect(await send(chat, slash)).to.contain("kata sandi OPAC");
     expect(await send(chat, SLASH_PASSWORD)).to.contain("Garis Miring");

@@ -190,7 +190,6 @@ export class InboundWorker {
       ...(nextDialog !== undefined ? { dialog: nextDialog } : {}),
       ...(result.link ? { link: result.link } : {}),
       ...(result.audit ? { audit: result.audit } : {}),
-      ...(result.redact ? { redact: true as const } : {}),
     };
   }
 

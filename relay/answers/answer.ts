@@ -84,8 +84,6 @@ export interface AnswerResult {
   audit?: AuditEntry[];
   /** false for "did not understand" (counts toward handing over to a librarian); default true */
   understood?: boolean;
-  /** the message was a secret the log still holds in clear (it came before the password step): redact it */
-  redact?: true;
 }
 
 export interface Answer {

@@ -157,13 +157,12 @@ function lockedOut(ctx: AnswerContext, waitMs: number, memberId: string | null):
 }
 
 async function checkPassword(ctx: AnswerContext, memberId: string, method: string): Promise<AnswerResult> {
-  // The patron's message holds the password: delete it from the chat whatever happens next, and
-  // if it came before the password step was committed (so the log still holds it), redact it.
+  // The patron's message holds the password: delete it from the chat whatever happens next. (If
+  // it came before the password step was committed, the log redacts its row as it is handled.)
   const target = ctx.channelMessageId;
   const result = await verifyTypedPassword(ctx, memberId, method);
-  const redacted = ctx.redacted ? result : { ...result, redact: true as const };
-  if (target === undefined) return redacted;
-  return { ...redacted, replies: [{ kind: "delete", text: "", meta: { target } }, ...redacted.replies] };
+  if (target === undefined) return result;
+  return { ...result, replies: [{ kind: "delete", text: "", meta: { target } }, ...result.replies] };
 }
 
 async function verifyTypedPassword(
@@ -173,7 +172,7 @@ async function verifyTypedPassword(
 ): Promise<AnswerResult> {
   const keys = { chat: chatKeys(ctx), member: `member:${memberId}` };
   // The typed text is the secret: from the secret box when the ingress redacted it, else (it
-  // arrived before the step was committed) from the message itself, which is then redacted.
+  // arrived before the step was committed) from the message itself, whose row is then redacted.
   const password = ctx.redacted ? await ctx.services.secrets.take(ctx.messageId) : ctx.text;
   if (password === null) return { replies: [{ text: say.passwordLost(ctx.lang) }] };
   const attempt = await ctx.services.attempts.consume(keys);

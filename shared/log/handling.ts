@@ -31,8 +31,6 @@ export interface Handling {
   dialog?: Record<string, unknown> | null;
   /** link the patron to a verified library member, or undo it */
   link?: { memberId: string; method: string } | { unlink: true };
-  /** the inbound message was a secret (a password) the ingress did not redact: redact its row now */
-  redact?: true;
   /** audit events written in the same transaction */
   audit?: AuditEntry[];
   /** mark the inbound message failed (with this error) rather than handled */

@@ -51,7 +51,7 @@ export class MessageLog {
     // "/", too) is a secret: the row gets a marker instead. Only a button's data and the commands
     // that leave the step (/batal, /pustakawan) stay readable. An edit of a redacted message is
     // redacted whatever the step is now. (A password that arrives before the step is committed is
-    // redacted by the relay when it takes it as the password: MessageLog.handleNextInbound.)
+    // redacted when it is handled: PendingInbound.redactWhenHandled.)
     const mayBeSecret = msg.text !== null && msg.kind !== "callback" && !isPasswordStepExit(msg.text);
     const inserted = await this.db.query<{
       id: string;
@@ -142,10 +142,10 @@ export class MessageLog {
           handling.setLanguage,
         ]);
       }
-      // The relay took this text as a password although the ingress could not know it was one (it
-      // arrived before the password step was committed), or it edits a redacted message: the one
-      // UPDATE the append-only trigger allows replaces it by the marker and audits it.
-      if ((handling.redact || pending.editOfRedacted) && !pending.redacted) {
+      // A secret the ingress could not know was one (it arrived before the password step was
+      // committed, or it edits a message redacted since): the one UPDATE the append-only trigger
+      // allows replaces it by the marker and audits it, whatever the answer (a failure too).
+      if (pending.redactWhenHandled) {
         await tx.query(
           `UPDATE message SET text = $2, meta = meta || '{"redacted": true, "redactedLate": true}'::jsonb
            WHERE id = $1 AND NOT meta ? 'redacted'`,

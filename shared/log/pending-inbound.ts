@@ -2,6 +2,7 @@ import { pressedButton } from "../buttons";
 import type { Sql } from "../db";
 import type { ChannelName, ChatType, InboundContact, Language, MessageKind } from "../envelope";
 import type { ConversationState } from "../entities/conversation";
+import { isPasswordStepExit } from "../secret-box";
 import type { PendingInbound } from "./records";
 
 /**
@@ -44,6 +45,7 @@ export async function nextPendingInbound(tx: Sql, conversationId: number): Promi
   const r = rows[0];
   if (!r) return null;
   const contact = readContact(r.meta.contact);
+  const redacted = r.meta.redacted === true;
   // A typed number on a button-less channel presses the button shown with it (shared/buttons.ts).
   const pressed = pressedButton(r.kind, r.text, r.dialog);
   return {
@@ -57,8 +59,14 @@ export async function nextPendingInbound(tx: Sql, conversationId: number): Promi
     chatId: r.chat_id,
     chat: { type: readChatType(r.meta) },
     senderId: String(r.meta.senderId ?? ""),
-    redacted: r.meta.redacted === true,
-    editOfRedacted: r.edit_of_redacted,
+    redacted,
+    redactWhenHandled:
+      !redacted &&
+      (r.edit_of_redacted ||
+        (r.dialog.secret === true &&
+          r.kind !== "callback" &&
+          r.text !== null &&
+          !isPasswordStepExit(r.text))),
     ...(r.channel_message_id ? { channelMessageId: r.channel_message_id } : {}),
     ...(contact ? { contact } : {}),
     conversation: {

@@ -27,8 +27,12 @@ export interface PendingInbound {
   senderId: string;
   /** the log row holds the redaction marker, not the text (the text waits in the secret box) */
   redacted: boolean;
-  /** an edit of a message whose row is redacted: the relay redacts this row too if the ingress did not */
-  editOfRedacted: boolean;
+  /**
+   * Not redacted, but a secret all the same: the password step is pending now that it is handled
+   * (it arrived before the step was committed), or it edits a message redacted since. The log
+   * redacts the row in the handling transaction.
+   */
+  redactWhenHandled: boolean;
   /** the channel's id of the message (where the channel gives one): the bot may delete it */
   channelMessageId?: string;
   /** a shared contact (meta.contact as the ingress wrote it) */

@@ -25,6 +25,8 @@ describe("password redaction: edits, a password before its step, a password star
   let slash: string;
   /** the member ID whose handling waits until the next message of its chat is recorded */
   let holdMemberId: string | null = null;
+  /** a text whose answer always fails (the relay gives up on it after its attempts) */
+  let failOn: string | null = null;
 
   before(async () => {
     fake = await FakeTelegram.start();
@@ -48,6 +50,9 @@ describe("password redaction: edits, a password before its step, a password star
       env: { SLIMS_DATABASE_URL: slims.relayUrl, LINK_MAX_ATTEMPTS_PER_HOUR: "10" },
       // The race, made certain: the member ID is answered only once the patron's next message
       // (the password, typed at once) has been recorded, while the step was not yet "password".
+      afterHandle: (m) => {
+        if (failOn && m.text === failOn) throw new Error("injected: the answer fails every time");
+      },
       beforeHandle: async (m) => {
         if (holdMemberId && m.text === holdMemberId) {
           await eventually(
@@ -144,6 +149,24 @@ describe("password redaction: edits, a password before its step, a password star
       async () => fake.deleted.some((d) => d.messageId === password.message!.message_id),
       "deleted from the chat",
     );
+  });
+
+  it("redacts a password typed before its step even when its answer fails for good", async () => {
+    const chat = 72014;
+    await send(chat, "/tautkan");
+    holdMemberId = siti;
+    failOn = "rahasia-gagal";
+    fake.sendText(chat, siti);
+    const password = fake.sendText(chat, failOn);
+    const replies = await fake.waitForSent(fake.sentTo(chat).length + 2, { chatId: String(chat) });
+    holdMemberId = null;
+    failOn = null;
+    expect(replies.at(-1)!.text).to.contain("terjadi gangguan");
+    const row = (await chatLog(chat)).find(
+      (r) => r.channel_key === `${chat}:${password.message!.message_id}`,
+    )!;
+    expect([row.text, row.status]).to.deep.equal([REDACTED_TEXT, "failed"]);
+    expect(await leaks("rahasia-gagal")).to.deep.equal([]);
   });
 
   it("redacts a password that starts with '/', and links with it; /batal stays a command", async () => {

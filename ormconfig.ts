@@ -9,6 +9,7 @@ import { ENTITIES } from "./shared/entities";
 import { Init1764300000000 } from "./migrations/1764300000000-Init";
 import { Dialog1764350000000 } from "./migrations/1764350000000-Dialog";
 import { Console1764400000000 } from "./migrations/1764400000000-Console";
+import { LateRedaction1764500000000 } from "./migrations/1764500000000-LateRedaction";
 import { Intake1764600000000 } from "./migrations/1764600000000-Intake";
 import { AppendOnlyAudit1764700000000 } from "./migrations/1764700000000-AppendOnlyAudit";
 import { Availability1764800000000 } from "./migrations/1764800000000-Availability";
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   Init1764300000000,
   Dialog1764350000000,
   Console1764400000000,
+  LateRedaction1764500000000,
   Intake1764600000000,
   AppendOnlyAudit1764700000000,
   Availability1764800000000,

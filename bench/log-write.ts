@@ -28,6 +28,7 @@ function envelope(chat: number, i: number, round: string): InboundMessage {
     channel: "telegram",
     key: `${round}:${chat}:${i}`,
     chatId: `${round}-${chat}`,
+    chat: { type: "private" },
     sender: { id: `${round}-${chat}`, displayName: "Bench Patron", languageCode: "id" },
     kind: "text",
     text: `jam buka perpustakaan? #${i}`,

@@ -168,6 +168,15 @@ export class InboundWorker {
     const handedOff = await this.options.handoff?.decide(message, routed.answer, lang);
     // Handing over ends any pending dialog (a password step would otherwise redact the chat).
     if (handedOff) return dialogOwner(dialog) ? { ...handedOff, dialog: null } : handedOff;
+    // Member data and membership actions only in a private chat (the answer's manifest says which).
+    if (ANSWERS[routed.answer].privateOnly && message.chat.type !== "private") {
+      return {
+        handledBy: "private_only",
+        replies: [{ text: texts.privateOnly(lang) }],
+        unknownStreak: 0,
+        ...(dialogOwner(dialog) ? { dialog: null } : {}),
+      };
+    }
     const answer = this.options.answers?.[routed.answer] ?? ANSWERS[routed.answer];
     const now = this.options.now?.() ?? new Date();
     const result = await answer.answer({
@@ -182,17 +191,24 @@ export class InboundWorker {
       today: todayIn(this.options.library.timeZone, now),
       channel: message.channel,
       chatId: message.chatId,
+      chat: message.chat,
       messageId: message.id,
       meta: message.meta,
       senderId: message.senderId,
       ...(message.channelMessageId ? { channelMessageId: message.channelMessageId } : {}),
       ...(message.contact ? { contact: message.contact } : {}),
       memberId: message.patron.memberId,
+      redacted: message.redacted,
       dialog,
       services: this.options.services,
     });
-    // Asking something else leaves a pending dialog behind (and a password step with it).
-    const leftDialog = dialogOwner(dialog) !== undefined && dialogOwner(dialog) !== routed.answer;
+    // Asking something else leaves a pending dialog behind (and a password step with it); an edit
+    // or a status update asks nothing, so the step stays (the password typed next stays a secret).
+    const leftDialog =
+      dialogOwner(dialog) !== undefined &&
+      dialogOwner(dialog) !== routed.answer &&
+      routed.answer !== "edited" &&
+      routed.answer !== "silent";
     const nextDialog = result.dialog !== undefined ? result.dialog : leftDialog ? null : undefined;
     const limit = TEXT_LIMIT[message.channel];
     return {

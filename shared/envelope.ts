@@ -33,6 +33,13 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export type Language = "id" | "en";
 
+/**
+ * Who can read a chat: only the patron and the bot ("private"), several people ("group";
+ * Telegram's group and supergroup), or subscribers of a broadcast ("channel"). Member data and
+ * every membership action happen only in a private chat (relay/answers: `privateOnly`).
+ */
+export type ChatType = "private" | "group" | "channel";
+
 export interface InboundMessage {
   channel: ChannelName;
   /**
@@ -41,6 +48,8 @@ export interface InboundMessage {
    */
   key: string;
   chatId: string;
+  /** what kind of chat the message was written in; an adapter that cannot tell says "group" */
+  chat: { type: ChatType };
   sender: {
     id: string;
     displayName: string;
@@ -60,6 +69,8 @@ export interface InboundMessage {
   channelMessageId?: string;
   /** a shared contact (kind "contact"), set by the adapter: what linking a member needs */
   contact?: InboundContact;
+  /** kind "edited": the `key` of the message this edit changes (a redacted password's edit is redacted too) */
+  editOf?: string;
 }
 
 export interface InboundContact {

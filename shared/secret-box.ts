@@ -30,6 +30,20 @@ export function parseSecretBoxKey(value: string): Buffer | undefined {
 const VERSION = "v1";
 const IV_BYTES = 12;
 
+/**
+ * While the bot waits for a password, everything the patron types is taken as the password and
+ * redacted (a password may start with "/"), except these commands typed alone, which leave the
+ * step: cancel, or ask for a librarian. Telegram may add "@botname" to a command in a menu.
+ */
+export const PASSWORD_STEP_EXITS = ["batal", "cancel", "pustakawan", "librarian"] as const;
+
+const EXIT_COMMAND = new RegExp(`^/(?:${PASSWORD_STEP_EXITS.join("|")})(?:@[A-Za-z0-9_]+)?$`, "i");
+
+/** Is this text, typed while a password is asked for, one of the commands that leave the step? */
+export function isPasswordStepExit(text: string): boolean {
+  return EXIT_COMMAND.test(text.trim());
+}
+
 export class SecretBox {
   constructor(
     private readonly redis: Redis,

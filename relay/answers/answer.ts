@@ -11,7 +11,7 @@
  */
 import type { AuditEntry } from "../../shared/audit";
 import type { Sql } from "../../shared/db";
-import type { ChannelName, InboundContact, Language, MessageKind } from "../../shared/envelope";
+import type { ChannelName, ChatType, InboundContact, Language, MessageKind } from "../../shared/envelope";
 import type { Handling, Reply } from "../../shared/log/handling";
 import type { SecretBox } from "../../shared/secret-box";
 import type { WeeklyHours } from "../../shared/time/service-hours";
@@ -44,6 +44,8 @@ export interface AnswerContext {
   today: string;
   channel: ChannelName;
   chatId: string;
+  /** the kind of chat: a `privateOnly` answer is only ever called with "private" */
+  chat: { type: ChatType };
   /** our id of the message being answered */
   messageId: string;
   /** the channel's extras of the message (file ids, coordinates, …), kept for the log */
@@ -54,8 +56,10 @@ export interface AnswerContext {
   channelMessageId?: string;
   /** a shared contact (kind "contact"): its phone, and whether it is the sender's own */
   contact?: InboundContact;
-  /** the verified library member this patron is linked to, if any */
+  /** the verified library member the *sender* is linked to, if any (never another group member's) */
   memberId: string | null;
+  /** the log row holds the redaction marker: `text` is the marker, the typed text is in the secret box */
+  redacted: boolean;
   /** the pending dialog step of the conversation ({} when idle) */
   dialog: Record<string, unknown>;
   services: AnswerServices;
@@ -84,6 +88,8 @@ export interface AnswerResult {
 
 export interface Answer {
   readonly name: string;
+  /** see AnswerDefinition.privateOnly (the relay reads the list's own answers, not a test's stand-in) */
+  readonly privateOnly?: boolean;
   answer(ctx: AnswerContext): AnswerResult | Promise<AnswerResult>;
 }
 
@@ -136,6 +142,11 @@ export interface AnswerDefinition<N extends string = string> {
   readonly intent?: AnswerIntent;
   /** the dialog steps it asks (`dialog.step`): the patron's next message comes back to it */
   readonly dialogSteps?: readonly string[];
+  /**
+   * Member data or a membership action (link, unlink, loans, fines, renewals): the relay runs it
+   * only in a private chat; in a group or channel it answers "write to me privately" instead.
+   */
+  readonly privateOnly?: true;
   answer(ctx: AnswerContext, list: AnswerList): AnswerResult | Promise<AnswerResult>;
 }
 

@@ -8,6 +8,7 @@ import { defineAnswer } from "./answer";
  */
 export const fines = defineAnswer({
   name: "fines",
+  privateOnly: true,
   commands: { id: "denda", en: "fines" },
   menu: {
     order: 40,

@@ -8,6 +8,7 @@
  */
 import type { AuditEntry } from "../../shared/audit";
 import type { Reply } from "../../shared/log/handling";
+import { noticeToLinkedChats } from "../../shared/log/member-notices";
 import { libraryTexts as say } from "../../shared/texts";
 import { cue } from "../intents";
 import { defineAnswer, type AnswerContext, type AnswerResult } from "./answer";
@@ -21,6 +22,7 @@ const asked = (ctx: AnswerContext) => ctx.dialog as Partial<LinkDialog>;
 
 export const link = defineAnswer({
   name: "link",
+  privateOnly: true,
   commands: { id: "tautkan", en: "link" },
   menu: {
     order: 50,
@@ -99,21 +101,28 @@ async function fromContact(ctx: AnswerContext): Promise<AnswerResult> {
 }
 
 async function fromMemberId(ctx: AnswerContext, memberId: string): Promise<AnswerResult> {
-  const keys = [`chat:${ctx.channel}:${ctx.chatId}`];
-  const wait = await ctx.services.attempts.blockedFor(keys);
-  if (wait > 0) return lockedOut(ctx, wait, memberId);
+  // Guessing member IDs costs attempts too, so the chat cannot enumerate members: the point is
+  // taken first and given back only when the member exists.
+  const keys = { chat: chatKeys(ctx) };
+  const attempt = await ctx.services.attempts.consume(keys);
+  if (!attempt.allowed) return lockedOut(ctx, attempt.waitMs, memberId);
   const member = await ctx.services.librarySystem.getMember(memberId);
   if (!member) {
-    // Guessing member IDs costs attempts too, so the chat cannot enumerate members.
-    await ctx.services.attempts.fail(keys);
     return {
       replies: [{ text: say.unknownMemberId(ctx.lang) }],
       dialog: { step: "link_member_id" },
       audit: [audit(ctx, "link_failed", null, { reason: "unknown_member_id" })],
     };
   }
+  await ctx.services.attempts.refund(keys);
   return askForPassword(ctx, member.memberId, member.hasPassword, "member_id+password");
 }
+
+/** The keys limited per chat: the chat, and the sender's identity on the channel. */
+const chatKeys = (ctx: AnswerContext) => [
+  `chat:${ctx.channel}:${ctx.chatId}`,
+  `sender:${ctx.channel}:${ctx.senderId || ctx.chatId}`,
+];
 
 function askForPassword(
   ctx: AnswerContext,
@@ -134,6 +143,11 @@ function askForPassword(
   };
 }
 
+const withAudit = (result: AnswerResult, first: AuditEntry): AnswerResult => ({
+  ...result,
+  audit: [first, ...(result.audit ?? [])],
+});
+
 function lockedOut(ctx: AnswerContext, waitMs: number, memberId: string | null): AnswerResult {
   return {
     replies: [{ text: say.lockedOut(ctx.lang, Math.max(1, Math.ceil(waitMs / 60_000))) }],
@@ -143,7 +157,8 @@ function lockedOut(ctx: AnswerContext, waitMs: number, memberId: string | null):
 }
 
 async function checkPassword(ctx: AnswerContext, memberId: string, method: string): Promise<AnswerResult> {
-  // The patron's message holds the password: delete it from the chat whatever happens next.
+  // The patron's message holds the password: delete it from the chat whatever happens next. (If
+  // it came before the password step was committed, the log redacts its row as it is handled.)
   const target = ctx.channelMessageId;
   const result = await verifyTypedPassword(ctx, memberId, method);
   if (target === undefined) return result;
@@ -155,26 +170,34 @@ async function verifyTypedPassword(
   memberId: string,
   method: string,
 ): Promise<AnswerResult> {
-  const keys = [`chat:${ctx.channel}:${ctx.chatId}`, `member:${memberId}`];
-  const wait = await ctx.services.attempts.blockedFor(keys);
-  if (wait > 0) return lockedOut(ctx, wait, memberId);
-  const password = await ctx.services.secrets.take(ctx.messageId);
+  const keys = { chat: chatKeys(ctx), member: `member:${memberId}` };
+  // The typed text is the secret: from the secret box when the ingress redacted it, else (it
+  // arrived before the step was committed) from the message itself, whose row is then redacted.
+  const password = ctx.redacted ? await ctx.services.secrets.take(ctx.messageId) : ctx.text;
   if (password === null) return { replies: [{ text: say.passwordLost(ctx.lang) }] };
+  const attempt = await ctx.services.attempts.consume(keys);
+  if (!attempt.allowed) {
+    const result = lockedOut(ctx, attempt.waitMs, memberId);
+    return attempt.memberLocked ? withGuessAlert(ctx, memberId, result) : result;
+  }
   const verified = await ctx.services.librarySystem.verifyPassword(memberId, password);
   if (!verified.ok) {
-    if (verified.reason === "no_password") return askForPassword(ctx, memberId, false, method);
-    const left = await ctx.services.attempts.fail(keys);
+    if (verified.reason === "no_password") {
+      await ctx.services.attempts.refund(keys);
+      return askForPassword(ctx, memberId, false, method);
+    }
     const failed = audit(ctx, "link_failed", `member:${memberId}`, {
       reason: verified.reason,
-      attemptsLeft: left,
+      attemptsLeft: attempt.left,
     });
-    if (left <= 0) {
-      const result = lockedOut(ctx, 3_600_000, memberId);
-      return { ...result, audit: [failed, ...result.audit!] };
-    }
-    return { replies: [{ text: say.wrongPassword(ctx.lang, left) }], audit: [failed] };
+    const result: AnswerResult =
+      attempt.left > 0
+        ? { replies: [{ text: say.wrongPassword(ctx.lang, attempt.left) }], audit: [failed] }
+        : withAudit(lockedOut(ctx, 3_600_000, memberId), failed);
+    return attempt.memberLeft <= 0 ? withGuessAlert(ctx, memberId, result) : result;
   }
-  await ctx.services.attempts.reset([keys[0]!]);
+  await ctx.services.attempts.refund(keys);
+  await ctx.services.attempts.resetChats(keys.chat);
   const member = verified.member;
   const notes: Reply[] = [];
   if (!member.expireDate || member.expireDate < ctx.today)
@@ -188,8 +211,27 @@ async function verifyTypedPassword(
   };
 }
 
+/**
+ * The member's account is being guessed at (their member limit is used up, over many chats): tell
+ * them on the chats they linked, once per lockout window. The notice commits at once, outside this
+ * answer's transaction; its key makes a retried job write it only once.
+ */
+async function withGuessAlert(
+  ctx: AnswerContext,
+  memberId: string,
+  result: AnswerResult,
+): Promise<AnswerResult> {
+  if (!(await ctx.services.attempts.firstAlertOfWindow(memberId))) return result;
+  const notified = await noticeToLinkedChats(ctx.services.db, memberId, `guess:${ctx.messageId}`, (lang) =>
+    say.guessAlert(lang, memberId),
+  );
+  const alert = audit(ctx, "link_guess_alert", `member:${memberId}`, { notifiedChats: notified });
+  return { ...result, audit: [...(result.audit ?? []), alert] };
+}
+
 export const unlink = defineAnswer({
   name: "unlink",
+  privateOnly: true,
   commands: { id: "lepas", en: "unlink" },
   intent: {
     precedence: 20,

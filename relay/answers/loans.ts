@@ -5,6 +5,7 @@ import { defineAnswer } from "./answer";
 /** /pinjaman /loans: the linked member's current loans with due dates and renewals. */
 export const loans = defineAnswer({
   name: "loans",
+  privateOnly: true,
   commands: { id: "pinjaman", en: "loans" },
   menu: {
     order: 20,

@@ -60,7 +60,11 @@ export function buildRegistry<const D extends readonly AnswerDefinition[]>(
   for (const definition of definitions) {
     const name = definition.name as N;
     if (Object.hasOwn(answers, name)) throw new AnswerListError(`two answers are named "${name}"`);
-    answers[name] = { name, answer: (ctx) => definition.answer(ctx, list) };
+    answers[name] = {
+      name,
+      privateOnly: definition.privateOnly === true,
+      answer: (ctx) => definition.answer(ctx, list),
+    };
     for (const [word, lang] of commandWords(definition)) {
       if (!COMMAND_WORD.test(word)) throw new AnswerListError(`"${name}": "${word}" is not a command word`);
       const claimed = commands.get(word);

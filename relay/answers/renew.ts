@@ -19,6 +19,7 @@ const YES = new Set(["ya", "y", "yes", "iya", "ok", "oke", "setuju", "lanjut"]);
 
 export const renew = defineAnswer({
   name: "renew",
+  privateOnly: true,
   commands: { id: "perpanjang", en: "renew" },
   menu: {
     order: 30,

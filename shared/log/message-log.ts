@@ -19,7 +19,7 @@ import { countInboundFailure } from "./inbound-failures";
 import { nextPendingInbound } from "./pending-inbound";
 import type { PendingInbound, QueuedOutbound, RecordedInbound, RecordedStaffMessage } from "./records";
 import { recordStaffMessage, type StaffMessageInput } from "./staff-messages";
-import { REDACTED_TEXT } from "../secret-box";
+import { REDACTED_TEXT, isPasswordStepExit } from "../secret-box";
 import { SANITISED_META_KEY, sanitiseInbound } from "./sanitise";
 
 export class MessageLog {
@@ -45,9 +45,15 @@ export class MessageLog {
       sentAt: msg.sentAt,
       ...(msg.callbackId ? { callbackId: msg.callbackId } : {}),
       ...(msg.contact ? { contact: msg.contact } : {}),
+      chat: { type: msg.chat.type },
+      ...(msg.editOf ? { editOf: msg.editOf } : {}),
     };
-    // When the bot is waiting for a password, the typed text is a secret: the row gets a marker
-    // instead (a command such as /batal is not a secret and stays readable).
+    // When the bot is waiting for a password, any text the patron typed (edited, or starting with
+    // "/", too) is a secret: the row gets a marker instead. Only a button's data and the commands
+    // that leave the step (/batal, /pustakawan) stay readable. An edit of a redacted message is
+    // redacted whatever the step is now. (A password that arrives before the step is committed is
+    // redacted when it is handled: PendingInbound.redactWhenHandled.)
+    const mayBeSecret = msg.text !== null && msg.kind !== "callback" && !isPasswordStepExit(msg.text);
     const inserted = await this.db.query<{
       id: string;
       conversation_id: number;
@@ -60,7 +66,11 @@ export class MessageLog {
          DO UPDATE SET last_seq = conversation.last_seq + 1, last_message_at = now()
          RETURNING id, last_seq, (dialog->>'secret') = 'true' AS secret
        ), msg AS (
-         SELECT conv.*, (conv.secret IS TRUE AND $4 = 'text' AND left(coalesce($5, ''), 1) <> '/') AS redact
+         SELECT conv.*,
+                ((conv.secret IS TRUE AND $10::boolean)
+                 OR ($4 = 'edited' AND $5::text IS NOT NULL AND EXISTS (
+                       SELECT 1 FROM message o WHERE o.channel = $1 AND o.channel_key = $11 AND o.meta ? 'redacted'))
+                ) AS redact
          FROM conv
        )
        INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key, status,
@@ -83,6 +93,8 @@ export class MessageLog {
         msg.key,
         REDACTED_TEXT,
         msg.channelMessageId ?? null,
+        mayBeSecret,
+        msg.editOf ?? null,
       ],
     );
     const row = inserted.rows[0];
@@ -148,9 +160,20 @@ export class MessageLog {
       [pending.id, handling.failed ? "failed" : "handled", handling.handledBy, handling.failed ?? null],
     );
     if (marked.rowCount !== 1) return false;
+    // A secret the ingress could not know was one (it arrived before the password step was
+    // committed, or it edits a message redacted since): the one UPDATE the append-only trigger
+    // allows replaces it by the marker and audits it, whatever the answer (a failure too).
+    if (pending.redactWhenHandled) {
+      await tx.query(
+        `UPDATE message SET text = $2, meta = meta || '{"redacted": true, "redactedLate": true}'::jsonb
+         WHERE id = $1 AND NOT meta ? 'redacted'`,
+        [pending.id, REDACTED_TEXT],
+      );
+    }
+    // The sender's own patron, not the conversation's first writer (a group chat has many).
     if (handling.setLanguage) {
       await tx.query(`UPDATE patron SET language = $2 WHERE id = $1`, [
-        pending.conversation.patronId,
+        pending.patron.id,
         handling.setLanguage,
       ]);
     }
@@ -327,7 +350,8 @@ export class MessageLog {
     pending: PendingInbound,
     link: NonNullable<Handling["link"]>,
   ): Promise<void> {
-    const patronId = pending.conversation.patronId;
+    // The sender's own patron: a link belongs to the person who proved it, never to a chat.
+    const patronId = pending.patron.id;
     if ("unlink" in link) await unlinkPatron(tx, patronId);
     else await linkPatron(tx, patronId, pending.channel, link.memberId, link.method);
   }

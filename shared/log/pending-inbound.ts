@@ -1,7 +1,8 @@
 import { pressedButton } from "../buttons";
 import type { Sql } from "../db";
-import type { ChannelName, InboundContact, Language, MessageKind } from "../envelope";
+import type { ChannelName, ChatType, InboundContact, Language, MessageKind } from "../envelope";
 import type { ConversationState } from "../entities/conversation";
+import { isPasswordStepExit } from "../secret-box";
 import type { PendingInbound } from "./records";
 
 /**
@@ -22,15 +23,21 @@ export async function nextPendingInbound(tx: Sql, conversationId: number): Promi
     unknown_streak: number;
     patron_id: number;
     dialog: Record<string, unknown>;
+    sender_patron_id: number;
+    edit_of_redacted: boolean;
     language: Language | null;
     display_name: string;
     member_id: string | null;
   }>(
+    // The patron is the sender's (their channel identity), not the conversation's first writer.
     `SELECT m.id, m.seq, m.kind, m.text, m.meta, m.channel, m.channel_message_id, c.chat_id, c.state, c.unknown_streak, c.patron_id, c.dialog,
-            p.language, p.display_name, p.member_id
+            p.id AS sender_patron_id, p.language, p.display_name, p.member_id,
+            EXISTS (SELECT 1 FROM message o WHERE o.channel = m.channel AND o.channel_key = m.meta->>'editOf'
+                      AND o.meta ? 'redacted') AS edit_of_redacted
      FROM message m
      JOIN conversation c ON c.id = m.conversation_id
-     JOIN patron p ON p.id = c.patron_id
+     LEFT JOIN channel_identity si ON si.channel = m.channel AND si.external_user_id = m.meta->>'senderId'
+     JOIN patron p ON p.id = coalesce(si.patron_id, c.patron_id)
      WHERE m.conversation_id = $1 AND m.direction = 'in' AND m.status = 'received'
      ORDER BY m.seq LIMIT 1`,
     [conversationId],
@@ -38,6 +45,7 @@ export async function nextPendingInbound(tx: Sql, conversationId: number): Promi
   const r = rows[0];
   if (!r) return null;
   const contact = readContact(r.meta.contact);
+  const redacted = r.meta.redacted === true;
   // A typed number on a button-less channel presses the button shown with it (shared/buttons.ts).
   const pressed = pressedButton(r.kind, r.text, r.dialog);
   return {
@@ -49,7 +57,16 @@ export async function nextPendingInbound(tx: Sql, conversationId: number): Promi
     meta: r.meta,
     channel: r.channel,
     chatId: r.chat_id,
+    chat: { type: readChatType(r.meta) },
     senderId: String(r.meta.senderId ?? ""),
+    redacted,
+    redactWhenHandled:
+      !redacted &&
+      (r.edit_of_redacted ||
+        (r.dialog.secret === true &&
+          r.kind !== "callback" &&
+          r.text !== null &&
+          !isPasswordStepExit(r.text))),
     ...(r.channel_message_id ? { channelMessageId: r.channel_message_id } : {}),
     ...(contact ? { contact } : {}),
     conversation: {
@@ -58,7 +75,12 @@ export async function nextPendingInbound(tx: Sql, conversationId: number): Promi
       patronId: r.patron_id,
       dialog: r.dialog,
     },
-    patron: { language: r.language, displayName: r.display_name, memberId: r.member_id },
+    patron: {
+      id: r.sender_patron_id,
+      language: r.language,
+      displayName: r.display_name,
+      memberId: r.member_id,
+    },
   };
 }
 
@@ -66,4 +88,15 @@ function readContact(value: unknown): InboundContact | undefined {
   if (!value || typeof value !== "object") return undefined;
   const { phone, isSender } = value as Record<string, unknown>;
   return { phone: typeof phone === "string" ? phone : "", isSender: isSender === true };
+}
+
+/**
+ * The chat type the ingress recorded. Rows written before it was recorded carry only Telegram's
+ * own `chatType`; anything unreadable counts as shared ("group"), so member data stays private.
+ */
+function readChatType(meta: Record<string, unknown>): ChatType {
+  const recorded = (meta.chat as { type?: unknown } | undefined)?.type;
+  if (recorded === "private" || recorded === "group" || recorded === "channel") return recorded;
+  if (meta.chatType === "private") return "private";
+  return meta.chatType === "channel" ? "channel" : "group";
 }

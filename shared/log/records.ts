@@ -1,5 +1,5 @@
 /** What the message log hands back to each hop: recorded, pending and queued messages. */
-import type { Button, ChannelName, InboundContact, Language, MessageKind } from "../envelope";
+import type { Button, ChannelName, ChatType, InboundContact, Language, MessageKind } from "../envelope";
 import type { ConversationState } from "../entities/conversation";
 
 export interface RecordedInbound {
@@ -21,8 +21,18 @@ export interface PendingInbound {
   meta: Record<string, unknown>;
   channel: ChannelName;
   chatId: string;
+  /** the kind of chat it was written in (meta.chat as the ingress wrote it): member data only in "private" */
+  chat: { type: ChatType };
   /** the channel's id of the sender (meta.senderId as the ingress wrote it) */
   senderId: string;
+  /** the log row holds the redaction marker, not the text (the text waits in the secret box) */
+  redacted: boolean;
+  /**
+   * Not redacted, but a secret all the same: the password step is pending now that it is handled
+   * (it arrived before the step was committed), or it edits a message redacted since. The log
+   * redacts the row in the handling transaction.
+   */
+  redactWhenHandled: boolean;
   /** the channel's id of the message (where the channel gives one): the bot may delete it */
   channelMessageId?: string;
   /** a shared contact (meta.contact as the ingress wrote it) */
@@ -34,7 +44,11 @@ export interface PendingInbound {
     /** the pending dialog step ({} when idle) */
     dialog: Record<string, unknown>;
   };
-  patron: { language: Language | null; displayName: string; memberId: string | null };
+  /**
+   * The patron who *sent* this message (their channel identity), never the conversation's
+   * first writer: in a group chat those differ, and a member link belongs to a person.
+   */
+  patron: { id: number; language: Language | null; displayName: string; memberId: string | null };
 }
 
 export interface RecordedStaffMessage {

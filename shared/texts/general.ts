@@ -100,6 +100,10 @@ export const texts = {
     lang === "en"
       ? `Your message is very long (over ${max} characters). It has been recorded; please send your question in a shorter message.`
       : `Pesan Anda sangat panjang (lebih dari ${max} karakter). Pesan sudah dicatat; silakan kirim pertanyaan Anda dalam pesan yang lebih singkat.`,
+  privateOnly: (lang: Language) =>
+    lang === "en"
+      ? "Membership matters (loans, fines, renewals, linking) are handled only in a private chat. Please write to me privately."
+      : "Urusan keanggotaan (pinjaman, denda, perpanjangan, penautan akun) hanya dilayani lewat chat pribadi. Silakan kirim pesan langsung kepada saya.",
   notWithLibrarian: (lang: Language) =>
     lang === "en"
       ? "You are chatting with the library's assistant now, not with a librarian. Type /librarian to talk to one, or /help for the menu."

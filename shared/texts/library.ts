@@ -128,6 +128,13 @@ export const libraryTexts = {
       `Kata sandi tidak cocok. Sisa percobaan: ${left}. Ketik lagi, atau /batal.`,
       `The password does not match. Attempts left: ${left}. Type it again, or /cancel.`,
     ),
+  /** to a member, on the chats they linked, when their account is being guessed at */
+  guessAlert: (lang: Language, memberId: string) =>
+    t(
+      lang,
+      `Peringatan keamanan: ada yang berulang kali mencoba menautkan akun anggota ${memberId} dengan kata sandi OPAC yang salah, dari chat lain. Penautan baru ke akun ini dikunci selama 1 jam; tautan Anda di sini tetap berlaku. Jika itu bukan Anda, ganti kata sandi OPAC Anda atau hubungi pustakawan (/pustakawan).`,
+      `Security notice: someone has repeatedly tried to link library membership ${memberId} with a wrong OPAC password, from another chat. New links to this membership are locked for 1 hour; your link here still works. If that was not you, change your OPAC password or ask a librarian (/librarian).`,
+    ),
   lockedOut: (lang: Language, minutes: number) =>
     t(
       lang,

@@ -34,6 +34,7 @@ export class MemoryChannel implements ChannelAdapter {
       channel: this.name,
       key: `${chatId}:${++this.keys}`,
       chatId,
+      chat: { type: "private" },
       sender: { id: chatId, displayName: "Tamu" },
       kind: "text",
       text,

@@ -60,6 +60,7 @@ describe("egress: one send per reply, and a cap on transient failures", function
       channel: "telegram",
       key: `${chatId}:1`,
       chatId: String(chatId),
+      chat: { type: "private" },
       sender: { id: String(chatId), displayName: "Egress" },
       kind: "text",
       text: "hi",

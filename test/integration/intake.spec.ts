@@ -170,6 +170,7 @@ describe("intake health", () => {
         channel: "telegram",
         key: `health:${text}`,
         chatId: `health-${text}`,
+        chat: { type: "private" },
         sender: { id: `health-${text}`, displayName: "H" },
         kind: "text",
         text,

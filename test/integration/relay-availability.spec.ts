@@ -139,6 +139,7 @@ describe("relay availability: failures are counted per message", function () {
         channel: "telegram",
         key: `${chatId}:${i + 1}`,
         chatId,
+        chat: { type: "private" },
         sender: { id: chatId, displayName: "Siti" },
         kind: "text",
         text,

@@ -26,6 +26,7 @@ describe("relay commit: short, conditional", function () {
       channel: "telegram",
       key: `${chatId}:1`,
       chatId,
+      chat: { type: "private" },
       sender: { id: chatId, displayName: "Siti" },
       kind: "text",
       text,

@@ -7,6 +7,7 @@ const message = (over: Partial<InboundMessage>): InboundMessage => ({
   channel: "telegram",
   key: "1:1",
   chatId: "1",
+  chat: { type: "private" },
   sender: { id: "1", displayName: "Siti" },
   kind: "text",
   text: "halo",

@@ -44,4 +44,38 @@ describe("Telegram update mapping", () => {
     expect(text?.kind).to.equal("text");
     expect(text).to.not.have.property("contact");
   });
+
+  it("types the chat: private, group (group and supergroup), channel; unknown or missing counts as a group", () => {
+    const inChat = (chat: Record<string, unknown> | undefined) =>
+      normaliseTelegramUpdate({
+        update_id: 9,
+        message: { message_id: 72, date: 1, ...(chat ? { chat } : {}), from: { id: 42 }, text: "/pinjaman" },
+      });
+    expect(inChat({ id: 42, type: "private" })?.chat).to.deep.equal({ type: "private" });
+    expect(inChat({ id: -5, type: "group" })?.chat).to.deep.equal({ type: "group" });
+    expect(inChat({ id: -100, type: "supergroup" })?.chat).to.deep.equal({ type: "group" });
+    expect(inChat({ id: -101, type: "channel" })?.chat).to.deep.equal({ type: "channel" });
+    expect(inChat({ id: 43, type: "secret" })?.chat).to.deep.equal({ type: "group" });
+    expect(inChat({ id: 44 })?.chat).to.deep.equal({ type: "group" });
+    const button = normaliseTelegramUpdate({
+      update_id: 10,
+      callback_query: { id: "q1", from: { id: 42 }, data: "/perpanjang ya 1" },
+    });
+    expect(button?.chat, "a button without its message").to.deep.equal({ type: "group" });
+  });
+
+  it("says which message an edit changes", () => {
+    const edit = normaliseTelegramUpdate({
+      update_id: 11,
+      edited_message: {
+        message_id: 73,
+        date: 1,
+        edit_date: 2,
+        chat: { id: 42, type: "private" },
+        from: { id: 42 },
+        text: "x",
+      },
+    });
+    expect(edit).to.deep.include({ kind: "edited", key: "42:73:e2", editOf: "42:73" });
+  });
 });

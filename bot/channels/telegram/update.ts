@@ -3,7 +3,7 @@
  * network, so every field is checked rather than trusted; an unknown or odd update becomes a
  * message of kind "unknown" (logged, answered politely) instead of an exception.
  */
-import type { InboundContact, InboundMessage, MessageKind } from "../../../shared/envelope";
+import type { ChatType, InboundContact, InboundMessage, MessageKind } from "../../../shared/envelope";
 
 type Json = Record<string, unknown>;
 
@@ -55,6 +55,17 @@ const MESSAGE_FRAME = new Set([
   "author_signature",
 ]);
 
+/**
+ * Telegram's chat type → ours. Anything but a private chat is shared with other people, and a
+ * type we do not know (or an update without its chat) is treated as shared: member data must
+ * never go where we cannot tell who reads it.
+ */
+export function chatTypeOf(type: unknown): ChatType {
+  if (type === "private") return "private";
+  if (type === "channel") return "channel";
+  return "group";
+}
+
 export function normaliseTelegramUpdate(update: unknown): InboundMessage | null {
   const u = obj(update);
   const updateId = num(u?.update_id);
@@ -105,6 +116,8 @@ function fromMessage(m: Json, field: "message" | "edited_message"): InboundMessa
       channel: "telegram",
       key: `${chatId}:${messageId}:e${editDate}`,
       chatId,
+      chat: { type: chatTypeOf(chat?.type) },
+      editOf: `${chatId}:${messageId}`,
       sender: who,
       kind: "edited",
       text,
@@ -117,6 +130,7 @@ function fromMessage(m: Json, field: "message" | "edited_message"): InboundMessa
     channel: "telegram",
     key: `${chatId}:${messageId}`,
     chatId,
+    chat: { type: chatTypeOf(chat?.type) },
     sender: who,
     kind,
     text,
@@ -205,6 +219,8 @@ function fromCallback(q: Json): InboundMessage | null {
     channel: "telegram",
     key: `cb:${callbackId}`,
     chatId,
+    // A button without its message (an inline-mode button) names no chat: shared, to be safe.
+    chat: { type: chatTypeOf(obj(message?.chat)?.type) },
     sender: who,
     kind: "callback",
     text: str(q.data) ?? null,
@@ -223,6 +239,7 @@ function fromMemberUpdate(m: Json, updateId: number): InboundMessage | null {
     channel: "telegram",
     key: `u${updateId}`,
     chatId,
+    chat: { type: chatTypeOf(chat?.type) },
     sender: who,
     kind: "member_update",
     text: null,
@@ -247,6 +264,8 @@ function fromOther(u: Json, updateId: number): InboundMessage | null {
     channel: "telegram",
     key: `u${updateId}`,
     chatId,
+    // Without a chat, the update names a user: their private chat id is their user id.
+    chat: { type: chat ? chatTypeOf(chat.type) : "private" },
     sender: who,
     kind: "unknown",
     text: null,

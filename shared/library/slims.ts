@@ -106,6 +106,12 @@ export interface SlimsLibraryOptions extends Partial<RenewalPolicy> {
   timeZone: string;
   /** Pool size. Default 4. */
   connectionLimit?: number;
+  /**
+   * Test hook, never set in production: awaited in renew() after the loan was read and decided,
+   * just before the guarded UPDATE, so a test can act at the desk in between (the race the
+   * UPDATE's WHERE clause must lose cleanly).
+   */
+  beforeRenewalWrite?: (loanId: number) => Promise<void>;
 }
 
 const MEMBER_COLUMNS = `m.member_id, m.member_name, m.member_type_id, m.member_email, m.member_phone,
@@ -179,8 +185,10 @@ export class SlimsLibrary implements LibrarySystem {
   private readonly pool: Pool;
   private readonly timeZone: string;
   private readonly policy: RenewalPolicy;
+  private readonly beforeRenewalWrite: SlimsLibraryOptions["beforeRenewalWrite"];
 
   constructor(options: SlimsLibraryOptions) {
+    this.beforeRenewalWrite = options.beforeRenewalWrite;
     this.timeZone = assertTimeZone(options.timeZone);
     this.policy = {
       allowOverdue: options.allowOverdue ?? DEFAULT_RENEWAL_POLICY.allowOverdue,
@@ -307,6 +315,7 @@ export class SlimsLibrary implements LibrarySystem {
       policy: this.policy,
     });
     if (!decision.ok) return refused(decision.reason);
+    await this.beforeRenewalWrite?.(loan.loanId);
 
     // The guard: exactly this open loan of this member, as read, not yet renewed today.
     const update = await this.exec(

@@ -16,6 +16,7 @@ const scopes = {
     mutate: ["shared/library/renewal-rules.ts", "shared/library/circulation-dates.ts"],
     spec: [
       "test/unit/library-dates.spec.ts",
+      "test/unit/circulation-dates-edges.spec.ts",
       "test/unit/demo-library.spec.ts",
       "test/integration/slims-library.spec.ts",
     ],
@@ -68,6 +69,8 @@ export default {
   concurrency: 2,
   reporters: ["clear-text", "progress-append-only", "html"],
   htmlReporter: { fileName: "test-artifacts/mutation/index.html" },
+  // Build output and artifacts are not needed in the sandbox (the specs run the TypeScript sources).
+  ignorePatterns: ["dist", "test-artifacts", ".data"],
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
   timeoutMS: 20000,

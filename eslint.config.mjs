@@ -39,7 +39,7 @@ function boundaries({ roles = [], sdks = Object.keys(SDK_OWNERS), main = false }
 }
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".data/", "test-artifacts/", "**/public/vendor/"] },
+  { ignores: ["node_modules/", "dist/", ".data/", "test-artifacts/", ".stryker-tmp/", "**/public/vendor/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -115,6 +115,12 @@ export interface SlimsLibraryOptions extends Partial<RenewalPolicy> {
    * black-holed connection fails the call in bounded time instead of holding the relay.
    */
   queryTimeoutMs?: number;
+  /**
+   * Test hook, never set in production: awaited in renew() after the loan was read and decided,
+   * just before the guarded UPDATE, so a test can act at the desk in between (the race the
+   * UPDATE's WHERE clause must lose cleanly).
+   */
+  beforeRenewalWrite?: (loanId: number) => Promise<void>;
 }
 
 const MEMBER_COLUMNS = `m.member_id, m.member_name, m.member_type_id, m.member_email, m.member_phone,
@@ -189,9 +195,11 @@ export class SlimsLibrary implements LibrarySystem {
   private readonly timeZone: string;
   private readonly policy: RenewalPolicy;
   private readonly queryTimeoutMs: number;
+  private readonly beforeRenewalWrite: SlimsLibraryOptions["beforeRenewalWrite"];
 
   constructor(options: SlimsLibraryOptions) {
     this.queryTimeoutMs = options.queryTimeoutMs ?? 5000;
+    this.beforeRenewalWrite = options.beforeRenewalWrite;
     this.timeZone = assertTimeZone(options.timeZone);
     this.policy = {
       allowOverdue: options.allowOverdue ?? DEFAULT_RENEWAL_POLICY.allowOverdue,
@@ -330,6 +338,7 @@ export class SlimsLibrary implements LibrarySystem {
       policy: this.policy,
     });
     if (!decision.ok) return refused(decision.reason);
+    await this.beforeRenewalWrite?.(loan.loanId);
 
     // Recorded before the first write, so a failure after it leaves what a retry needs.
     const intent: RenewalIntent = {

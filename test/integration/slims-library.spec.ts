@@ -634,6 +634,66 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
       });
     });
 
+    describe("the desk acts between the adapter's read and its write", () => {
+      // The desk writes SLiMS's server date, here a day behind the library's day (a server on UTC
+      // before 07:00 in Jakarta), so the "not renewed today" part of the guard does not stop the
+      // chat's write: the loan's state (is_return, renewed) as read must.
+      const DESK_DAY = "2025-06-10";
+
+      /** A library whose renew() lets `desk` act on the loan just before its UPDATE; keeps the desk's row. */
+      function libraryWithDesk(desk: (loanId: number) => Promise<void>) {
+        const seen: { row?: Awaited<ReturnType<SlimsFixture["loanRow"]>> } = {};
+        const lib = library({
+          beforeRenewalWrite: async (loanId) => {
+            await desk(loanId);
+            seen.row = await fx.loanRow(loanId);
+          },
+        });
+        return { lib, seen };
+      }
+
+      it("an item returned at the desk is not renewed (nor charged): SLiMS keeps the return", async () => {
+        await fx.memberType({ memberTypeId: 2, finePerDay: 500, renewLimit: 5 });
+        const a = await fx.member({ memberTypeId: 2 });
+        const loan = await fx.loan({ memberId: a, dueDate: "2025-06-04" });
+        const { lib, seen } = libraryWithDesk(async (loanId) => {
+          await fx.exec(
+            `UPDATE loan SET is_return = 1, return_date = ?, last_update = NOW() WHERE loan_id = ?`,
+            [DESK_DAY, loanId],
+          );
+        });
+        expect(await lib.renew(a, loan.loanId, { today: TODAY })).to.deep.equal({
+          ok: false,
+          reason: "not_on_loan",
+          loanId: loan.loanId,
+        });
+        expect(seen.row, "the desk acted").to.include({ is_return: 1 });
+        expect(await fx.loanRow(loan.loanId)).to.deep.equal(seen.row);
+        expect(await fx.finesOf(a)).to.have.length(0);
+        expect(await fx.logsOf(a)).to.have.length(0);
+      });
+
+      it("an item renewed at the desk is not renewed again by the chat: SLiMS keeps the desk's renewal", async () => {
+        const a = await fx.member();
+        const loan = await fx.loan({ memberId: a, dueDate: "2025-06-13" });
+        const { lib, seen } = libraryWithDesk(async (loanId) => {
+          await fx.exec(
+            `UPDATE loan SET renewed = renewed + 1, due_date = '2025-06-17', return_date = ?, last_update = NOW()
+             WHERE loan_id = ?`,
+            [DESK_DAY, loanId],
+          );
+        });
+        expect(await lib.renew(a, loan.loanId, { today: TODAY })).to.deep.equal({
+          ok: false,
+          reason: "renewed_today",
+          loanId: loan.loanId,
+        });
+        expect(seen.row, "the desk acted").to.include({ renewed: 1 });
+        expect(await fx.loanRow(loan.loanId)).to.deep.equal(seen.row);
+        expect(await fx.logsOf(a)).to.have.length(0);
+      });
+    });
+
     describe("least privilege", () => {
       it("the relay's account can not touch what it does not need", async () => {
         const a = await fx.member({ mpasswd: "x", birthDate: "2000-01-01" });

@@ -17,6 +17,7 @@ const scopes = {
     spec: [
       "test/unit/library-dates.spec.ts",
       "test/unit/circulation-dates-edges.spec.ts",
+      "test/unit/php-setting.spec.ts",
       "test/unit/demo-library.spec.ts",
       "test/integration/slims-library.spec.ts",
     ],

@@ -7,6 +7,7 @@
  * data: SLiMS's table definitions and the seed rows, kept together with the helpers that fill them.
  */
 import { randomBytes } from "node:crypto";
+import bcrypt from "bcryptjs";
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
 import { slimsGrantStatements } from "../../shared/library/slims";
 import { testMariadbUrl } from "../support/services";
@@ -185,6 +186,20 @@ export interface MemberTypeSeed {
   renewLimit?: number;
   finePerDay?: number;
   graceDays?: number | null;
+}
+
+/** The member type the chat specs use: 7-day loans, 2 renewals, Rp1.000 a day, no grace, 5 loans. */
+export const CHAT_MEMBER_TYPE: MemberTypeSeed = {
+  loanPeriod: 7,
+  renewLimit: 2,
+  finePerDay: 1000,
+  graceDays: 0,
+  loanLimit: 5,
+};
+
+/** A bcrypt hash as PHP writes it (`$2y$`), which SLiMS stores in `member.mpasswd`. */
+export async function phpBcrypt(password: string): Promise<string> {
+  return (await bcrypt.hash(password, 8)).replace(/^\$2[ab]\$/, "$2y$");
 }
 
 export interface LoanRuleSeed {

@@ -6,10 +6,9 @@
  * first writer.
  */
 import { expect } from "chai";
-import bcrypt from "bcryptjs";
 import type { App } from "../../main";
 import { FakeTelegram, type SentMessage } from "../helpers/fake-telegram";
-import { SlimsFixture } from "../helpers/slims-fixture";
+import { SlimsFixture, CHAT_MEMBER_TYPE, phpBcrypt } from "../helpers/slims-fixture";
 import { closeSql, sql, startTestApp } from "../helpers/app";
 
 const NOW = new Date("2025-12-01T02:00:00Z");
@@ -28,14 +27,8 @@ describe("group chats: member data only in a private chat, per sender", function
   before(async () => {
     fake = await FakeTelegram.start();
     slims = await SlimsFixture.create("InnoDB");
-    const type = await slims.memberType({
-      loanPeriod: 7,
-      renewLimit: 2,
-      finePerDay: 1000,
-      graceDays: 0,
-      loanLimit: 5,
-    });
-    const hash = (await bcrypt.hash(PASSWORD, 8)).replace(/^\$2[ab]\$/, "$2y$");
+    const type = await slims.memberType(CHAT_MEMBER_TYPE);
+    const hash = await phpBcrypt(PASSWORD);
     siti = await slims.member({
       name: "Siti Aminah",
       memberTypeId: type,

@@ -5,12 +5,11 @@
  * a chat (and a sender) gets 2 an hour, a member 8.
  */
 import { expect } from "chai";
-import bcrypt from "bcryptjs";
 import { Redis } from "ioredis";
 import type { App } from "../../main";
 import { AttemptLimiter } from "../../relay/attempts";
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { SlimsFixture } from "../helpers/slims-fixture";
+import { SlimsFixture, CHAT_MEMBER_TYPE, phpBcrypt } from "../helpers/slims-fixture";
 import { closeSql, eventually, sql, startTestApp } from "../helpers/app";
 import { testRedisUrl, uniquePrefix } from "../support/services";
 
@@ -31,14 +30,8 @@ describe("link attempts: consumed first, per chat and per member, the member tol
   before(async () => {
     fake = await FakeTelegram.start();
     slims = await SlimsFixture.create("InnoDB");
-    const type = await slims.memberType({
-      loanPeriod: 7,
-      renewLimit: 2,
-      finePerDay: 1000,
-      graceDays: 0,
-      loanLimit: 5,
-    });
-    const hash = (await bcrypt.hash(PASSWORD, 8)).replace(/^\$2[ab]\$/, "$2y$");
+    const type = await slims.memberType(CHAT_MEMBER_TYPE);
+    const hash = await phpBcrypt(PASSWORD);
     siti = await slims.member({ name: "Siti Aminah", memberTypeId: type, mpasswd: hash });
     budi = await slims.member({ name: "Budi Santoso", memberTypeId: type, mpasswd: hash });
     andi = await slims.member({

@@ -5,11 +5,10 @@
  * And the append-only trigger lets exactly that one redaction through, audited, nothing else.
  */
 import { expect } from "chai";
-import bcrypt from "bcryptjs";
 import type { App } from "../../main";
 import { REDACTED_TEXT } from "../../shared/secret-box";
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { SlimsFixture } from "../helpers/slims-fixture";
+import { SlimsFixture, CHAT_MEMBER_TYPE, phpBcrypt } from "../helpers/slims-fixture";
 import { chatLog, closeSql, eventually, sql, startTestApp } from "../helpers/app";
 
 const NOW = new Date("2025-12-01T02:00:00Z");
@@ -31,14 +30,8 @@ describe("password redaction: edits, a password before its step, a password star
   before(async () => {
     fake = await FakeTelegram.start();
     slims = await SlimsFixture.create("InnoDB");
-    const type = await slims.memberType({
-      loanPeriod: 7,
-      renewLimit: 2,
-      finePerDay: 1000,
-      graceDays: 0,
-      loanLimit: 5,
-    });
-    const hash = async (p: string) => (await bcrypt.hash(p, 8)).replace(/^\$2[ab]\$/, "$2y$");
+    const type = await slims.memberType(CHAT_MEMBER_TYPE);
+    const hash = phpBcrypt;
     siti = await slims.member({ name: "Siti Aminah", memberTypeId: type, mpasswd: await hash(PASSWORD) });
     slash = await slims.member({
       name: "Garis Miring",

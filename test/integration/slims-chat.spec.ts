@@ -5,11 +5,10 @@
  * the job is retried; another member's data never appears; passwords never reach the log.
  */
 import { expect } from "chai";
-import bcrypt from "bcryptjs";
 import type { App } from "../../main";
 import { REDACTED_TEXT } from "../../shared/secret-box";
 import { FakeTelegram, type SentMessage } from "../helpers/fake-telegram";
-import { SlimsFixture } from "../helpers/slims-fixture";
+import { SlimsFixture, CHAT_MEMBER_TYPE, phpBcrypt } from "../helpers/slims-fixture";
 import { closeSql, eventually, sql, startTestApp } from "../helpers/app";
 
 // Monday 1 December 2025, 09:00 in Jakarta.
@@ -30,14 +29,8 @@ describe("SLiMS by chat: link, loans, fines, renew", function () {
   before(async () => {
     fake = await FakeTelegram.start();
     slims = await SlimsFixture.create("InnoDB");
-    const type = await slims.memberType({
-      loanPeriod: 7,
-      renewLimit: 2,
-      finePerDay: 1000,
-      graceDays: 0,
-      loanLimit: 5,
-    });
-    const hash = (await bcrypt.hash(PASSWORD, 8)).replace(/^\$2[ab]\$/, "$2y$");
+    const type = await slims.memberType(CHAT_MEMBER_TYPE);
+    const hash = await phpBcrypt(PASSWORD);
     siti = await slims.member({
       name: "Siti Aminah",
       memberTypeId: type,

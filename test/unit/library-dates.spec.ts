@@ -238,6 +238,41 @@ describe("library dates", () => {
       ).to.equal(2);
     });
 
+    it("several rules with the same GMD standing: the lowest loan_rules_id wins (as SLiMS's query order)", () => {
+      const rules = [
+        rule({ loanRulesId: 8, gmdId: 0, renewLimit: 6 }),
+        rule({ loanRulesId: 3, gmdId: 0, renewLimit: 2 }),
+        rule({ loanRulesId: 5, gmdId: 0, renewLimit: 9 }),
+      ];
+      expect(
+        resolveLoanTerms({ loanRulesId: 0, collTypeId: 2, gmdId: 1 }, 1, type, rules).renewLimit,
+      ).to.equal(2);
+    });
+
+    it("an item without a collection type or a biblio without a GMD matches no rule by those", () => {
+      const noColl = rule({ loanRulesId: 4, collTypeId: null as unknown as number, renewLimit: 9 });
+      expect(
+        resolveLoanTerms({ loanRulesId: 0, collTypeId: null, gmdId: 1 }, 1, type, [noColl]).renewLimit,
+      ).to.equal(1);
+      const rules = [
+        rule({ loanRulesId: 1, gmdId: 5, renewLimit: 2 }),
+        rule({ loanRulesId: 2, gmdId: null as unknown as number, renewLimit: 7 }),
+      ];
+      expect(
+        resolveLoanTerms({ loanRulesId: 0, collTypeId: 2, gmdId: null }, 1, type, rules).renewLimit,
+      ).to.equal(2);
+    });
+
+    it("loan_rules_id 0 means the member type, even if a rule numbered 0 exists", () => {
+      const zero = rule({ loanRulesId: 0, collTypeId: 9, loanPeriod: 30, finePerDay: 9, graceDays: 9 });
+      expect(resolveLoanTerms({ loanRulesId: 0, collTypeId: 1, gmdId: 1 }, 1, type, [zero])).to.deep.equal({
+        renewLimit: 1,
+        loanPeriod: 7,
+        finePerDay: 500,
+        graceDays: 1,
+      });
+    });
+
     it("a loan_rules_id whose rule was deleted: fine 0 (SLiMS reads NULL), period from the member type", () => {
       const terms = resolveLoanTerms({ loanRulesId: 42, collTypeId: 1, gmdId: 1 }, 1, type, []);
       expect(terms.finePerDay).to.equal(0);

@@ -36,6 +36,17 @@ const cases: Array<[string | null | undefined, boolean]> = [
   ['s:4:"-1.5";', false],
   ['s:4:"yes!";', false],
   ['s:4:"a"b";', false],
+  // only a whole serialised value counts: anything before or after it makes it plain text
+  ["b:1;x", false],
+  ["xb:1;", false],
+  ["i:1;x", false],
+  ["xi:1;", false],
+  ['s:1:"1";x', false],
+  ['xs:1:"1";', false],
+  ['s:4:"true"', true],
+  ['s:10:"0123456789";', true],
+  ["d:1e+3;", true],
+  ["d:5e3;", true],
   // null, empty, PHP null
   [null, false],
   [undefined, false],

@@ -263,6 +263,16 @@ describe("library dates", () => {
       ).to.equal(2);
     });
 
+    it("the loan's own rule is found by its id wherever it stands in the list", () => {
+      const rules = [
+        rule({ loanRulesId: 3, collTypeId: 8, loanPeriod: 14 }),
+        rule({ loanRulesId: 9, loanPeriod: 2 }),
+      ];
+      expect(
+        resolveLoanTerms({ loanRulesId: 9, collTypeId: 1, gmdId: 1 }, 1, type, rules).loanPeriod,
+      ).to.equal(2);
+    });
+
     it("loan_rules_id 0 means the member type, even if a rule numbered 0 exists", () => {
       const zero = rule({ loanRulesId: 0, collTypeId: 9, loanPeriod: 30, finePerDay: 9, graceDays: 9 });
       expect(resolveLoanTerms({ loanRulesId: 0, collTypeId: 1, gmdId: 1 }, 1, type, [zero])).to.deep.equal({

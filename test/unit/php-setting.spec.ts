@@ -47,6 +47,8 @@ const cases: Array<[string | null | undefined, boolean]> = [
   ['s:10:"0123456789";', true],
   ["d:1e+3;", true],
   ["d:5e3;", true],
+  ["d:1e10;", true],
+  ["d:-1e10;", false],
   // null, empty, PHP null
   [null, false],
   [undefined, false],

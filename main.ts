@@ -30,6 +30,7 @@ import { Health, type HealthReport, type RoleContext } from "./shared/health";
 import { DemoLibrary } from "./shared/library/demo";
 import type { LibrarySystem } from "./shared/library/port";
 import { SlimsLibrary } from "./shared/library/slims";
+import { warnOnTimeZoneMismatch } from "./shared/library/time-zone-check";
 import { Closer, withTimeout } from "./shared/lifecycle";
 import { DeadLetters } from "./shared/log/dead-letters";
 import { MessageLog } from "./shared/log/message-log";
@@ -137,6 +138,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       const system = options.library ?? createLibrarySystem(config);
       if (!options.library) closer.add("library system", () => system.close());
       logger.info({ library: system.kind }, "library system");
+      if (has("relay")) await warnOnTimeZoneMismatch(system, config.library.timeZone, logger);
       librarySystem = system;
     }
 

@@ -18,6 +18,7 @@ export function renewalJournal(sql: Sql, subject: string): RenewalJournal {
         old_due_date: string | null;
         new_due_date: string;
         renewal_date: string;
+        renewed_at: string | null;
         fine: number;
         fine_waived: number;
         overdue_days: number;
@@ -33,6 +34,7 @@ export function renewalJournal(sql: Sql, subject: string): RenewalJournal {
         oldDueDate: r.old_due_date,
         newDueDate: r.new_due_date,
         renewalDate: r.renewal_date,
+        renewedAt: r.renewed_at,
         fine: r.fine,
         fineWaived: r.fine_waived,
         overdueDays: r.overdue_days,
@@ -42,13 +44,14 @@ export function renewalJournal(sql: Sql, subject: string): RenewalJournal {
     async save(i) {
       await sql.query(
         `INSERT INTO renewal_intent (subject, member_id, loan_id, item_code, renewed_before, old_due_date,
-                                     new_due_date, renewal_date, fine, fine_waived, overdue_days, stage)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                     new_due_date, renewal_date, fine, fine_waived, overdue_days, stage, renewed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (subject) DO UPDATE SET
            member_id = EXCLUDED.member_id, loan_id = EXCLUDED.loan_id, item_code = EXCLUDED.item_code,
            renewed_before = EXCLUDED.renewed_before, old_due_date = EXCLUDED.old_due_date,
            new_due_date = EXCLUDED.new_due_date, renewal_date = EXCLUDED.renewal_date, fine = EXCLUDED.fine,
            fine_waived = EXCLUDED.fine_waived, overdue_days = EXCLUDED.overdue_days, stage = EXCLUDED.stage,
+           renewed_at = EXCLUDED.renewed_at,
            updated_at = now()`,
         [
           subject,
@@ -63,6 +66,7 @@ export function renewalJournal(sql: Sql, subject: string): RenewalJournal {
           i.fineWaived,
           i.overdueDays,
           i.stage,
+          i.renewedAt,
         ],
       );
     },

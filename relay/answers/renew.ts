@@ -135,6 +135,7 @@ async function confirmed(ctx: AnswerContext, memberId: string, loanId: number): 
     // The journal lets a retry finish a renewal that stopped between its writes (fine lost).
     result = await ctx.services.librarySystem.renew(memberId, loanId, {
       today: ctx.today,
+      now: ctx.now,
       journal: renewalJournal(ctx.services.db, subject),
     });
     await recordAudit(ctx.services.db, [

@@ -34,6 +34,10 @@ export class RenewalIntent {
   @Column({ name: "renewal_date", type: "text" })
   renewalDate!: string;
 
+  /** the renewal's moment on the library's wall clock (YYYY-MM-DD HH:MM:SS); null on older rows */
+  @Column({ name: "renewed_at", type: "text", nullable: true })
+  renewedAt!: string | null;
+
   @Column({ type: "integer" })
   fine!: number;
 

@@ -110,7 +110,9 @@ export function daysLate(dueDate: string | null, today: string): number {
 /**
  * Fine-chargeable overdue days as of `today` (countOverdueValue, docs/slims.md §4):
  * - not after the due date → 0;
- * - on or before due date + grace → 0 (no fine at all);
+ * - strictly before due date + grace → 0 (no fine at all). On the day due + grace itself the
+ *   loan is no longer in grace: simbio_date::compareDates returns null for equal dates, so
+ *   countOverdueValue's "the later date is due + grace" test fails that day;
  * - otherwise every day after the due date counts (grace days are not deducted), minus
  *   the holidays between the due date and today inclusive when `ignoreHolidays` is on
  *   (never below 0).
@@ -120,6 +122,6 @@ export function chargeableOverdueDays(dueDate: string | null, today: string, rul
   if (dueDate === null || late < 1) return 0;
   let days = late;
   if (rules.ignoreHolidays) days = Math.max(0, late - countHolidaysBetween(dueDate, today, rules.calendar));
-  if (rules.graceDays > 0 && today <= addDays(dueDate, rules.graceDays)) return 0;
+  if (rules.graceDays > 0 && today < addDays(dueDate, rules.graceDays)) return 0;
   return days;
 }

@@ -125,6 +125,12 @@ export interface RenewalIntent {
   newDueDate: string;
   /** the renewal's day (YYYY-MM-DD): the fine's `fines_date` */
   renewalDate: string;
+  /**
+   * the renewal's moment on the library's wall clock (`YYYY-MM-DD HH:MM:SS`): `loan.last_update`
+   * and `system_log.log_date`, as SLiMS's PHP `date()` writes them; null on intents recorded
+   * before it was kept (a resumed one then writes the moment it completes)
+   */
+  renewedAt: string | null;
   /** the fine this renewal writes (0: none) */
   fine: number;
   fineWaived: number;
@@ -153,15 +159,22 @@ export interface LibrarySystem {
   /**
    * Renew one loan. With a `journal`, the renewal is recorded before it is written and advanced
    * after each write; called again with the same journal after a failure, it completes what was
-   * left (the missing fine and log row), never renewing or charging twice.
+   * left (the missing fine and log row), never renewing or charging twice. `now` is the moment
+   * of the renewal (default: the clock), written as the library's wall-clock time; `today`
+   * defaults to its date in the library's zone.
    */
   renew(
     memberId: string,
     loanId: number,
-    options?: { today?: string; journal?: RenewalJournal },
+    options?: { today?: string; now?: Date; journal?: RenewalJournal },
   ): Promise<RenewalResult>;
   /** The library's weekly closing days and dated holidays (SLiMS `holiday`): when nobody answers. */
   holidays(): Promise<HolidayCalendar>;
+  /**
+   * The time zone the library system itself dates its records in, where it keeps one (SLiMS: the
+   * `timezone` setting, Asia/Jakarta when unset), so start-up can warn when it is not ours.
+   */
+  timeZoneSetting?(): Promise<string>;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -204,6 +204,13 @@ export function phpSerializedTruthy(value: string | null | undefined): boolean {
   return stringTruthy(v); // not serialised at all: read the raw text
 }
 
+/** PHP-serialised string (`s:12:"Asia/Jakarta";`) → its text; unserialised text as is; NULL/`N;` → null. */
+export function phpSerializedString(value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value.trim() === "N;") return null;
+  const m = /^s:\d+:"(.*)";?$/s.exec(value.trim());
+  return m ? m[1]! : value;
+}
+
 function stringTruthy(s: string): boolean {
   const t = s.trim().toLowerCase();
   if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t) > 0;

@@ -49,7 +49,7 @@ import { AppError, errorMessage } from "../errors";
 import { once, withTimeout } from "../lifecycle";
 import { dateOrNull, holidayCalendar } from "./circulation-dates";
 import { assertIsoDate, type HolidayCalendar } from "../time/calendar";
-import { assertTimeZone, todayIn } from "../time/zone";
+import { assertTimeZone, localDateTime, todayIn } from "../time/zone";
 import { checkPassword } from "./password";
 import { normalisePhone, fieldHasPhone, phoneSearchKey } from "./phone";
 import {
@@ -73,6 +73,7 @@ import {
   type LoanRule,
   type MemberTypeTerms,
   overdueFineDescription,
+  phpSerializedString,
   phpSerializedTruthy,
   renewalLogMessage,
   resolveLoanTerms,
@@ -106,8 +107,14 @@ export function slimsGrantStatements(database: string, user: string): string[] {
 export interface SlimsLibraryOptions extends Partial<RenewalPolicy> {
   /** `mysql://user:pass@host:3306/slims` */
   url: string;
-  /** The library's time zone for "today" (SLiMS config('timezone')). */
+  /**
+   * The library's time zone: "today" for the circulation rules, and the wall clock every SLiMS
+   * timestamp is written in (SLiMS writes PHP `date()` in its configured zone, never the
+   * database's NOW(); docs/slims.md §1).
+   */
   timeZone: string;
+  /** The clock (default: the system's). Tests set it to write at a chosen moment. */
+  clock?: () => Date;
   /** Pool size. Default 4. */
   connectionLimit?: number;
   /**
@@ -131,6 +138,9 @@ const LOAN_SELECT = `SELECT l.loan_id, l.member_id, l.item_code, l.loan_date, l.
   FROM loan AS l
   LEFT JOIN item AS i ON i.item_code = l.item_code
   LEFT JOIN biblio AS b ON b.biblio_id = i.biblio_id`;
+
+/** What SLiMS uses when no `timezone` setting was saved (sysconfig.inc.php). */
+export const SLIMS_DEFAULT_TIME_ZONE = "Asia/Jakarta";
 
 /** Separators stripped from member_phone for the coarse LIKE pre-filter of findMembersByPhone. */
 const PHONE_SEPARATORS = [" ", "-", ".", "(", ")", "+", "\t", "\u00a0"];
@@ -193,6 +203,7 @@ export class SlimsLibrary implements LibrarySystem {
   readonly kind = "slims";
   private readonly pool: Pool;
   private readonly timeZone: string;
+  private readonly clock: () => Date;
   private readonly policy: RenewalPolicy;
   private readonly queryTimeoutMs: number;
   private readonly beforeRenewalWrite: SlimsLibraryOptions["beforeRenewalWrite"];
@@ -201,6 +212,7 @@ export class SlimsLibrary implements LibrarySystem {
     this.queryTimeoutMs = options.queryTimeoutMs ?? 5000;
     this.beforeRenewalWrite = options.beforeRenewalWrite;
     this.timeZone = assertTimeZone(options.timeZone);
+    this.clock = options.clock ?? (() => new Date());
     this.policy = {
       allowOverdue: options.allowOverdue ?? DEFAULT_RENEWAL_POLICY.allowOverdue,
       waiveFines: options.waiveFines ?? DEFAULT_RENEWAL_POLICY.waiveFines,
@@ -305,9 +317,10 @@ export class SlimsLibrary implements LibrarySystem {
   async renew(
     memberId: string,
     loanId: number,
-    options: { today?: string; journal?: RenewalJournal } = {},
+    options: { today?: string; now?: Date; journal?: RenewalJournal } = {},
   ): Promise<RenewalResult> {
-    const today = this.today(options.today);
+    const now = options.now ?? this.clock();
+    const today = options.today === undefined ? todayIn(this.timeZone, now) : this.today(options.today);
     const { journal } = options;
     const refused = (reason: Extract<RenewalResult, { ok: false }>["reason"]): RenewalResult => ({
       ok: false,
@@ -349,6 +362,7 @@ export class SlimsLibrary implements LibrarySystem {
       oldDueDate: loan.dueDate,
       newDueDate: decision.newDueDate,
       renewalDate: today,
+      renewedAt: localDateTime(now, this.timeZone),
       fine: decision.fineCharged,
       fineWaived: decision.fineWaived,
       overdueDays: decision.overdueDays,
@@ -357,10 +371,10 @@ export class SlimsLibrary implements LibrarySystem {
     await journal?.save(intent);
     // The guard: exactly this open loan of this member, as read, not yet renewed today.
     const update = await this.exec(
-      `UPDATE loan SET renewed = renewed + 1, due_date = ?, is_return = 0, return_date = ?, last_update = NOW()
+      `UPDATE loan SET renewed = renewed + 1, due_date = ?, is_return = 0, return_date = ?, last_update = ?
        WHERE loan_id = ? AND member_id = ? AND is_lent = 1 AND is_return = 0 AND renewed = ?
          AND (return_date IS NULL OR return_date <> ?)`,
-      [decision.newDueDate, today, loan.loanId, member.memberId, loan.renewed, today],
+      [decision.newDueDate, today, intent.renewedAt, loan.loanId, member.memberId, loan.renewed, today],
     );
     if (update.affectedRows !== 1) {
       // Lost to a concurrent or repeated renewal (or the item was returned meanwhile).
@@ -399,11 +413,16 @@ export class SlimsLibrary implements LibrarySystem {
       step = { ...step, stage };
       await journal?.save(step);
     };
+    // An intent recorded before renewedAt was kept: the moment it completes.
+    const at = intent.renewedAt ?? localDateTime(this.clock(), this.timeZone);
     try {
       if (step.stage === "planned") await advance("loan_updated");
       if (step.stage === "loan_updated") {
+        // returnItem writes a fines row for every renewal with overdue days past grace, even of
+        // amount 0 (fine_each_day 0); none when the library waived the fine (RENEWAL_WAIVE_FINES).
         // The fine may have been written just before a failure: look before writing, never twice.
-        if (intent.fine > 0 && !(await this.fineWritten(intent))) {
+        const writesFine = intent.overdueDays > 0 && intent.fineWaived === 0;
+        if (writesFine && !(await this.fineWritten(intent))) {
           await this.exec(
             `INSERT INTO fines (fines_date, member_id, debet, credit, description) VALUES (?, ?, ?, 0, ?)`,
             [intent.renewalDate, member.memberId, intent.fine, overdueFineDescription(intent.itemCode)],
@@ -414,8 +433,8 @@ export class SlimsLibrary implements LibrarySystem {
       if (step.stage === "fine_written") {
         await this.exec(
           `INSERT INTO system_log (log_type, id, log_location, sub_module, action, log_msg, log_date)
-           VALUES ('member', ?, 'circulation', 'Loan', 'Extended', ?, NOW())`,
-          [member.memberId, renewalLogMessage(member, intent.itemCode)],
+           VALUES ('member', ?, 'circulation', 'Loan', 'Extended', ?, ?)`,
+          [member.memberId, renewalLogMessage(member, intent.itemCode), at],
         );
         await advance("done");
       }
@@ -455,7 +474,7 @@ export class SlimsLibrary implements LibrarySystem {
   // ── reading ────────────────────────────────────────────────────────────────────────
 
   private today(today: string | undefined): string {
-    return today === undefined ? todayIn(this.timeZone) : assertIsoDate(today, "today");
+    return today === undefined ? todayIn(this.timeZone, this.clock()) : assertIsoDate(today, "today");
   }
 
   private terms(context: MemberContext, loan: LoanRecord) {
@@ -468,6 +487,18 @@ export class SlimsLibrary implements LibrarySystem {
     >(`SELECT holiday_dayname, holiday_date FROM holiday`);
     // A row with a date is a dated holiday (a zero date matches no day); NULL → weekly closing day.
     return holidayCalendar(rows.map((h) => ({ dayname: h.holiday_dayname, date: h.holiday_date })));
+  }
+
+  /**
+   * SLiMS's own zone: the `timezone` setting (PHP-serialised, saved by System → Settings), else
+   * SLiMS's default Asia/Jakarta. Returned as written, even if it is no zone we know.
+   */
+  async timeZoneSetting(): Promise<string> {
+    const rows = await this.rows<RowDataPacket & { setting_value: string | null }>(
+      `SELECT setting_value FROM setting WHERE setting_name = 'timezone'`,
+    );
+    const zone = phpSerializedString(rows[0]?.setting_value)?.trim();
+    return zone ? zone : SLIMS_DEFAULT_TIME_ZONE;
   }
 
   /** The member, their type's terms, the loan rules and the library settings. */

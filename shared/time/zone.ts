@@ -37,6 +37,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       day: "2-digit",
       hour: "2-digit",
       minute: "2-digit",
+      second: "2-digit",
       hourCycle: "h23",
     });
     formatters.set(timeZone, format);
@@ -61,6 +62,17 @@ export function localClock(at: Date, timeZone: string): LocalClock {
     date: assertIsoDate(`${get("year")}-${get("month")}-${get("day")}`, "local date"),
     minutes: Number(get("hour")) * 60 + Number(get("minute")),
   };
+}
+
+/**
+ * `at` as `YYYY-MM-DD HH:MM:SS` on the wall clock of `timeZone`: what PHP's
+ * `date("Y-m-d H:i:s")` writes in that zone (a MySQL DATETIME, which holds no zone).
+ */
+export function localDateTime(at: Date, timeZone: string): string {
+  const parts = formatterFor(timeZone).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  const date = assertIsoDate(`${get("year")}-${get("month")}-${get("day")}`, "local date");
+  return `${date} ${get("hour")}:${get("minute")}:${get("second")}`;
 }
 
 /** Today's date (YYYY-MM-DD) on the wall clock of `timeZone`. */

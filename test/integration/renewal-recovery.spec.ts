@@ -91,6 +91,23 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
       expect((await fx.logsOf(a)).map((l) => l.action)).to.deep.equal(["Extended"]);
     });
 
+    it("the retry dates the log row with the renewal's moment, not its own (as SLiMS's Extend click would)", async () => {
+      const a = await fx.member();
+      const loan = await fx.loan({ memberId: a, dueDate: "2025-06-06" });
+      const j = journal();
+      await fx.exec(`REVOKE INSERT ON \`${fx.database}\`.\`system_log\` FROM ${fx.relayUser}`);
+      const renewedAt = new Date("2025-06-11T08:00:00Z"); // 15:00 in Jakarta
+      await lib.renew(a, loan.loanId, { now: renewedAt, journal: j }).then(
+        () => expect.fail("the first try must fail"),
+        () => undefined,
+      );
+      await fx.exec(`GRANT INSERT ON \`${fx.database}\`.\`system_log\` TO ${fx.relayUser}`);
+      // retried two hours later
+      await lib.renew(a, loan.loanId, { now: new Date("2025-06-11T10:00:00Z"), journal: j });
+      expect((await fx.loanRow(loan.loanId)).last_update).to.equal("2025-06-11 15:00:00");
+      expect((await fx.logsOf(a)).map((l) => l.log_date)).to.deep.equal(["2025-06-11 15:00:00"]);
+    });
+
     it("a retry whose renewal never reached the loan renews it then (the intent alone is no renewal)", async () => {
       const a = await fx.member();
       const loan = await fx.loan({ memberId: a, dueDate: "2025-06-13" });
@@ -103,6 +120,7 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
         oldDueDate: "2025-06-13",
         newDueDate: "2025-06-18",
         renewalDate: TODAY,
+        renewedAt: null,
         fine: 0,
         fineWaived: 0,
         overdueDays: 0,

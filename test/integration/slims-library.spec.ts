@@ -417,37 +417,37 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
     });
 
     describe("fines on renewal", () => {
-      it("grace boundary: due + grace → no fine; the day after → every day is charged", async () => {
+      it("grace boundary (countOverdueValue): due + grace itself is charged in full; the day before is free", async () => {
         await fx.memberType({ memberTypeId: 2, finePerDay: 1000, graceDays: 3, renewLimit: 5 });
         const a = await fx.member({ memberTypeId: 2 });
+        const inGrace = await fx.loan({ memberId: a, dueDate: "2025-06-09" }); // TODAY = due + 2
         const boundary = await fx.loan({ memberId: a, dueDate: "2025-06-08" }); // TODAY = due + 3
-        const after = await fx.loan({ memberId: a, dueDate: "2025-06-07" }); // TODAY = due + 4
         const lib = library();
         const [first, second] = await lib.currentLoans(a, TODAY);
         expect(first).to.deep.include({
-          loanId: after.loanId,
-          daysLate: 4,
-          overdueDays: 4,
-          fineEstimate: 4000,
-        });
-        expect(second).to.deep.include({
           loanId: boundary.loanId,
           daysLate: 3,
+          overdueDays: 3,
+          fineEstimate: 3000,
+        });
+        expect(second).to.deep.include({
+          loanId: inGrace.loanId,
+          daysLate: 2,
           overdueDays: 0,
           fineEstimate: 0,
         });
 
-        expect(await lib.renew(a, boundary.loanId, { today: TODAY })).to.deep.include({
+        expect(await lib.renew(a, inGrace.loanId, { today: TODAY })).to.deep.include({
           ok: true,
           fineCharged: 0,
         });
         expect(await fx.finesOf(a)).to.have.length(0);
-        expect(await lib.renew(a, after.loanId, { today: TODAY })).to.deep.include({
+        expect(await lib.renew(a, boundary.loanId, { today: TODAY })).to.deep.include({
           ok: true,
-          overdueDays: 4,
-          fineCharged: 4000,
+          overdueDays: 3,
+          fineCharged: 3000,
         });
-        expect((await fx.finesOf(a)).map((f) => f.debet)).to.deep.equal([4000]);
+        expect((await fx.finesOf(a)).map((f) => f.debet)).to.deep.equal([3000]);
       });
 
       it("a grace period from the loan's rule counts too", async () => {
@@ -456,7 +456,7 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
         const a = await fx.member({ memberTypeId: 2 });
         const inGrace = await fx.loan({
           memberId: a,
-          dueDate: "2025-06-08",
+          dueDate: "2025-06-09",
           loanRulesId: rule,
           collTypeId: 4,
         });

@@ -163,10 +163,11 @@ describe("library dates", () => {
       expect(chargeableOverdueDays("2025-06-04", "2025-06-11", noGrace)).to.equal(7);
     });
 
-    it("grace boundary: due + grace → no fine; the day after → every day is charged", () => {
+    it("grace boundary: before due + grace → no fine; on due + grace itself every day is charged", () => {
       const grace3 = { ...noGrace, graceDays: 3 };
-      expect(chargeableOverdueDays("2025-06-04", "2025-06-07", grace3)).to.equal(0);
+      expect(chargeableOverdueDays("2025-06-04", "2025-06-06", grace3)).to.equal(0);
       expect(daysLate("2025-06-04", "2025-06-07")).to.equal(3);
+      expect(chargeableOverdueDays("2025-06-04", "2025-06-07", grace3)).to.equal(3);
       expect(chargeableOverdueDays("2025-06-04", "2025-06-08", grace3)).to.equal(4);
     });
 
@@ -182,7 +183,8 @@ describe("library dates", () => {
 
     it("with ignore_holidays on, grace still runs on calendar days", () => {
       const rules = { graceDays: 2, ignoreHolidays: true, calendar: SUNDAYS };
-      expect(chargeableOverdueDays("2025-06-06", "2025-06-08", rules)).to.equal(0);
+      expect(chargeableOverdueDays("2025-06-06", "2025-06-07", rules)).to.equal(0);
+      expect(chargeableOverdueDays("2025-06-06", "2025-06-08", rules)).to.equal(1); // 2 days − Sunday
       expect(chargeableOverdueDays("2025-06-06", "2025-06-09", rules)).to.equal(2); // 3 days − Sunday
     });
   });

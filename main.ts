@@ -33,6 +33,7 @@ import { SlimsLibrary } from "./shared/library/slims";
 import { Closer, withTimeout } from "./shared/lifecycle";
 import { DeadLetters } from "./shared/log/dead-letters";
 import { MessageLog } from "./shared/log/message-log";
+import { MediaStore } from "./shared/media/store";
 import type { PendingInbound } from "./shared/log/records";
 import { createLogger, type Logger } from "./shared/logger";
 import { runMigrations } from "./shared/migrate";
@@ -117,6 +118,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (options.migrate) await runMigrations(dataSource, logger);
     const db = dbFromDataSource(dataSource);
     const messageLog = new MessageLog(db);
+    // Patrons' files (ingress), librarians' attachments (console), read back by egress.
+    const media = new MediaStore(db, config.media);
 
     const redis = createRedis(options.redisUrl, `pustaka-relay:${roles.join("+")}`);
     redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
@@ -147,6 +150,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         ? configuredChannels(registry, config.channels, {
             logger,
             commands: BOT_COMMANDS,
+            mediaMaxBytes: config.media.maxBytes,
             ...(options.telegramPollTimeoutSeconds
               ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds }
               : {}),
@@ -160,6 +164,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       deadLetters: new DeadLetters(db),
       drains: inboundDrains,
       secrets,
+      media,
       logger: logger.child({ hop: "ingress" }),
       signal: intake.signal,
     });
@@ -168,6 +173,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (has("bot")) {
       await startEgress(ctx, channels, {
         messageLog,
+        media,
         redis,
         prefix,
         logger,
@@ -213,6 +219,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         console: {
           db,
           messageLog,
+          media,
           redis,
           redisUrl: options.redisUrl,
           prefix,

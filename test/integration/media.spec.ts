@@ -177,6 +177,22 @@ describe("media: patrons' files stored and shown, librarians' attachments sent",
     expect(res.headers.get("content-security-policy")).to.contain("sandbox");
   });
 
+  it("a voice note: stored like a photo, the patron told it reads only text", async () => {
+    const chatId = ++chat;
+    const ogg = Buffer.from(`OggS voice ${chatId}`);
+    fake.sendDocument(chatId, ogg, { field: "voice", mimeType: "audio/ogg" });
+    const [answer] = await fake.waitForSent(1, { chatId });
+    expect(answer!.text).to.contain("pesan suara Anda sudah kami terima");
+    const [row] = (await chatLog(chatId)).filter((m) => m.direction === "in");
+    expect(row!.kind).to.equal("voice");
+    const [stored] = await sql<{ bytes: Buffer; mime_type: string }>(
+      `SELECT m.bytes, m.mime_type FROM media m JOIN message g ON g.meta->'media'->>'id' = m.id::text WHERE g.id = $1`,
+      [row!.id],
+    );
+    expect(stored!.mime_type).to.equal("audio/ogg");
+    expect(Buffer.compare(stored!.bytes, ogg)).to.equal(0);
+  });
+
   it("a document over MEDIA_MAX_BYTES: never downloaded, logged as metadata with the reason, answered", async () => {
     const chatId = ++chat;
     const big = Buffer.alloc(MAX_BYTES + 1, 0x41);
@@ -269,6 +285,8 @@ describe("media: patrons' files stored and shown, librarians' attachments sent",
       (await upload(pdf("origin"), "a.pdf", sitiSession, { origin: "https://evil.example" })).status,
     ).to.equal(403);
     expect((await upload(pdf("anon"), "a.pdf", { cookie: "", csrfToken: "" })).status).to.equal(401);
+    const auditor = await addStaff(app, "auditor");
+    expect((await upload(pdf("auditor"), "a.pdf", await login(url, auditor.username))).status).to.equal(403);
     expect(
       (await upload(pdf("type"), "a.pdf", sitiSession, { "content-type": "text/plain" })).status,
     ).to.equal(415);

@@ -34,6 +34,7 @@ import { warnOnTimeZoneMismatch } from "./shared/library/time-zone-check";
 import { Closer, withTimeout } from "./shared/lifecycle";
 import { DeadLetters } from "./shared/log/dead-letters";
 import { MessageLog } from "./shared/log/message-log";
+import { MediaStore } from "./shared/media/store";
 import type { PendingInbound } from "./shared/log/records";
 import { createLogger, type Logger } from "./shared/logger";
 import { runMigrations } from "./shared/migrate";
@@ -118,6 +119,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (options.migrate) await runMigrations(dataSource, logger);
     const db = dbFromDataSource(dataSource);
     const messageLog = new MessageLog(db);
+    // Patrons' files (ingress), librarians' attachments (console), read back by egress.
+    const media = new MediaStore(db, config.media);
 
     const redis = createRedis(options.redisUrl, `pustaka-relay:${roles.join("+")}`);
     redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
@@ -149,6 +152,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         ? configuredChannels(registry, config.channels, {
             logger,
             commands: BOT_COMMANDS,
+            mediaMaxBytes: config.media.maxBytes,
             ...(options.telegramPollTimeoutSeconds
               ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds }
               : {}),
@@ -162,6 +166,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       deadLetters: new DeadLetters(db),
       drains: inboundDrains,
       secrets,
+      media,
       logger: logger.child({ hop: "ingress" }),
       signal: intake.signal,
     });
@@ -170,6 +175,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (has("bot")) {
       await startEgress(ctx, channels, {
         messageLog,
+        media,
         redis,
         prefix,
         logger,
@@ -215,6 +221,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         console: {
           db,
           messageLog,
+          media,
           redis,
           redisUrl: options.redisUrl,
           prefix,

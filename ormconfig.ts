@@ -14,6 +14,7 @@ import { Intake1764600000000 } from "./migrations/1764600000000-Intake";
 import { AppendOnlyAudit1764700000000 } from "./migrations/1764700000000-AppendOnlyAudit";
 import { Availability1764800000000 } from "./migrations/1764800000000-Availability";
 import { RenewalMoment1764850000000 } from "./migrations/1764850000000-RenewalMoment";
+import { Media1764900000000 } from "./migrations/1764900000000-Media";
 
 export const MIGRATIONS = [
   Init1764300000000,
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   AppendOnlyAudit1764700000000,
   Availability1764800000000,
   RenewalMoment1764850000000,
+  Media1764900000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {

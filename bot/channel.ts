@@ -48,6 +48,14 @@ export interface ChannelCapabilities {
   readonly requestContact: boolean;
   /** deleting a patron's message (a typed password) */
   readonly deleteMessage: boolean;
+  /**
+   * Sending a file with a reply (OutboundMessage.attachment): "upload" — egress loads the bytes
+   * and the adapter sends them (Telegram sendDocument/sendPhoto, WhatsApp MessageMedia); "link" —
+   * the adapter gets the file's id and metadata and offers a download link (the web widget).
+   * Absent: the channel cannot, and a reply with a file is failed with that reason (visible to
+   * the librarian) rather than sent without it.
+   */
+  readonly attachments?: "upload" | "link";
 }
 
 /** The bot's commands as a channel's menu shows them, per language. */
@@ -63,6 +71,11 @@ export interface ChannelDeps {
   commands?: CommandMenu;
   /** test override: long-poll timeout in seconds, for channels that poll */
   pollTimeoutSeconds?: number;
+  /**
+   * MEDIA_MAX_BYTES: the largest file the adapter fetches at intake (InboundMessage.media). A
+   * larger one is not downloaded at all: its metadata is handed on with `notStored`.
+   */
+  mediaMaxBytes?: number;
 }
 
 /**

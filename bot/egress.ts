@@ -21,7 +21,8 @@ import { withNumberedButtons } from "../shared/buttons";
 import { ChannelRateLimitedError, ChannelRejectedError, errorMessage } from "../shared/errors";
 import { delay, once } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
-import type { OutboundMessage } from "../shared/envelope";
+import type { OutboundAttachment, OutboundMessage } from "../shared/envelope";
+import type { MediaStore } from "../shared/media/store";
 import type { MessageLog } from "../shared/log/message-log";
 import type { QueuedOutbound } from "../shared/log/records";
 import { outboundQueueName, type DrainJob, WORKER_LOCKS } from "../shared/queues";
@@ -31,6 +32,8 @@ export interface EgressOptions {
   /** what the channel can show; without buttons they become a numbered list (default: everything) */
   capabilities?: ChannelCapabilities;
   messageLog: MessageLog;
+  /** where a reply's attachment is loaded from (absent: replies with a file are failed) */
+  media?: MediaStore;
   redis: Redis;
   prefix: string;
   logger: Logger;
@@ -120,7 +123,22 @@ export class Egress {
           await messageLog.markSent(reply.id, reply.target);
           continue;
         }
-        const receipt = await adapter.send(this.forChannel(reply));
+        const attachment = reply.attachment ? await this.attachmentFor(reply.attachment) : undefined;
+        if (typeof attachment === "string") {
+          // Cannot be sent as written: failed with the reason, never sent without its file.
+          await messageLog.markFailed(reply.id, attachment);
+          await this.options.onStatus?.({
+            conversationId,
+            messageId: reply.id,
+            status: "failed",
+            error: attachment,
+          });
+          continue;
+        }
+        const receipt = await adapter.send({
+          ...this.forChannel(reply),
+          ...(attachment ? { attachment } : {}),
+        });
         // Delivered: from here on, resending would duplicate it, so the status write is retried
         // (a database outage) rather than failing the drain.
         await this.untilDone(() => messageLog.markSent(reply.id, receipt.channelMessageId));
@@ -189,6 +207,25 @@ export class Egress {
         : {}),
       ...(reply.removeKeyboard ? { removeKeyboard: true } : {}),
     };
+  }
+
+  /**
+   * The reply's file as this channel takes it: with its bytes (hash checked) for "upload",
+   * without for "link"; or why it cannot be sent. A database outage throws (the drain is retried).
+   */
+  private async attachmentFor(file: Omit<OutboundAttachment, "bytes">): Promise<OutboundAttachment | string> {
+    const how = this.options.capabilities?.attachments;
+    if (!how) return `${this.options.adapter.name} cannot send files`;
+    if (how === "link") return { ...file };
+    if (!this.options.media) return "no media store is configured to load the attachment from";
+    try {
+      const loaded = await this.options.media.load(file.mediaId);
+      if (!loaded) return `attachment ${file.mediaId} does not exist`;
+      return { ...file, bytes: loaded.bytes };
+    } catch (err) {
+      if ((err as { code?: unknown }).code === "MEDIA_UNREADABLE") return errorMessage(err);
+      throw err;
+    }
   }
 
   private async untilDone(write: () => Promise<void>): Promise<void> {

@@ -10,11 +10,14 @@
  *   race, 54 program limit): retrying cannot help, so after `refusedTries` the update goes to the
  *   dead-letter table with its raw payload and the updates behind it flow.
  * `problem()` says when one update has been retried longer than `stuckAfterMs` (/healthz "intake").
+ * A file that came with the message (InboundMessage.media) is stored first, in the same retry.
  * A Redis outage is not waited out: the row is safe in PostgreSQL and the relay's sweeper
  * requests the drain later.
  */
 import type { OnInbound } from "./channel";
 import type { InboundMessage } from "../shared/envelope";
+import { withStoredMedia } from "../shared/media/inbound";
+import type { MediaStore } from "../shared/media/store";
 import { AppError, errorMessage } from "../shared/errors";
 import { delay, withTimeout } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
@@ -30,6 +33,8 @@ export interface IngressOptions {
   drains: DrainRequests;
   /** holds a typed password for the relay; the log only gets a redaction marker */
   secrets: SecretBox;
+  /** keeps the files of photos, documents, voice notes (InboundMessage.media) before their row is written */
+  media?: MediaStore;
   logger: Logger;
   /** aborted on shutdown: stop waiting for the database and let the channel redeliver */
   signal: AbortSignal;
@@ -68,7 +73,10 @@ export function createIngress(options: IngressOptions): Ingress {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await messageLog.recordInbound(message);
+          // The file first, so the row names it (meta.media); storing is idempotent, so a retry or a
+          // redelivery keeps one copy.
+          const storable = options.media ? await withStoredMedia(options.media, message) : message;
+          return await messageLog.recordInbound(storable);
         } catch (err) {
           if (signal.aborted)
             throw new AppError("SHUTTING_DOWN", "shutting down before the message was recorded");

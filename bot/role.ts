@@ -10,6 +10,7 @@ import { Egress, type EgressOptions } from "./egress";
 import type { RoleContext } from "../shared/health";
 import type { Logger } from "../shared/logger";
 import type { MessageLog } from "../shared/log/message-log";
+import type { MediaStore } from "../shared/media/store";
 import { DrainRequests, outboundQueueName } from "../shared/queues";
 import { Sweeper } from "../shared/sweeper";
 
@@ -23,7 +24,7 @@ export interface ConfiguredChannel {
 export function configuredChannels(
   registry: readonly ChannelDescriptor[],
   channelConfigs: Readonly<Record<string, unknown>>,
-  deps: { logger: Logger; commands: CommandMenu; pollTimeoutSeconds?: number },
+  deps: { logger: Logger; commands: CommandMenu; pollTimeoutSeconds?: number; mediaMaxBytes?: number },
 ): ConfiguredChannel[] {
   const channels: ConfiguredChannel[] = [];
   for (const descriptor of registry) {
@@ -33,6 +34,7 @@ export function configuredChannels(
       logger: deps.logger.child({ channel: descriptor.name }),
       commands: deps.commands,
       ...(deps.pollTimeoutSeconds ? { pollTimeoutSeconds: deps.pollTimeoutSeconds } : {}),
+      ...(deps.mediaMaxBytes ? { mediaMaxBytes: deps.mediaMaxBytes } : {}),
     });
     channels.push({ descriptor, adapter, maxPerSecond: descriptor.sendRate(channelConfig).maxPerSecond });
   }
@@ -41,6 +43,7 @@ export function configuredChannels(
 
 export interface EgressRoleOptions {
   messageLog: MessageLog;
+  media?: MediaStore;
   redis: Redis;
   prefix: string;
   logger: Logger;
@@ -60,6 +63,7 @@ export async function startEgress(
       adapter,
       capabilities: descriptor.capabilities,
       messageLog,
+      ...(options.media ? { media: options.media } : {}),
       redis,
       prefix,
       logger: logger.child({ role: "bot", channel: adapter.name }),

@@ -58,6 +58,13 @@ const schema = z.object({
   INBOUND_MAX_PER_MINUTE: intInRange(1, 1000, 20),
   HANDOFF_MAX_PER_10MIN: intInRange(1, 100, 3),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default(".data")),
+  // 1 KiB – 50 MiB; default 10 MiB. Telegram's getFile serves bots at most 20 MB, whatever this says.
+  MEDIA_MAX_BYTES: intInRange(1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
+  MEDIA_DIR: optional(
+    z.string().refine((v) => !v.includes("\0") && v.trim() === v, {
+      message: "must be a folder path (without leading or trailing spaces)",
+    }),
+  ),
   CONSOLE_ALLOWED_ORIGINS: z.preprocess(
     blankToUndefined,
     z
@@ -163,6 +170,13 @@ export interface Config {
   /** per sender: messages answered per minute, librarian requests per 10 minutes */
   readonly senderLimits: { readonly messagesPerMinute: number; readonly handoffsPer10Min: number };
   readonly dataDir: string;
+  /** files patrons send and librarians attach (shared/media/store.ts) */
+  readonly media: {
+    /** largest file kept (MEDIA_MAX_BYTES); a patron's larger file is logged as metadata only */
+    readonly maxBytes: number;
+    /** undefined: the bytes are kept in PostgreSQL (table media); else in this folder (MEDIA_DIR) */
+    readonly dir: string | undefined;
+  };
   /**
    * SECRET_BOX_KEY as base64 (a string: the config is frozen); undefined: the key file in DATA_DIR,
    * generated on first use (the quickstart; processes on other machines must set the same key)
@@ -232,6 +246,7 @@ export function loadConfig(
       handoffsPer10Min: e.HANDOFF_MAX_PER_10MIN,
     },
     dataDir: e.DATA_DIR,
+    media: { maxBytes: e.MEDIA_MAX_BYTES, dir: e.MEDIA_DIR },
     secretBoxKey:
       e.SECRET_BOX_KEY === undefined ? undefined : parseSecretBoxKey(e.SECRET_BOX_KEY)!.toString("base64"),
     trustProxy: parseTrustProxy(e.TRUST_PROXY)!,

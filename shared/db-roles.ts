@@ -6,7 +6,7 @@
  *            (the `release` role, and `npm start`, which migrates first)
  *   runtime  what `web`, `bot` and `relay` connect as: reads and writes rows, nothing else. It
  *            cannot drop or alter a table or a trigger (only an owner can), cannot TRUNCATE, and
- *            has no DELETE on `message` and no UPDATE or DELETE on `audit_event` at all.
+ *            has no DELETE on `message` and no UPDATE or DELETE on `audit_event` or `media` at all.
  *
  * The roles get no password here (none is printed): set one with `\password NAME` in psql and
  * put it in each process's DATABASE_URL. Re-running is harmless: every step is idempotent.
@@ -75,6 +75,8 @@ ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public
 -- The logs, beyond their triggers: the message log only changes delivery status, the audit log never changes.
 REVOKE DELETE ON message FROM ${runtime};
 REVOKE UPDATE, DELETE ON audit_event FROM ${runtime};
+-- Files patrons sent and librarians attached are evidence too: written once, never changed.
+REVOKE UPDATE, DELETE ON media FROM ${runtime};
 `;
 }
 

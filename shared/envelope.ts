@@ -71,6 +71,26 @@ export interface InboundMessage {
   contact?: InboundContact;
   /** kind "edited": the `key` of the message this edit changes (a redacted password's edit is redacted too) */
   editOf?: string;
+  /**
+   * The file of a photo, document, voice note… as the adapter fetched it at intake (capped at
+   * MEDIA_MAX_BYTES, checked before downloading where the channel gives the size). The ingress
+   * stores `bytes` before it records the message; the row's `meta.media` then names the stored
+   * file. Without `bytes`, `notStored` says why (too large, the download failed): the message is
+   * logged with what is known of the file, nothing else is lost.
+   */
+  media?: InboundMedia;
+}
+
+export interface InboundMedia {
+  /** the file's content; absent when it was not fetched (`notStored` says why) */
+  bytes?: Buffer;
+  /** as the channel says (a patron's claim: the console serves by the sniffed type) */
+  mimeType: string;
+  fileName: string | null;
+  /** the size the channel gave, in bytes, when it gave one */
+  size?: number;
+  /** why the bytes are not kept, in words a librarian reads, e.g. "larger than MEDIA_MAX_BYTES (…)" */
+  notStored?: string;
 }
 
 export interface InboundContact {
@@ -96,6 +116,24 @@ export interface OutboundMessage {
   requestContact?: string;
   /** take away a keyboard shown earlier */
   removeKeyboard?: boolean;
+  /**
+   * A file to send with the text (a librarian's attachment; the text is its caption). Egress
+   * fills `bytes` for channels whose capability `attachments` is "upload" and leaves them out for
+   * "link" (the adapter offers its own download link for `mediaId`).
+   */
+  attachment?: OutboundAttachment;
+}
+
+/** A stored file as a reply carries it (the message row's meta.attachment, plus the bytes). */
+export interface OutboundAttachment {
+  mediaId: string;
+  fileName: string;
+  /** the type sniffed from the bytes at upload (PDF, PNG, JPEG, WebP) */
+  mimeType: string;
+  sha256: string;
+  size: number;
+  /** the file's content, loaded by egress (hash checked) for channels that upload files */
+  bytes?: Buffer;
 }
 
 export interface SentReceipt {

@@ -24,7 +24,10 @@ export type ErrorCode =
   | "STAFF_USERNAME_TAKEN"
   | "STAFF_NOT_FOUND"
   // A patron's secret held in Redis could not be decrypted (processes with different SECRET_BOX_KEYs).
-  | "SECRET_UNREADABLE";
+  | "SECRET_UNREADABLE"
+  // A file refused by the media store (over MEDIA_MAX_BYTES) or unreadable from it (missing, hash mismatch).
+  | "MEDIA_TOO_LARGE"
+  | "MEDIA_UNREADABLE";
 
 export class AppError extends Error {
   constructor(

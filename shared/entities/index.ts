@@ -5,6 +5,7 @@ import { ChannelIdentity } from "./channel-identity";
 import { DeadLetter } from "./dead-letter";
 import { Conversation } from "./conversation";
 import { InboundFailure } from "./inbound-failure";
+import { Media } from "./media";
 import { Message } from "./message";
 import { Patron } from "./patron";
 import { RenewalIntent } from "./renewal-intent";
@@ -19,6 +20,7 @@ export {
   Conversation,
   DeadLetter,
   InboundFailure,
+  Media,
   Message,
   Patron,
   RenewalIntent,
@@ -39,4 +41,5 @@ export const ENTITIES = [
   DeadLetter,
   InboundFailure,
   RenewalIntent,
+  Media,
 ];

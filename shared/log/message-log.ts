@@ -10,7 +10,7 @@
  */
 import { recordAudit } from "../audit";
 import type { Db, Sql } from "../db";
-import type { Button, ChannelName, InboundMessage } from "../envelope";
+import type { Button, ChannelName, InboundMessage, OutboundAttachment } from "../envelope";
 import { closeByPatron, startWaiting } from "./conversation-state";
 import type { Handling, Reply } from "./handling";
 import { linkPatron, unlinkPatron } from "./patron-link";
@@ -238,7 +238,13 @@ export class MessageLog {
       chat_id: string;
       kind: "text" | "delete";
       text: string | null;
-      meta: { buttons?: Button[][]; requestContact?: string; removeKeyboard?: boolean; target?: string };
+      meta: {
+        buttons?: Button[][];
+        requestContact?: string;
+        removeKeyboard?: boolean;
+        target?: string;
+        attachment?: Omit<OutboundAttachment, "bytes">;
+      };
       send_attempts: number;
     }>(
       `WITH next AS (
@@ -268,6 +274,7 @@ export class MessageLog {
       ...(row.meta.requestContact ? { requestContact: row.meta.requestContact } : {}),
       ...(row.meta.removeKeyboard ? { removeKeyboard: true } : {}),
       ...(row.meta.target !== undefined ? { target: String(row.meta.target) } : {}),
+      ...(row.meta.attachment ? { attachment: row.meta.attachment } : {}),
     };
   }
 

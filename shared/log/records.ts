@@ -1,5 +1,13 @@
 /** What the message log hands back to each hop: recorded, pending and queued messages. */
-import type { Button, ChannelName, ChatType, InboundContact, Language, MessageKind } from "../envelope";
+import type {
+  Button,
+  ChannelName,
+  ChatType,
+  InboundContact,
+  Language,
+  MessageKind,
+  OutboundAttachment,
+} from "../envelope";
 import type { ConversationState } from "../entities/conversation";
 
 export interface RecordedInbound {
@@ -69,6 +77,8 @@ export interface QueuedOutbound {
   removeKeyboard?: boolean;
   /** for "delete": the channel's id of the message to delete */
   target?: string;
+  /** a file to send with it (meta.attachment; egress loads the bytes) */
+  attachment?: Omit<OutboundAttachment, "bytes">;
   /** transient send failures so far (egress gives up at its cap) */
   sendAttempts: number;
 }

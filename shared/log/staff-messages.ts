@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import type { ChannelName } from "../envelope";
+import type { ChannelName, OutboundAttachment } from "../envelope";
 import type { ConversationState } from "../entities/conversation";
 import type { RecordedStaffMessage } from "./records";
 
@@ -20,6 +20,11 @@ export interface StaffMessageInput {
    * librarian ended the chat" once closed); if the patron moved on meanwhile it is not written.
    */
   onlyIfState?: ConversationState;
+  /**
+   * A file sent with the reply (the text is its caption, and may be empty). Kept in the row's
+   * meta.attachment — its media id and SHA-256 — so the log says exactly which file went out.
+   */
+  attachment?: Omit<OutboundAttachment, "bytes">;
 }
 
 export async function recordStaffMessage(
@@ -61,8 +66,8 @@ export async function recordStaffMessage(
     if (!conv) return null;
     const { rows } = await tx.query<{ id: string }>(
       `INSERT INTO message (conversation_id, seq, direction, author, author_staff_id, kind, text, channel,
-                            channel_key, status, handled_by)
-       VALUES ($1, $2, 'out', $3, $4, 'text', $5, $6, $7, 'queued', $8)
+                            channel_key, status, handled_by, meta)
+       VALUES ($1, $2, 'out', $3, $4, $9, $5, $6, $7, 'queued', $8, $10::jsonb)
        RETURNING id`,
       [
         input.conversationId,
@@ -73,6 +78,8 @@ export async function recordStaffMessage(
         conv.channel,
         channelKey,
         input.author === "librarian" ? "librarian" : "console",
+        input.attachment ? (input.attachment.mimeType.startsWith("image/") ? "photo" : "document") : "text",
+        JSON.stringify(input.attachment ? { attachment: input.attachment } : {}),
       ],
     );
     return { messageId: rows[0]!.id, seq: conv.last_seq, channel: conv.channel };

@@ -243,6 +243,67 @@ describe("console in Chromium (playwright-core)", function () {
     expect(failedLoads).to.deep.equal([]);
   });
 
+  it("a patron's photo shows as a preview; the librarian attaches a PDF with the labelled file input", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "id-ID" });
+    const librarian = await context.newPage();
+    librarian.on("pageerror", (err) => pageErrors.push(err.message));
+    recordFailedLoads(librarian, failedLoads);
+    await librarian.goto(app.web!.url);
+    await librarian.fill("#login-username", "rina");
+    await librarian.fill("#login-password", PASSWORD);
+    await librarian.click("#login-form button[type=submit]");
+    fake.sendText(461_004, "/pustakawan", { first_name: "Dewi" });
+    await librarian.locator("#queue-list button", { hasText: "Dewi" }).click();
+    await librarian.locator("#claim").click();
+    await librarian.locator("#reply-form").waitFor({ state: "visible" });
+
+    // A 1×1 PNG from the patron: a link and a preview that really loads (the session cookie goes along).
+    const photo = Buffer.from(
+      "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005000201a5b8e7c30000000049454e44ae426082",
+      "hex",
+    );
+    fake.sendPhoto(461_004, photo, { caption: "sampul" }, { first_name: "Dewi" });
+    const preview = librarian.locator("#messages li.patron .msg-file img");
+    await preview.waitFor();
+    await librarian.waitForFunction(
+      "document.querySelector('#messages li.patron .msg-file img')?.naturalWidth === 1",
+    );
+
+    // The file input has its label, and is reached by keyboard like the rest of the form.
+    expect(await librarian.locator('label[for="reply-file"]').textContent()).to.contain("Lampirkan berkas");
+    await librarian.focus("#send");
+    await librarian.keyboard.press("Tab");
+    expect(await librarian.evaluate("document.activeElement && document.activeElement.id")).to.equal(
+      "reply-file",
+    );
+    const pdf = Buffer.from("%PDF-1.4\n% e2e attachment\n%%EOF\n");
+    await librarian
+      .locator("#reply-file")
+      .setInputFiles({ name: "panduan.pdf", mimeType: "application/pdf", buffer: pdf });
+    await librarian.locator("#reply-file-clear").waitFor({ state: "visible" });
+    await librarian.fill("#reply-text", "Ini panduannya.");
+    await librarian.click("#send");
+    const sent = await fake.waitFor(() => fake.sentTo(461_004).find((m) => m.method === "sendDocument"), {
+      what: "the PDF sent to the patron",
+    });
+    expect(sent.text).to.equal("Ini panduannya.");
+    expect(Buffer.compare(sent.file!.bytes, pdf)).to.equal(0);
+    await librarian.locator("#messages li.librarian .msg-file a", { hasText: "panduan.pdf" }).waitFor();
+    await librarian.locator("#reply-file-clear").waitFor({ state: "hidden" });
+
+    // HTML renamed .pdf: refused, with the server's reason on the page.
+    await librarian.locator("#reply-file").setInputFiles({
+      name: "laporan.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("<html>not a pdf</html>"),
+    });
+    await librarian.click("#send");
+    await librarian.locator("#conv-error", { hasText: "only PDF, PNG, JPEG or WebP" }).waitFor();
+    await context.close();
+    expect(pageErrors).to.deep.equal([]);
+    expect(failedLoads).to.deep.equal([]);
+  });
+
   it("serves the page's modules from /js/ and no other file", async () => {
     const url = app.web!.url;
     expect(await rawGet(url, "/js/views/search.js")).to.deep.equal({

@@ -49,6 +49,8 @@ export interface SentMessage {
   parseMode?: string;
   at: number;
   method: string;
+  /** sendPhoto / sendDocument: the uploaded file as received (multipart) */
+  file?: { bytes: Buffer; fileName: string; mimeType: string };
 }
 
 export interface ApiCall {

@@ -43,11 +43,25 @@ export function faultDescription(fault: Fault): string {
   return `Error ${fault.status}: injected fault`;
 }
 
-/** JSON body (what telegraf sends), form body, or nothing; query-string parameters underneath. */
+/** A file uploaded in a multipart body (sendPhoto, sendDocument), by its field name. */
+export interface UploadedFile {
+  bytes: Buffer;
+  fileName: string;
+  mimeType: string;
+}
+
+/** The body key under which readBody puts a multipart body's files (field name → file). */
+export const UPLOADS = "__uploads";
+
+/**
+ * JSON body (what telegraf sends), form body, multipart body (telegraf's file uploads: string
+ * fields as fields, files under UPLOADS), or nothing; query-string parameters underneath.
+ */
 export async function readBody(req: IncomingMessage, url: URL): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  const raw = Buffer.concat(chunks).toString("utf8");
+  const bytes = Buffer.concat(chunks);
+  const raw = bytes.toString("utf8");
   const fields: Record<string, unknown> = Object.fromEntries(url.searchParams);
   if (raw.trim() === "") return fields;
   const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
@@ -55,7 +69,26 @@ export async function readBody(req: IncomingMessage, url: URL): Promise<Record<s
     return { ...fields, ...Object.fromEntries(new URLSearchParams(raw)) };
   }
   if (type === "multipart/form-data") {
-    throw new ApiError(400, "Bad Request: FakeTelegram does not accept multipart bodies (file uploads)");
+    // The platform's own multipart parser (fetch's Response.formData), not one of ours.
+    let form: FormData;
+    try {
+      form = await new Response(bytes, {
+        headers: { "content-type": String(req.headers["content-type"]) },
+      }).formData();
+    } catch {
+      throw new ApiError(400, "Bad Request: can't parse multipart body");
+    }
+    const uploads: Record<string, UploadedFile> = {};
+    for (const [name, value] of form.entries()) {
+      if (typeof value === "string") fields[name] = value;
+      else
+        uploads[name] = {
+          bytes: Buffer.from(await value.arrayBuffer()),
+          fileName: value.name,
+          mimeType: value.type,
+        };
+    }
+    return { ...fields, [UPLOADS]: uploads };
   }
   let parsed: unknown;
   try {

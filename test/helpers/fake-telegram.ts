@@ -51,10 +51,13 @@ import {
   patronUser,
   readBody,
   reply,
+  UPLOADS,
+  type UploadedFile,
   requireChatId,
   requireText,
   withCommandEntities,
 } from "./fake-telegram-wire";
+import { FakeFiles, type FakeFile } from "./fake-telegram-files";
 
 export type { ApiCall, Fault, SentMessage, TgMessage, TgUpdate, TgUser };
 
@@ -92,6 +95,8 @@ export class FakeTelegram {
   webhook: { url: string; secretToken?: string; allowedUpdates?: string[] } | null = null;
   /** The allowed_updates setting last given to getUpdates or setWebhook ([] = Telegram's default). */
   allowedUpdates: string[] = [];
+  /** patrons' files, served by getFile and the download path (fake-telegram-files.ts) */
+  readonly files = new FakeFiles();
 
   private readonly queue: TgUpdate[] = []; // unconfirmed updates, ascending update_id
   private readonly redeliveries: Redelivery[] = [];
@@ -116,6 +121,9 @@ export class FakeTelegram {
     const table: Record<string, Handler> = {
       getMe: () => this.botUser(),
       sendMessage: (b) => this.apiSendMessage(b),
+      sendPhoto: (b) => this.apiSendFile(b, "sendPhoto", "photo"),
+      sendDocument: (b) => this.apiSendFile(b, "sendDocument", "document"),
+      getFile: (b) => this.files.getFile(b),
       editMessageText: (b) => this.apiEditMessageText(b),
       deleteMessage: (b) => this.apiDeleteMessage(b),
       sendChatAction: (b) => {
@@ -173,6 +181,53 @@ export class FakeTelegram {
     };
     this.messages.set(messageKey(String(chatId), msg.message_id), { message: msg, fromBot: false });
     return this.enqueue({ update_id: this.allocUpdateId(), message: msg });
+  }
+
+  /** A photo from the patron: Telegram's sizes, the largest being `bytes` (smaller ones are thumbnails). */
+  sendPhoto(chatId: number, bytes: Buffer, options: { caption?: string } = {}, from?: Partial<TgUser>) {
+    const thumb = this.files.add(bytes.subarray(0, Math.min(bytes.length, 64)), "jpg");
+    const full = this.files.add(bytes, "jpg");
+    const size = (f: FakeFile, w: number) => ({
+      file_id: f.fileId,
+      file_unique_id: f.fileUniqueId,
+      file_size: f.bytes.length,
+      width: w,
+      height: w,
+    });
+    const update = this.sendMessage(
+      chatId,
+      {
+        photo: [size(thumb, 90), size(full, 1280)],
+        ...(options.caption ? { caption: options.caption } : {}),
+      },
+      from,
+    );
+    return { update, file: full };
+  }
+
+  /** A document (or `field` "voice", "audio", "video") from the patron. */
+  sendDocument(
+    chatId: number,
+    bytes: Buffer,
+    options: { fileName?: string; mimeType?: string; caption?: string; field?: string } = {},
+    from?: Partial<TgUser>,
+  ) {
+    const file = this.files.add(bytes);
+    const update = this.sendMessage(
+      chatId,
+      {
+        [options.field ?? "document"]: {
+          file_id: file.fileId,
+          file_unique_id: file.fileUniqueId,
+          file_size: bytes.length,
+          ...(options.fileName ? { file_name: options.fileName } : {}),
+          ...(options.mimeType ? { mime_type: options.mimeType } : {}),
+        },
+        ...(options.caption ? { caption: options.caption } : {}),
+      },
+      from,
+    );
+    return { update, file };
   }
 
   /** Without `from`, the edit comes from whoever wrote the original message. */
@@ -342,6 +397,8 @@ export class FakeTelegram {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.apiRoot);
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (download) return this.serveFile(req, res, download[1] ?? "", decodeURIComponent(download[2] ?? ""));
     const match = /^\/bot([^/]+)\/([A-Za-z]+)\/?$/.exec(url.pathname);
     let body: Record<string, unknown>;
     try {
@@ -371,6 +428,23 @@ export class FakeTelegram {
         error instanceof ApiError ? error : new ApiError(500, `Internal Server Error: ${String(error)}`);
       this.respond(res, call, e.status, errorPayload(e));
     }
+  }
+
+  /** Telegram's file download path: the bytes, or 404 (a wrong token too, as Telegram does). */
+  private serveFile(req: IncomingMessage, res: ServerResponse, token: string, filePath: string): void {
+    const bytes = token === this.token && req.method === "GET" ? this.files.download(filePath) : undefined;
+    this.calls.push({
+      method: "fileDownload",
+      body: { filePath },
+      at: Date.now(),
+      status: bytes ? 200 : 404,
+    });
+    if (!bytes) return reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+    res.writeHead(200, {
+      "content-type": "application/octet-stream",
+      "content-length": String(bytes.length),
+    });
+    res.end(bytes);
   }
 
   private respond(res: ServerResponse, call: ApiCall, status: number, payload: unknown): void {
@@ -530,6 +604,41 @@ export class FakeTelegram {
       parseMode,
       at: Date.now(),
       method: "sendMessage",
+    });
+    return message;
+  }
+
+  /** sendPhoto / sendDocument with an uploaded file (multipart), as telegraf's Input.fromBuffer sends it. */
+  private apiSendFile(body: Record<string, unknown>, method: string, field: "photo" | "document"): TgMessage {
+    const chatId = requireChatId(body);
+    const file = (body[UPLOADS] as Record<string, UploadedFile> | undefined)?.[field];
+    if (!file) throw new ApiError(400, `Bad Request: there is no ${field} in the request`);
+    const caption = optString(body, "caption");
+    if (caption !== undefined && caption.length > 1024)
+      throw new ApiError(400, "Bad Request: message caption is too long");
+    const replyMarkup = jsonField(body, "reply_markup");
+    const stored = this.files.add(file.bytes);
+    const message: TgMessage = {
+      message_id: this.allocMessageId(chatId),
+      date: nowSeconds(),
+      chat: this.chatOf(chatId),
+      from: this.botUser(),
+      [field]:
+        field === "photo"
+          ? [{ file_id: stored.fileId, file_unique_id: stored.fileUniqueId, file_size: file.bytes.length }]
+          : { file_id: stored.fileId, file_unique_id: stored.fileUniqueId, file_name: file.fileName },
+      ...(caption !== undefined ? { caption } : {}),
+      ...inlineMarkup(replyMarkup),
+    };
+    this.messages.set(messageKey(chatId, message.message_id), { message, fromBot: true });
+    this.sent.push({
+      messageId: message.message_id,
+      chatId,
+      text: caption ?? "",
+      replyMarkup,
+      at: Date.now(),
+      method,
+      file,
     });
     return message;
   }

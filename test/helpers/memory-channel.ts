@@ -4,7 +4,7 @@
  */
 import { EventEmitter, once as onceEvent } from "node:events";
 import { z } from "zod";
-import type { ChannelAdapter, ChannelDescriptor, OnInbound } from "../../bot/channel";
+import type { ChannelAdapter, ChannelCapabilities, ChannelDescriptor, OnInbound } from "../../bot/channel";
 import { optional } from "../../shared/channel-config";
 import type { OutboundMessage, SentReceipt } from "../../shared/envelope";
 import { once } from "../../shared/lifecycle";
@@ -58,8 +58,11 @@ export class MemoryChannel implements ChannelAdapter {
   });
 }
 
-/** The descriptor, configured by MEMORY_CHANNEL=on; `channel()` is the adapter it built. */
-export function memoryChannel(): {
+/**
+ * The descriptor, configured by MEMORY_CHANNEL=on; `channel()` is the adapter it built.
+ * `capabilities` overrides what it can do (by default: no buttons, no files).
+ */
+export function memoryChannel(capabilities: Partial<ChannelCapabilities> = {}): {
   descriptor: ChannelDescriptor<{ maxPerSecond: number }>;
   channel: () => MemoryChannel;
 } {
@@ -71,7 +74,7 @@ export function memoryChannel(): {
       schema,
       fromEnv: (env: z.output<typeof schema>) =>
         env.MEMORY_CHANNEL === "on" ? { maxPerSecond: 1000 } : undefined,
-      capabilities: { buttons: false, requestContact: false, deleteMessage: false },
+      capabilities: { buttons: false, requestContact: false, deleteMessage: false, ...capabilities },
       howToEnable: "set MEMORY_CHANNEL=on",
       sendRate: (config) => config,
       create: () => (built = new MemoryChannel()),

@@ -9,6 +9,7 @@ import { createDataSource } from "../../ormconfig";
 import { ACTOR_KINDS } from "../../shared/entities/audit-event";
 import { CONVERSATION_STATES } from "../../shared/entities/conversation";
 import { DEAD_LETTER_REASONS } from "../../shared/entities/dead-letter";
+import { MEDIA_STORAGES } from "../../shared/entities/media";
 import { AUTHORS, DIRECTIONS, MESSAGE_STATUSES } from "../../shared/entities/message";
 import { RENEWAL_STAGES } from "../../shared/entities/renewal-intent";
 import { STAFF_ROLES } from "../../shared/entities/staff-user";
@@ -22,6 +23,7 @@ const UDT: Record<string, string> = {
   boolean: "bool",
   timestamptz: "timestamptz",
   jsonb: "jsonb",
+  bytea: "bytea",
 };
 
 interface DbColumn {
@@ -83,5 +85,6 @@ describe("entities and the migrated schema", () => {
     expect(listed("audit_event", "actor_kind")).to.deep.equal([...ACTOR_KINDS]);
     expect(listed("dead_letter", "reason")).to.deep.equal([...DEAD_LETTER_REASONS]);
     expect(listed("renewal_intent", "stage")).to.deep.equal([...RENEWAL_STAGES]);
+    expect(listed("media", "storage")).to.deep.equal([...MEDIA_STORAGES]);
   });
 });

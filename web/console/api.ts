@@ -16,6 +16,15 @@ export interface ApiError {
   error: string;
 }
 
+/** A file stored for a reply (POST /api/media), as the page shows it and sends its id. */
+export interface AttachmentInfo {
+  id: string;
+  fileName: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+}
+
 export interface SessionInfo {
   me: Me;
   csrfToken: string;
@@ -47,6 +56,12 @@ export interface ConsoleApi {
   "POST /api/canned": { body: { title: string; text: string }; reply: { reply: CannedReply } };
   /** admins; 404 `{ ok: false }` when there is no such reply */
   "POST /api/canned/delete": { body: { id: number }; reply: { ok: boolean } };
+  /**
+   * librarians and admins: a file to attach (media-api.ts). The body is the file's bytes as
+   * application/octet-stream, its name in `x-file-name` (URI-encoded); 201; 413 over
+   * MEDIA_MAX_BYTES; 415 not a PDF, PNG, JPEG or WebP by content. (GET /api/media/:id serves a file.)
+   */
+  "POST /api/media": { body: Blob; reply: { media: AttachmentInfo } };
 }
 
 export type ApiRoute = keyof ConsoleApi;

@@ -43,6 +43,21 @@ export interface MessageRow {
   status: string;
   error: string | null;
   createdAt: string;
+  /**
+   * The file of this message: a patron's (stored, or why not) or a librarian's attachment. The
+   * page links a stored one to GET /api/media/:id.
+   */
+  media: MessageMedia | null;
+}
+
+export interface MessageMedia {
+  /** null when the bytes were not kept (`notStored` says why) */
+  id: string | null;
+  fileName: string | null;
+  mimeType: string;
+  size: number | null;
+  sha256: string | null;
+  notStored: string | null;
 }
 
 export interface SearchQuery {
@@ -244,7 +259,8 @@ export class Conversations {
 }
 
 const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.seq, m.direction, m.author, m.author_staff_id,
-  s.display_name AS author_staff_name, m.kind, m.text, m.status, m.error, m.created_at`;
+  s.display_name AS author_staff_name, m.kind, m.text, m.status, m.error, m.created_at,
+  coalesce(m.meta->'media', m.meta->'attachment') AS media`;
 
 interface MessageDbRow {
   id: string;
@@ -259,6 +275,7 @@ interface MessageDbRow {
   status: string;
   error: string | null;
   created_at: Date;
+  media: Record<string, unknown> | null;
 }
 
 function toMessageRow(r: MessageDbRow): MessageRow {
@@ -275,5 +292,20 @@ function toMessageRow(r: MessageDbRow): MessageRow {
     status: r.status,
     error: r.error,
     createdAt: r.created_at.toISOString(),
+    media: r.media ? toMedia(r.media) : null,
+  };
+}
+
+/** meta.media (inbound: id or notStored) or meta.attachment (outbound: mediaId) → one shape. */
+function toMedia(m: Record<string, unknown>): MessageMedia {
+  const s = (v: unknown) => (typeof v === "string" ? v : null);
+  const id = s(m.id) ?? s(m.mediaId);
+  return {
+    id,
+    fileName: s(m.fileName),
+    mimeType: s(m.mimeType) ?? "application/octet-stream",
+    size: typeof m.size === "number" ? m.size : null,
+    sha256: s(m.sha256),
+    notStored: id ? null : (s(m.notStored) ?? "not kept"),
   };
 }

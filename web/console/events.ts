@@ -73,9 +73,13 @@ export interface ClientToServerEvents {
   "conversation:claim": (conversationId: number, ack: Ack) => void;
   "conversation:transfer": (input: { conversationId: number; toStaffId: number }, ack: Ack) => void;
   "conversation:close": (input: { conversationId: number; outcome?: string }, ack: Ack) => void;
-  /** `clientKey`: a unique id per reply from the page, so a resent request writes one message */
+  /**
+   * `clientKey`: a unique id per reply from the page, so a resent request writes one message.
+   * `mediaId`: a file this librarian uploaded (POST /api/media), sent with the text as its caption
+   * (the text may then be empty).
+   */
   "message:send": (
-    input: { conversationId: number; text: string; clientKey: string },
+    input: { conversationId: number; text: string; clientKey: string; mediaId?: string },
     ack: Ack<{ messageId: string }>,
   ) => void;
   "message:retry": (messageId: string, ack: Ack) => void;

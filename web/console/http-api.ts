@@ -5,7 +5,6 @@
  * own Origin (403), then — except /api/login — a live session (401) and its CSRF token (403),
  * then the body (415 not JSON, 413 too large, 400 malformed), then the route.
  */
-import { timingSafeEqual } from "node:crypto";
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { StaffRole } from "../../shared/entities/staff-user";
 import { errorMessage } from "../../shared/errors";
@@ -19,10 +18,10 @@ import {
   clientAddress,
   MAX_STORED,
   type LoginLimiter,
-  originAllowed,
   sessionCookie,
   sessionToken,
 } from "./auth";
+import { requestGuards, requireRole } from "./guards";
 import { HttpError } from "../http-error";
 import type { Conversations } from "./conversations";
 import type { LibrarianTexts } from "./librarian-texts";
@@ -83,19 +82,8 @@ export function httpApi(options: HttpApiOptions): FastifyPluginAsync {
     timeZone: options.timeZone,
   });
 
-  // ---- guards (onRequest: before the body is read)
-  const sameOrigin = async (request: FastifyRequest) => {
-    if (!originAllowed(request.raw, options.allowedOrigins, true))
-      throw new HttpError(403, "origin not allowed");
-  };
-  const signedInWithCsrf = async (request: FastifyRequest) => {
-    await sameOrigin(request);
-    const session = await staff.session(sessionToken(request.raw));
-    if (!session) throw new HttpError(401, "not signed in");
-    if (!sameSecret(String(request.headers["x-csrf-token"] ?? ""), session.csrfToken))
-      throw new HttpError(403, "missing or wrong CSRF token");
-    request.staffSession = session;
-  };
+  // ---- guards (onRequest: before the body is read): ./guards.ts
+  const { sameOrigin, signedInWithCsrf } = requestGuards(staff, options.allowedOrigins);
   const jsonOnly = async (request: FastifyRequest) => {
     if (!String(request.headers["content-type"] ?? "").startsWith("application/json"))
       throw new HttpError(415, "expected application/json");
@@ -297,12 +285,6 @@ export function httpApi(options: HttpApiOptions): FastifyPluginAsync {
   };
 }
 
-function requireRole(session: Session | null, roles: readonly StaffRole[]): Session {
-  if (!session) throw new HttpError(401, "not signed in");
-  if (!roles.includes(session.staff.role)) throw new HttpError(403, "not allowed for your role");
-  return session;
-}
-
 const STAFF_STATUS: Record<StaffErrorCode, number> = {
   STAFF_INVALID: 400,
   STAFF_USERNAME_TAKEN: 409,
@@ -322,11 +304,4 @@ function httpStatus(err: FastifyError): { status: number; message: string } | nu
   if (typeof err.code === "string" && err.code.startsWith("FST_ERR_CTP_"))
     return { status: 400, message: "malformed JSON" };
   return null;
-}
-
-/** Constant-time comparison of two secrets (CSRF tokens). */
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

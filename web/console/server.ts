@@ -1,6 +1,6 @@
 /**
  * The librarian console on the web role: wiring and lifecycle only. The page (./static.ts) and
- * its JSON API (./http-api.ts) are one encapsulated Fastify plugin; the live part is Socket.IO
+ * its JSON API (./http-api.ts) and its files (./media-api.ts) are one encapsulated Fastify plugin; the live part is Socket.IO
  * (typed events: ./events.ts) with handlers by topic in ./sockets/; three background parts run
  * beside it: the presence loop, the session sweeper and the fan-out of relay/egress events.
  *
@@ -27,6 +27,7 @@ import type { LibrarySystem } from "../../shared/library/port";
 import { once } from "../../shared/lifecycle";
 import type { Logger } from "../../shared/logger";
 import type { MessageLog } from "../../shared/log/message-log";
+import type { MediaStore } from "../../shared/media/store";
 import { Presence } from "../../shared/presence";
 import { OutboundDrains } from "../../shared/queues";
 import { createRedis } from "../../shared/redis";
@@ -36,6 +37,7 @@ import { Conversations } from "./conversations";
 import { LibrarianTexts } from "./librarian-texts";
 import { EventFanout } from "./event-fanout";
 import { httpApi } from "./http-api";
+import { mediaApi } from "./media-api";
 import { PresenceLoop } from "./presence-loop";
 import type { ConsoleIo } from "./rooms";
 import { SessionSweeper } from "./session-sweeper";
@@ -47,6 +49,8 @@ import { consoleHeaders, pageRoutes, publicDir } from "./static";
 export interface ConsoleOptions {
   db: Db;
   messageLog: MessageLog;
+  /** patrons' files and librarians' attachments (GET/POST /api/media) */
+  media: MediaStore;
   /** commands (rate limits, presence, queues); blocking readers get their own connections */
   redis: Redis;
   redisUrl: string;
@@ -118,6 +122,15 @@ export class ConsoleServer {
       }),
       { prefix: "/api" },
     );
+    await app.register(
+      mediaApi({
+        media: options.media,
+        staff: this.staff,
+        logger: options.logger,
+        allowedOrigins: options.allowedOrigins,
+      }),
+      { prefix: "/api/media" },
+    );
   };
 
   private get io(): ConsoleIo | undefined {
@@ -143,6 +156,7 @@ export class ConsoleServer {
       conversations: this.conversations,
       librarianTexts: this.librarianTexts,
       messageLog: options.messageLog,
+      media: options.media,
       outbound: this.outbound,
       presence: this.presence,
       broadcast,

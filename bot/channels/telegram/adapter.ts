@@ -3,14 +3,15 @@
  * receive by polling (poller.ts) or by webhook (webhook.ts, served by the web role), and send
  * (send.ts maps messages and errors).
  */
-import { Telegraf } from "telegraf";
+import { Input, Telegraf } from "telegraf";
 import type { ChannelAdapter, CommandMenu, OnInbound } from "../../channel";
 import type { WebhookRoute } from "../../../shared/webhook";
 import type { InboundMessage, OutboundMessage, SentReceipt } from "../../../shared/envelope";
-import { errorMessage } from "../../../shared/errors";
+import { ChannelRejectedError, errorMessage } from "../../../shared/errors";
 import { once } from "../../../shared/lifecycle";
 import type { Logger } from "../../../shared/logger";
 import { BoundedTelegram } from "./bounded-client";
+import { fetchTelegramMedia } from "./media";
 import { pollUpdates } from "./poller";
 import { replyMarkup, toChannelError } from "./send";
 import { normaliseTelegramUpdate } from "./update";
@@ -29,7 +30,12 @@ export interface TelegramOptions {
   httpTimeoutMs?: number;
   /** bot commands shown in Telegram's menu, per language */
   commands?: CommandMenu;
+  /** MEDIA_MAX_BYTES: patrons' files up to this size are fetched at intake (default 10 MiB) */
+  mediaMaxBytes?: number;
 }
+
+/** Telegram's longest caption; a longer reply text goes in a message of its own after the file. */
+const CAPTION_LIMIT = 1024;
 
 export class TelegramChannel implements ChannelAdapter {
   readonly name = "telegram" as const;
@@ -82,12 +88,43 @@ export class TelegramChannel implements ChannelAdapter {
   }
 
   async send(message: OutboundMessage): Promise<SentReceipt> {
+    if (message.attachment) return this.sendFile(message);
     const reply_markup = replyMarkup(message);
     try {
       const sent = await this.bot.telegram.sendMessage(message.chatId, message.text, {
         ...(reply_markup ? { reply_markup } : {}),
         link_preview_options: { is_disabled: true },
       });
+      return { channelMessageId: String(sent.message_id) };
+    } catch (err) {
+      throw toChannelError(err);
+    }
+  }
+
+  /**
+   * A reply with a file: sendPhoto for images, sendDocument otherwise (a multipart upload of the
+   * bytes egress loaded), the text as its caption — or, beyond Telegram's caption limit, as a
+   * message right after it. The receipt is the file's message.
+   */
+  private async sendFile(message: OutboundMessage): Promise<SentReceipt> {
+    const file = message.attachment!;
+    if (!file.bytes) throw new ChannelRejectedError(400, "the attachment's bytes were not loaded");
+    const reply_markup = replyMarkup(message);
+    const inCaption = message.text.length <= CAPTION_LIMIT;
+    const extra = {
+      ...(inCaption && message.text ? { caption: message.text } : {}),
+      ...(inCaption && reply_markup ? { reply_markup } : {}),
+    };
+    const input = Input.fromBuffer(file.bytes, file.fileName);
+    try {
+      const sent = file.mimeType.startsWith("image/")
+        ? await this.bot.telegram.sendPhoto(message.chatId, input, extra)
+        : await this.bot.telegram.sendDocument(message.chatId, input, extra);
+      if (!inCaption)
+        await this.bot.telegram.sendMessage(message.chatId, message.text, {
+          ...(reply_markup ? { reply_markup } : {}),
+          link_preview_options: { is_disabled: true },
+        });
       return { channelMessageId: String(sent.message_id) };
     } catch (err) {
       throw toChannelError(err);
@@ -141,7 +178,16 @@ export class TelegramChannel implements ChannelAdapter {
       });
       return;
     }
-    await onInbound(message, update);
+    const media = await fetchTelegramMedia(this.bot.telegram, message, {
+      maxBytes: this.options.mediaMaxBytes ?? 10 * 1024 * 1024,
+      signal: this.abort.signal,
+    });
+    if (media?.notStored)
+      this.options.logger.warn(
+        { key: message.key, kind: message.kind, why: media.notStored },
+        "telegram: file not kept",
+      );
+    await onInbound(media ? { ...message, media } : message, update);
     if (message.callbackId) await this.answerCallback(message.callbackId);
   }
 

@@ -1,7 +1,8 @@
 /**
  * The Telegram channel as the registry knows it. The folder is the only place that imports
  * telegraf: adapter.ts (start/send/close), poller.ts (getUpdates loop), webhook.ts (the web
- * role's endpoint), send.ts (reply markup and errors), update.ts (update → InboundMessage).
+ * role's endpoint), send.ts (reply markup and errors), update.ts (update → InboundMessage),
+ * media.ts (a patron's file, fetched at intake).
  */
 import type { ChannelDescriptor } from "../../channel";
 import { TelegramChannel } from "./adapter";
@@ -17,7 +18,7 @@ export const telegram: ChannelDescriptor<TelegramConfig, typeof telegramEnvSchem
   name: "telegram",
   schema: telegramEnvSchema,
   fromEnv: telegramFromEnv,
-  capabilities: { buttons: true, requestContact: true, deleteMessage: true },
+  capabilities: { buttons: true, requestContact: true, deleteMessage: true, attachments: "upload" },
   howToEnable: "set TELEGRAM_BOT_TOKEN to connect Telegram",
   sendRate: (config) => ({ maxPerSecond: config.maxPerSecond }),
   create: (config, deps) =>
@@ -26,5 +27,6 @@ export const telegram: ChannelDescriptor<TelegramConfig, typeof telegramEnvSchem
       logger: deps.logger,
       ...(deps.commands ? { commands: deps.commands } : {}),
       ...(deps.pollTimeoutSeconds ? { pollTimeoutSeconds: deps.pollTimeoutSeconds } : {}),
+      ...(deps.mediaMaxBytes ? { mediaMaxBytes: deps.mediaMaxBytes } : {}),
     }),
 };

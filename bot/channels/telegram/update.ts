@@ -161,7 +161,12 @@ function contentMeta(m: Json, kind: MessageKind): Json {
     case "photo": {
       const sizes = Array.isArray(m.photo) ? m.photo.map(obj).filter((p): p is Json => !!p) : [];
       const largest = sizes[sizes.length - 1];
-      return { fileId: str(largest?.file_id), width: num(largest?.width), height: num(largest?.height) };
+      return {
+        fileId: str(largest?.file_id),
+        width: num(largest?.width),
+        height: num(largest?.height),
+        fileSize: num(largest?.file_size),
+      };
     }
     case "document":
     case "audio":

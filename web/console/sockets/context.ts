@@ -4,6 +4,7 @@
  */
 import type { Logger } from "../../../shared/logger";
 import type { MessageLog } from "../../../shared/log/message-log";
+import type { MediaStore } from "../../../shared/media/store";
 import type { Presence } from "../../../shared/presence";
 import type { OutboundDrains } from "../../../shared/queues";
 import type { LibrarySystem } from "../../../shared/library/port";
@@ -20,6 +21,7 @@ export interface ConsoleDeps {
   conversations: Conversations;
   librarianTexts: LibrarianTexts;
   messageLog: MessageLog;
+  media: MediaStore;
   outbound: OutboundDrains;
   presence: Presence;
   broadcast: Broadcaster;

@@ -9,16 +9,34 @@ export function register(ctx: SocketContext): void {
   on("message:send", true, async (input, ack) => {
     const text = typeof input?.text === "string" ? input.text.trim() : "";
     const key = typeof input?.clientKey === "string" ? input.clientKey : "";
-    if (!text || text.length > MAX_REPLY_CHARS || !/^[A-Za-z0-9_-]{8,64}$/.test(key))
+    const mediaId = input?.mediaId;
+    if (mediaId !== undefined && (typeof mediaId !== "string" || !/^\d{1,18}$/.test(mediaId)))
+      return ack({ ok: false, error: "invalid" });
+    // A reply is text, a file (its caption may be empty), or both.
+    if ((!text && !mediaId) || text.length > MAX_REPLY_CHARS || !/^[A-Za-z0-9_-]{8,64}$/.test(key))
       return ack({ ok: false, error: "invalid" });
     const conversationId = toId(input.conversationId);
     if (!conversationId) return ack({ ok: false, error: "invalid" });
+    // Only a file this librarian uploaded (POST /api/media): never another patron's file by its id.
+    const file = mediaId ? await ctx.media.info(mediaId) : null;
+    if (mediaId && (!file || file.uploadedByStaffId !== me.id)) return ack({ ok: false, error: "invalid" });
     const recorded = await ctx.messageLog.recordStaffMessage({
       conversationId,
       staffId: me.id,
       text,
       key,
       author: "librarian",
+      ...(file
+        ? {
+            attachment: {
+              mediaId: file.id,
+              fileName: file.fileName ?? `attachment-${file.id}`,
+              mimeType: file.mimeType,
+              sha256: file.sha256,
+              size: file.size,
+            },
+          }
+        : {}),
     });
     if (!recorded) return ack({ ok: false, error: "not_assigned" });
     await ctx.outbound.request(recorded.channel, conversationId);

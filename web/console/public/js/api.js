@@ -29,3 +29,25 @@ export async function get(path) {
   if (!res.ok) return { ok: false, status: res.status };
   return { ok: true, data: await res.json() };
 }
+
+/**
+ * Uploads a file for a reply (POST /api/media): its bytes as they are, the name URI-encoded, the
+ * CSRF token as on every write. The server judges the type by content and caps the size.
+ * @param {File} file
+ * @returns {Promise<{ ok: true, media: import("../../api").AttachmentInfo } | { ok: false, error: string }>}
+ */
+export async function uploadFile(file) {
+  const res = await fetch("/api/media", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: {
+      "content-type": "application/octet-stream",
+      "x-csrf-token": state.csrfToken,
+      "x-file-name": encodeURIComponent(file.name),
+    },
+    body: file,
+  });
+  const data = await res.json().catch(() => ({}));
+  if (res.status === 201) return { ok: true, media: data.media };
+  return { ok: false, error: typeof data.error === "string" ? data.error : `HTTP ${res.status}` };
+}

@@ -50,10 +50,45 @@ export function messageItem(m, earlier = false) {
     "li",
     { className: `${m.author}${earlier ? " earlier" : ""}` },
     el("span", { className: "msg-text", text }),
+    ...(m.media ? [fileOf(m.media)] : []),
     meta,
   );
   item.dataset.id = m.id;
   return item;
+}
+
+/** Raster types the server shows inline (it checks the bytes; anything else is a download). */
+const PREVIEWABLE = new Set(["image/png", "image/jpeg", "image/webp", "image/gif"]);
+
+/**
+ * A message's file: a link to GET /api/media/:id (the session cookie goes with it), a preview
+ * for an image, or why the file was not kept. Names are text, never markup.
+ * @param {NonNullable<MessageRow["media"]>} media
+ */
+function fileOf(media) {
+  const size = media.size === null ? "" : ` (${Math.ceil(media.size / 1024)} KB)`;
+  const name = media.fileName ?? t("fileOpen");
+  if (!media.id)
+    return el("span", {
+      className: "msg-file",
+      text: `📎 ${name}${size}: ${t("fileNotStored")} — ${media.notStored ?? ""}`,
+    });
+  const href = `/api/media/${encodeURIComponent(media.id)}`;
+  const link = /** @type {HTMLAnchorElement} */ (
+    el("a", { text: `📎 ${name}${size}`, title: media.sha256 ?? "" })
+  );
+  link.href = href;
+  link.target = "_blank";
+  link.rel = "noopener";
+  const box = el("span", { className: "msg-file" }, link);
+  if (PREVIEWABLE.has(media.mimeType)) {
+    const img = /** @type {HTMLImageElement} */ (el("img"));
+    img.src = href;
+    img.alt = name;
+    img.loading = "lazy";
+    box.append(img);
+  }
+  return box;
 }
 
 /** @param {NoteRow} n */

@@ -3,7 +3,9 @@
  * Replying in the open conversation: the reply box (Ctrl/⌘+Enter sends), canned replies to
  * insert, and one idempotency key per draft.
  */
+import { uploadFile } from "../api.js";
 import { $, el } from "../dom.js";
+import { t } from "../i18n.js";
 import { ask } from "../socket.js";
 import { state } from "../state.js";
 import { showResult } from "./result.js";
@@ -45,22 +47,52 @@ export function initReply() {
     select.value = "";
   });
 
+  const picker = /** @type {HTMLInputElement} */ ($("reply-file"));
+  const clearFile = () => {
+    picker.value = "";
+    $("reply-file-clear").hidden = true;
+  };
+  picker.addEventListener("change", () => {
+    $("reply-file-clear").hidden = !picker.files?.length;
+  });
+  $("reply-file-clear").addEventListener("click", () => {
+    clearFile();
+    picker.focus();
+  });
+
   $("reply-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!state.current) return;
     const box = /** @type {HTMLTextAreaElement} */ ($("reply-text"));
     const text = box.value.trim();
-    if (!text) return;
+    const file = picker.files?.[0];
+    if (!text && !file) return;
     $("send").toggleAttribute("disabled", true);
-    const result = await ask("message:send", {
-      conversationId: state.current.conversation.id,
-      text,
-      clientKey: draftKey,
-    });
-    $("send").toggleAttribute("disabled", false);
-    if (showResult(result)) {
-      box.value = "";
-      draftKey = newKey();
+    try {
+      // The file first (stored once per content, so sending again after a lost answer is harmless),
+      // then the reply that carries its id.
+      let mediaId;
+      if (file) {
+        const uploaded = await uploadFile(file);
+        if (!uploaded.ok) {
+          $("conv-error").textContent = `${t("attachFailed")}: ${uploaded.error}`;
+          return;
+        }
+        mediaId = uploaded.media.id;
+      }
+      const result = await ask("message:send", {
+        conversationId: state.current.conversation.id,
+        text,
+        clientKey: draftKey,
+        ...(mediaId ? { mediaId } : {}),
+      });
+      if (showResult(result)) {
+        box.value = "";
+        clearFile();
+        draftKey = newKey();
+      }
+    } finally {
+      $("send").toggleAttribute("disabled", false);
     }
   });
 

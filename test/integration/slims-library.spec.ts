@@ -10,6 +10,7 @@ import { expect } from "chai";
 import bcrypt from "bcryptjs";
 import { createHash } from "node:crypto";
 import mysql from "mysql2/promise";
+import type { RenewalIntent, RenewalJournal } from "../../shared/library/port";
 import { SlimsLibrary, type SlimsLibraryOptions } from "../../shared/library/slims";
 import { SlimsFixture, type Engine } from "../helpers/slims-fixture";
 import { SLIMS_VERSIONS } from "../helpers/slims-schema";
@@ -774,6 +775,43 @@ for (const { version, engine } of SCHEMAS) {
           } finally {
             await conn.end();
           }
+        });
+
+        it("a trigger whose definer is gone (a restored dump): the renewal fails, its retry completes it once", async () => {
+          await fx.memberType({ memberTypeId: 2, finePerDay: 500 });
+          const a = await fx.member({ memberTypeId: 2 });
+          const loan = await fx.loan({ memberId: a, dueDate: "2025-06-04" }); // 7 days overdue
+          let saved: RenewalIntent | null = null;
+          const journal: RenewalJournal = { load: async () => saved, save: async (i) => void (saved = i) };
+          const update = fx.schema.triggers.find((t) => t.includes("update_loan_history"))!;
+          await fx.exec(`DROP TRIGGER update_loan_history`);
+          await fx.exec(
+            update.replace("CREATE TRIGGER", "CREATE DEFINER = 'slims_gone'@'localhost' TRIGGER"),
+          );
+          try {
+            const failure = await library()
+              .renew(a, loan.loanId, { today: TODAY, journal })
+              .catch((err: unknown) => err);
+            expect(failure).to.have.property("code", "DATABASE_UNAVAILABLE");
+            expect(String((failure as Error).message)).to.match(/definer/i);
+            // InnoDB undoes the statement; MyISAM keeps the loan row it changed before the trigger
+            // failed. Either way no fine and no log row yet.
+            expect((await fx.loanRow(loan.loanId)).renewed).to.equal(engine === "InnoDB" ? 0 : 1);
+            expect(await fx.finesOf(a)).to.deep.equal([]);
+          } finally {
+            await fx.exec(`DROP TRIGGER update_loan_history`);
+            await fx.exec(update);
+          }
+          // The librarian repairs the trigger; the relay's retry finishes the renewal exactly once.
+          expect(await library().renew(a, loan.loanId, { today: TODAY, journal })).to.deep.include({
+            ok: true,
+            renewed: 1,
+            newDueDate: "2025-06-18",
+            fineCharged: 3500,
+          });
+          expect((await fx.loanRow(loan.loanId)).renewed).to.equal(1);
+          expect((await fx.finesOf(a)).map((f) => f.debet)).to.deep.equal([3500]);
+          expect(await fx.logsOf(a)).to.have.length(1);
         });
       }
 

@@ -207,6 +207,8 @@ export class SlimsLibrary implements LibrarySystem {
   private readonly policy: RenewalPolicy;
   private readonly queryTimeoutMs: number;
   private readonly beforeRenewalWrite: SlimsLibraryOptions["beforeRenewalWrite"];
+  /** Whether system_log has sub_module and action (SLiMS ≥ 9.3); false once refused. */
+  private systemLogHasDetail = true;
 
   constructor(options: SlimsLibraryOptions) {
     this.queryTimeoutMs = options.queryTimeoutMs ?? 5000;
@@ -431,11 +433,7 @@ export class SlimsLibrary implements LibrarySystem {
         await advance("fine_written");
       }
       if (step.stage === "fine_written") {
-        await this.exec(
-          `INSERT INTO system_log (log_type, id, log_location, sub_module, action, log_msg, log_date)
-           VALUES ('member', ?, 'circulation', 'Loan', 'Extended', ?, ?)`,
-          [member.memberId, renewalLogMessage(member, intent.itemCode), at],
-        );
+        await this.writeRenewalLog(member, intent.itemCode, at);
         await advance("done");
       }
     } catch (err) {
@@ -467,6 +465,28 @@ export class SlimsLibrary implements LibrarySystem {
       [intent.memberId, intent.renewalDate, intent.fine, overdueFineDescription(intent.itemCode)],
     );
     return Number(rows[0]?.n ?? 0) > 0;
+  }
+
+  /**
+   * The system_log row SLiMS writes for an extension. SLiMS 9.3+ files it under sub_module 'Loan',
+   * action 'Extended'; SLiMS 8 has neither column (docs/slims.md §7): after its first "unknown
+   * column" the row is written without them (nothing was written by the refused INSERT).
+   */
+  private async writeRenewalLog(member: Member, itemCode: string, at: string): Promise<void> {
+    for (;;) {
+      const detail = this.systemLogHasDetail;
+      try {
+        await this.exec(
+          `INSERT INTO system_log (log_type, id, log_location${detail ? ", sub_module, action" : ""}, log_msg, log_date)
+           VALUES ('member', ?, 'circulation'${detail ? ", 'Loan', 'Extended'" : ""}, ?, ?)`,
+          [member.memberId, renewalLogMessage(member, itemCode), at],
+        );
+        return;
+      } catch (err) {
+        if (!detail || !isUnknownColumn(err)) throw err;
+        this.systemLogHasDetail = false;
+      }
+    }
   }
 
   readonly close = once(() => this.pool.end().catch(() => undefined));
@@ -609,6 +629,12 @@ export class SlimsLibrary implements LibrarySystem {
       throw databaseError(err);
     }
   }
+}
+
+/** MySQL's ER_BAD_FIELD_ERROR (1054), under our AppError: the statement names a missing column. */
+function isUnknownColumn(err: unknown): boolean {
+  const cause = err instanceof AppError ? err.cause : err;
+  return (cause as { errno?: unknown } | undefined)?.errno === 1054;
 }
 
 function databaseError(err: unknown): AppError {

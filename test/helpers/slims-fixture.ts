@@ -1,170 +1,25 @@
 /**
- * A throwaway SLiMS database on the test MariaDB (docs/slims.md §6 subset, real column names
- * and types, a chosen storage engine, utf8mb4), seed helpers with sensible defaults, and a
- * least-privilege account holding exactly the GRANTs documented in shared/library/slims.ts.
- * SlimsLibrary under test connects as that account. `cleanup()` drops the user and the
- * database; only the database and user created here are ever touched. Long because it is mostly
- * data: SLiMS's table definitions and the seed rows, kept together with the helpers that fill them.
+ * A throwaway SLiMS database on the test MariaDB: the tables pustaka-relay touches exactly as the
+ * SLiMS 9 installer creates them (or SLiMS 8's, `version: "8"`), with the 9 installer's
+ * `loan_history` triggers, in MyISAM (the installers' default) or InnoDB; seed helpers with
+ * sensible defaults; and a least-privilege account holding exactly the GRANTs documented in
+ * shared/library/slims.ts. SlimsLibrary under test connects as that account. `cleanup()` drops
+ * the user and the database; only the database and user created here are ever touched.
+ * The DDL and where it comes from: slims-schema/ and docs/slims.md §7.
  */
 import { randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
 import mysql, { type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
 import { slimsGrantStatements } from "../../shared/library/slims";
 import { testMariadbUrl } from "../support/services";
+import { type Engine, type SlimsSchema, type SlimsVersion, slimsSchema } from "./slims-schema";
 
-export type Engine = "InnoDB" | "MyISAM";
+export type { Engine, SlimsVersion } from "./slims-schema";
 
-function ddl(engine: Engine): string[] {
-  const tail = `ENGINE=${engine} DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`;
-  return [
-    `CREATE TABLE member (
-      member_id varchar(20) NOT NULL,
-      member_name varchar(100) NOT NULL,
-      gender int(1) NOT NULL DEFAULT 0,
-      birth_date date DEFAULT NULL,
-      member_type_id int(6) DEFAULT NULL,
-      member_address varchar(255) DEFAULT NULL,
-      member_email varchar(100) DEFAULT NULL,
-      inst_name varchar(100) DEFAULT NULL,
-      pin varchar(50) DEFAULT NULL,
-      member_phone varchar(50) DEFAULT NULL,
-      register_date date DEFAULT NULL,
-      expire_date date NOT NULL,
-      member_notes text DEFAULT NULL,
-      is_pending smallint(1) NOT NULL DEFAULT 0,
-      mpasswd varchar(64) DEFAULT NULL,
-      input_date date DEFAULT NULL,
-      last_update date DEFAULT NULL,
-      PRIMARY KEY (member_id)
-    ) ${tail}`,
-    `CREATE TABLE mst_member_type (
-      member_type_id int(11) NOT NULL AUTO_INCREMENT,
-      member_type_name varchar(50) NOT NULL,
-      loan_limit int(11) NOT NULL DEFAULT 2,
-      loan_periode int(11) NOT NULL DEFAULT 7,
-      enable_reserve int(1) NOT NULL DEFAULT 0,
-      reserve_limit int(11) NOT NULL DEFAULT 0,
-      member_periode int(11) NOT NULL DEFAULT 365,
-      reborrow_limit int(11) NOT NULL DEFAULT 1,
-      fine_each_day int(11) NOT NULL DEFAULT 0,
-      grace_periode int(2) DEFAULT 0,
-      input_date date DEFAULT NULL,
-      last_update date DEFAULT NULL,
-      PRIMARY KEY (member_type_id)
-    ) ${tail}`,
-    `CREATE TABLE mst_loan_rules (
-      loan_rules_id int(11) NOT NULL AUTO_INCREMENT,
-      member_type_id int(11) NOT NULL DEFAULT 0,
-      coll_type_id int(11) DEFAULT 0,
-      gmd_id int(11) DEFAULT 0,
-      loan_limit int(3) DEFAULT 0,
-      loan_periode int(3) DEFAULT 0,
-      reborrow_limit int(3) DEFAULT 0,
-      fine_each_day int(3) DEFAULT 0,
-      grace_periode int(2) DEFAULT 0,
-      input_date date DEFAULT NULL,
-      last_update date DEFAULT NULL,
-      PRIMARY KEY (loan_rules_id)
-    ) ${tail}`,
-    `CREATE TABLE mst_coll_type (
-      coll_type_id int(3) NOT NULL AUTO_INCREMENT,
-      coll_type_name varchar(30) NOT NULL,
-      PRIMARY KEY (coll_type_id)
-    ) ${tail}`,
-    `CREATE TABLE biblio (
-      biblio_id int(11) NOT NULL AUTO_INCREMENT,
-      gmd_id int(3) DEFAULT NULL,
-      title text NOT NULL,
-      call_number varchar(50) DEFAULT NULL,
-      PRIMARY KEY (biblio_id)
-    ) ${tail}`,
-    `CREATE TABLE item (
-      item_id int(11) NOT NULL AUTO_INCREMENT,
-      biblio_id int(11) DEFAULT NULL,
-      call_number varchar(50) DEFAULT NULL,
-      coll_type_id int(3) DEFAULT NULL,
-      item_code varchar(20) DEFAULT NULL,
-      item_status_id char(3) DEFAULT NULL,
-      PRIMARY KEY (item_id),
-      UNIQUE KEY item_code (item_code)
-    ) ${tail}`,
-    `CREATE TABLE loan (
-      loan_id int(11) NOT NULL AUTO_INCREMENT,
-      item_code varchar(20) DEFAULT NULL,
-      member_id varchar(20) DEFAULT NULL,
-      loan_date date NOT NULL,
-      due_date date NOT NULL,
-      renewed int(11) NOT NULL DEFAULT 0,
-      loan_rules_id int(11) NOT NULL DEFAULT 0,
-      actual date DEFAULT NULL,
-      is_lent int(11) NOT NULL DEFAULT 0,
-      is_return int(11) NOT NULL DEFAULT 0,
-      return_date date DEFAULT NULL,
-      input_date datetime DEFAULT NULL,
-      last_update datetime DEFAULT NULL,
-      uid int(11) DEFAULT NULL,
-      PRIMARY KEY (loan_id),
-      KEY member_id (member_id)
-    ) ${tail}`,
-    `CREATE TABLE reserve (
-      reserve_id int(11) NOT NULL AUTO_INCREMENT,
-      member_id varchar(20) NOT NULL,
-      biblio_id int(11) NOT NULL,
-      item_code varchar(20) NOT NULL,
-      reserve_date datetime NOT NULL,
-      PRIMARY KEY (reserve_id)
-    ) ${tail}`,
-    `CREATE TABLE fines (
-      fines_id int(11) NOT NULL AUTO_INCREMENT,
-      fines_date date NOT NULL,
-      member_id varchar(20) NOT NULL,
-      debet int(11) DEFAULT 0,
-      credit int(11) DEFAULT 0,
-      description varchar(255) DEFAULT NULL,
-      PRIMARY KEY (fines_id)
-    ) ${tail}`,
-    `CREATE TABLE holiday (
-      holiday_id int(11) NOT NULL AUTO_INCREMENT,
-      holiday_dayname varchar(20) NOT NULL,
-      holiday_date date DEFAULT NULL,
-      description varchar(100) DEFAULT NULL,
-      PRIMARY KEY (holiday_id)
-    ) ${tail}`,
-    `CREATE TABLE setting (
-      setting_id int(3) NOT NULL AUTO_INCREMENT,
-      setting_name varchar(30) NOT NULL,
-      setting_value text DEFAULT NULL,
-      PRIMARY KEY (setting_id),
-      UNIQUE KEY setting_name (setting_name)
-    ) ${tail}`,
-    `CREATE TABLE system_log (
-      log_id int(11) NOT NULL AUTO_INCREMENT,
-      log_type enum('staff','member','system') NOT NULL DEFAULT 'staff',
-      id varchar(50) DEFAULT NULL,
-      log_location varchar(50) NOT NULL,
-      sub_module varchar(50) DEFAULT NULL,
-      action varchar(50) DEFAULT NULL,
-      log_msg text NOT NULL,
-      log_date datetime NOT NULL,
-      PRIMARY KEY (log_id)
-    ) ${tail}`,
-  ];
+export interface FixtureOptions {
+  /** Which installer's schema (default "9", SLiMS 9 Bulian; "8" is SLiMS 8.3.1 Akasia). */
+  version?: SlimsVersion;
 }
-
-const TABLES = [
-  "member",
-  "mst_member_type",
-  "mst_loan_rules",
-  "mst_coll_type",
-  "biblio",
-  "item",
-  "loan",
-  "reserve",
-  "fines",
-  "holiday",
-  "setting",
-  "system_log",
-];
 
 export interface MemberSeed {
   memberId?: string;
@@ -251,6 +106,7 @@ export class SlimsFixture {
 
   private constructor(
     readonly engine: Engine,
+    readonly schema: SlimsSchema,
     readonly database: string,
     /** URL of the least-privilege account: what SlimsLibrary connects with. */
     readonly relayUrl: string,
@@ -260,7 +116,12 @@ export class SlimsFixture {
     readonly admin: Pool,
   ) {}
 
-  static async create(engine: Engine): Promise<SlimsFixture> {
+  get version(): SlimsVersion {
+    return this.schema.version;
+  }
+
+  static async create(engine: Engine = "MyISAM", options: FixtureOptions = {}): Promise<SlimsFixture> {
+    const schema = slimsSchema(options.version ?? "9", engine);
     const tag = `${process.pid}_${randomBytes(4).toString("hex")}`;
     const database = `slims_test_${tag}`;
     const user = `sr_${tag}`;
@@ -268,10 +129,10 @@ export class SlimsFixture {
     const password = randomBytes(12).toString("hex");
     const root = await mysql.createConnection({ uri: testMariadbUrl(), charset: "utf8mb4" });
     try {
-      await root.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      // As the installer: its database default, its tables, then its triggers (DEFINER = root).
+      await root.query(`CREATE DATABASE \`${database}\` ${schema.databaseDefault}`);
       await root.query(`USE \`${database}\``);
-      await root.query(`SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'`);
-      for (const statement of ddl(engine)) await root.query(statement);
+      for (const statement of [...schema.tables, ...schema.triggers]) await root.query(statement);
       await root.query(`CREATE USER ${account} IDENTIFIED BY '${password}'`);
       for (const grant of slimsGrantStatements(database, account)) await root.query(grant);
     } catch (err) {
@@ -289,7 +150,8 @@ export class SlimsFixture {
       charset: "utf8mb4",
       connectionLimit: 2,
     });
-    // Legacy rows (zero dates) must be insertable by the seeding account.
+    // Not strict, like the old MySQL servers SLiMS ran on: legacy rows (zero dates) must be
+    // insertable by the seeding account. The relay's account keeps the server's (strict) mode.
     admin.on("connection", (conn) => {
       conn.query("SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'");
     });
@@ -297,12 +159,12 @@ export class SlimsFixture {
     relayUrl.username = user;
     relayUrl.password = password;
     relayUrl.pathname = `/${database}`;
-    return new SlimsFixture(engine, database, relayUrl.toString(), account, admin);
+    return new SlimsFixture(engine, schema, database, relayUrl.toString(), account, admin);
   }
 
-  /** Empties every table (between tests). */
+  /** Empties every table (between tests); deleting the loans also empties loan_history (trigger). */
   async reset(): Promise<void> {
-    for (const table of TABLES) await this.admin.query(`DELETE FROM \`${table}\``);
+    for (const table of this.schema.tableNames) await this.admin.query(`DELETE FROM \`${table}\``);
     this.seq = 0;
   }
 
@@ -334,8 +196,8 @@ export class SlimsFixture {
   async memberType(seed: MemberTypeSeed = {}): Promise<number> {
     const result = await this.exec(
       `INSERT INTO mst_member_type (member_type_id, member_type_name, loan_limit, loan_periode, reborrow_limit,
-         fine_each_day, grace_periode, reserve_limit, member_periode, enable_reserve)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 2, 365, 1)`,
+         fine_each_day, grace_periode, reserve_limit, member_periode, enable_reserve, input_date, last_update)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 2, 365, 1, '2024-01-01', '2024-01-01')`,
       [
         seed.memberTypeId ?? null,
         seed.name ?? `Type ${this.next()}`,
@@ -352,7 +214,7 @@ export class SlimsFixture {
   async loanRule(seed: LoanRuleSeed): Promise<number> {
     const result = await this.exec(
       `INSERT INTO mst_loan_rules (member_type_id, coll_type_id, gmd_id, loan_limit, loan_periode, reborrow_limit,
-         fine_each_day, grace_periode) VALUES (?, ?, ?, 5, ?, ?, ?, ?)`,
+         fine_each_day, grace_periode, input_date, last_update) VALUES (?, ?, ?, 5, ?, ?, ?, ?, '2024-01-01', '2024-01-01')`,
       [
         seed.memberTypeId,
         seed.collTypeId ?? 0,
@@ -367,15 +229,20 @@ export class SlimsFixture {
   }
 
   async collType(name = `Koleksi ${this.next()}`): Promise<number> {
-    return (await this.exec(`INSERT INTO mst_coll_type (coll_type_name) VALUES (?)`, [name])).insertId;
+    return (
+      await this.exec(
+        `INSERT INTO mst_coll_type (coll_type_name, input_date, last_update) VALUES (?, '2024-01-01', '2024-01-01')`,
+        [name],
+      )
+    ).insertId;
   }
 
   async member(seed: MemberSeed = {}): Promise<string> {
     const memberId = seed.memberId ?? `M${String(this.next()).padStart(6, "0")}`;
     await this.exec(
-      `INSERT INTO member (member_id, member_name, member_type_id, member_email, member_phone, birth_date,
-         expire_date, is_pending, mpasswd, register_date, input_date, last_update)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '2024-01-01', '2024-01-01', '2024-01-01')`,
+      `INSERT INTO member (member_id, member_name, gender, member_type_id, member_email, member_phone, birth_date,
+         expire_date, is_pending, mpasswd, member_since_date, register_date, input_date, last_update)
+       VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, '2024-01-01', '2024-01-01', '2024-01-01', '2024-01-01')`,
       [
         memberId,
         seed.name ?? `Anggota ${memberId}`,
@@ -396,14 +263,15 @@ export class SlimsFixture {
     const biblioId =
       seed.biblioId ??
       (
-        await this.exec(`INSERT INTO biblio (title, gmd_id) VALUES (?, ?)`, [
-          seed.title ?? `Judul ${this.next()}`,
-          seed.gmdId === undefined ? 1 : seed.gmdId,
-        ])
+        await this.exec(
+          `INSERT INTO biblio (title, gmd_id, input_date, last_update) VALUES (?, ?, NOW(), NOW())`,
+          [seed.title ?? `Judul ${this.next()}`, seed.gmdId === undefined ? 1 : seed.gmdId],
+        )
       ).insertId;
     const itemCode = seed.itemCode ?? `B${String(this.next()).padStart(5, "0")}`;
     await this.exec(
-      `INSERT INTO item (biblio_id, coll_type_id, item_code, item_status_id) VALUES (?, ?, ?, '0')`,
+      `INSERT INTO item (biblio_id, coll_type_id, item_code, item_status_id, input_date, last_update)
+       VALUES (?, ?, ?, '0', NOW(), NOW())`,
       [biblioId, seed.collTypeId === undefined ? 1 : seed.collTypeId, itemCode],
     );
     return { biblioId, itemCode };
@@ -461,6 +329,13 @@ export class SlimsFixture {
     ]);
   }
 
+  /** Many dated holidays at once (a library with a long history): one multi-row INSERT. */
+  async datedHolidays(dates: string[], description = "Libur"): Promise<void> {
+    if (dates.length === 0) return;
+    const rows = dates.map((date) => [dayname(date), date, description]);
+    await this.exec(`INSERT INTO holiday (holiday_dayname, holiday_date, description) VALUES ?`, [rows]);
+  }
+
   async setting(name: string, value: string): Promise<void> {
     await this.exec(
       `INSERT INTO setting (setting_name, setting_value) VALUES (?, ?)
@@ -493,11 +368,16 @@ export class SlimsFixture {
     );
   }
 
+  /** The member's system_log rows, every column the version has (SLiMS 8: no sub_module, action). */
   async logsOf(memberId: string): Promise<RowDataPacket[]> {
-    return this.query(
-      `SELECT log_type, id, log_location, sub_module, action, log_msg, log_date FROM system_log WHERE id = ? ORDER BY log_id`,
-      [memberId],
+    return this.query(`SELECT * FROM system_log WHERE id = ? ORDER BY log_id`, [memberId]).then((rows) =>
+      rows.map(({ log_id: _id, ...rest }) => rest as RowDataPacket),
     );
+  }
+
+  /** SLiMS 9's copy of the loan (kept by the triggers on `loan`); undefined if none. */
+  async loanHistory(loanId: number): Promise<RowDataPacket | undefined> {
+    return (await this.query(`SELECT * FROM loan_history WHERE loan_id = ?`, [loanId]))[0];
   }
 
   async tableEngine(table: string): Promise<string | undefined> {
@@ -507,4 +387,45 @@ export class SlimsFixture {
     );
     return rows[0]?.ENGINE;
   }
+
+  /** What MariaDB reports of the database this fixture created (to compare with the installer's). */
+  async installed(): Promise<{
+    databaseCollation: string;
+    tables: Array<{ name: string; engine: string; collation: string }>;
+    triggers: string[];
+  }> {
+    const [schema] = await this.query<RowDataPacket & { c: string }>(
+      `SELECT DEFAULT_COLLATION_NAME AS c FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`,
+      [this.database],
+    );
+    const tables = await this.query<RowDataPacket & { name: string; engine: string; collation: string }>(
+      `SELECT TABLE_NAME AS name, ENGINE AS engine, TABLE_COLLATION AS collation
+       FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`,
+      [this.database],
+    );
+    const triggers = await this.query<RowDataPacket & { t: string }>(
+      `SELECT CONCAT(TRIGGER_NAME, ': ', ACTION_TIMING, ' ', EVENT_MANIPULATION, ' ON ', EVENT_OBJECT_TABLE) AS t
+       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY TRIGGER_NAME`,
+      [this.database],
+    );
+    return {
+      databaseCollation: schema!.c,
+      tables: tables.map(({ name, engine, collation }) => ({ name, engine, collation })),
+      triggers: triggers.map((r) => r.t),
+    };
+  }
+
+  async columnsOf(table: string): Promise<string[]> {
+    const rows = await this.query<RowDataPacket & { c: string }>(
+      `SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?
+       ORDER BY ORDINAL_POSITION`,
+      [this.database, table],
+    );
+    return rows.map((r) => r.c);
+  }
+}
+
+/** SLiMS writes a dated holiday's day name as PHP date('D'): Mon, Tue, … */
+function dayname(isoDate: string): string {
+  return ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][new Date(`${isoDate}T00:00:00Z`).getUTCDay()]!;
 }

@@ -2,7 +2,7 @@
  * A renewal that stops between its SLiMS writes (loan renewed, then the `fines` or `system_log`
  * INSERT refused) is completed by the retry, through its intent in PostgreSQL: the fine is
  * written exactly once, the loan renewed exactly once. The failure is real: the relay's SLiMS
- * account loses its INSERT privilege for the first try. Both storage engines.
+ * account loses its INSERT privilege for the first try. Both storage engines, SLiMS 9's and 8's tables.
  */
 import { expect } from "chai";
 import { Pool } from "pg";
@@ -10,19 +10,23 @@ import { dbFromPool } from "../../shared/db";
 import { SlimsLibrary } from "../../shared/library/slims";
 import { renewalJournal } from "../../shared/renewal-intents";
 import { SlimsFixture, type Engine } from "../helpers/slims-fixture";
+import { SLIMS_VERSIONS } from "../helpers/slims-schema";
 import { testDatabaseUrl } from "../support/services";
 
 const TODAY = "2025-06-11";
 
-for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) {
-  describe(`renewal recovery on ${engine}`, function () {
+const ENGINES = ["InnoDB", "MyISAM"] as const satisfies readonly Engine[];
+const SCHEMAS = SLIMS_VERSIONS.flatMap((version) => ENGINES.map((engine) => ({ version, engine })));
+
+for (const { version, engine } of SCHEMAS) {
+  describe(`renewal recovery on SLiMS ${version}'s tables in ${engine}`, function () {
     let fx: SlimsFixture;
     let pool: Pool;
     let lib: SlimsLibrary;
     let subjectSeq = 0;
 
     before(async () => {
-      fx = await SlimsFixture.create(engine);
+      fx = await SlimsFixture.create(engine, { version });
       pool = new Pool({ connectionString: testDatabaseUrl(), max: 2 });
     });
     after(async () => {
@@ -43,7 +47,7 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
 
     let subject = "";
     const journal = () => {
-      subject = `test:${process.pid}:${engine}:${++subjectSeq}`;
+      subject = `test:${process.pid}:${version}:${engine}:${++subjectSeq}`;
       return renewalJournal(dbFromPool(pool), subject);
     };
 
@@ -67,7 +71,7 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
       const fines = await fx.finesOf(a);
       expect(fines.map((f) => [f.fines_date, f.debet])).to.deep.equal([[TODAY, 2500]]);
       expect((await fx.loanRow(loan.loanId)).renewed, "renewed once").to.equal(1);
-      expect((await fx.logsOf(a)).map((l) => l.action)).to.deep.equal(["Extended"]);
+      expect((await fx.logsOf(a)).map((l) => l.log_msg)).to.deep.equal([logMessage(a, loan.itemCode)]);
       const { rows } = await pool.query(`SELECT stage FROM renewal_intent WHERE subject = $1`, [subject]);
       expect(rows.map((r) => r.stage)).to.deep.equal(["done"]);
     });
@@ -88,7 +92,7 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
         fineCharged: 2500,
       });
       expect(await fx.finesOf(a)).to.have.length(1);
-      expect((await fx.logsOf(a)).map((l) => l.action)).to.deep.equal(["Extended"]);
+      expect((await fx.logsOf(a)).map((l) => l.log_msg)).to.deep.equal([logMessage(a, loan.itemCode)]);
     });
 
     it("the retry dates the log row with the renewal's moment, not its own (as SLiMS's Extend click would)", async () => {
@@ -133,4 +137,8 @@ for (const engine of ["InnoDB", "MyISAM"] as const satisfies readonly Engine[]) 
       expect((await fx.loanRow(loan.loanId)).renewed).to.equal(1);
     });
   });
+}
+
+function logMessage(memberId: string, itemCode: string): string {
+  return `Member Anggota ${memberId} (${memberId}) extend loan for item ${itemCode} via pustaka-relay`;
 }

@@ -18,11 +18,12 @@ import { createDataSource } from "./ormconfig";
 import type { ChannelDescriptor } from "./bot/channel";
 import { CHANNEL_DESCRIPTORS } from "./bot/channels";
 import { createIngress } from "./bot/ingress";
-import { configuredChannels, startEgress, startIntake } from "./bot/role";
+import { configuredChannels, deliveryRecorder, startEgress, startIntake } from "./bot/role";
 import { BOT_COMMANDS } from "./relay/commands";
 import type { RelayOptions } from "./relay/inbound-worker";
 import { startRelay } from "./relay/role";
 import { loadConfig, type Config } from "./shared/config";
+import { ChannelStatusBoard } from "./shared/channel-status";
 import { ConsoleEventPublisher } from "./shared/console-events";
 import { dbFromDataSource } from "./shared/db";
 import { ConfigError, errorMessage } from "./shared/errors";
@@ -147,6 +148,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         ? configuredChannels(registry, config.channels, {
             logger,
             commands: BOT_COMMANDS,
+            statusBoard: new ChannelStatusBoard(redis, prefix, consoleEvents),
+            onDelivery: deliveryRecorder(messageLog, consoleEvents),
             ...(options.telegramPollTimeoutSeconds
               ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds }
               : {}),

@@ -13,6 +13,7 @@ import { LateRedaction1764500000000 } from "./migrations/1764500000000-LateRedac
 import { Intake1764600000000 } from "./migrations/1764600000000-Intake";
 import { AppendOnlyAudit1764700000000 } from "./migrations/1764700000000-AppendOnlyAudit";
 import { Availability1764800000000 } from "./migrations/1764800000000-Availability";
+import { DeliveryAcks1764950000000 } from "./migrations/1764950000000-DeliveryAcks";
 
 export const MIGRATIONS = [
   Init1764300000000,
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   Intake1764600000000,
   AppendOnlyAudit1764700000000,
   Availability1764800000000,
+  DeliveryAcks1764950000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {

@@ -1,0 +1,97 @@
+/**
+ * The only file that imports whatsapp-web.js. The adapter works with `WaClientLike`, the narrow
+ * part of its Client it uses, so tests drive it with a fake (test/helpers/fake-whatsapp.ts, an
+ * EventEmitter) and nothing else learns the SDK's types.
+ */
+import { Client, LocalAuth } from "whatsapp-web.js";
+
+/** What the adapter reads of a whatsapp-web.js Message (the SDK's own Message satisfies it). */
+export interface WaMessageLike {
+  id: { _serialized: string; fromMe?: boolean };
+  /** the chat: `<digits>@c.us` (a person), `<id>@lid` (a person, number hidden), `…@g.us` (group), `status@broadcast` */
+  from: string;
+  /** set in a group: who wrote it */
+  author?: string | undefined;
+  /** the text, or a media message's caption */
+  body: string;
+  /** chat, image, video, ptt, audio, document, sticker, location, vcard, … */
+  type: string;
+  /** seconds */
+  timestamp: number;
+  fromMe: boolean;
+  hasMedia: boolean;
+  isStatus?: boolean;
+  broadcast?: boolean;
+  location?:
+    { latitude: number | string; longitude: number | string; name?: string; address?: string } | undefined;
+  vCards?: string[];
+  /** the raw WhatsApp Web model: `notifyName` is the sender's own display name */
+  _data?: { notifyName?: unknown } | undefined;
+}
+
+/** The client events the adapter listens to, with their arguments. */
+export interface WaEvents {
+  qr: [qr: string];
+  /** a new pairing code (phone-number pairing) */
+  code: [code: string];
+  authenticated: [];
+  auth_failure: [message: string];
+  ready: [];
+  message: [message: WaMessageLike];
+  message_ack: [message: WaMessageLike, ack: number];
+  /** `LOGOUT`, or a WAState such as `UNPAIRED`, `CONFLICT`, `TOS_BLOCK` */
+  disconnected: [reason: string];
+}
+
+export interface WaClientLike {
+  initialize(): Promise<void>;
+  destroy(): Promise<void>;
+  sendMessage(chatId: string, text: string): Promise<{ id: { _serialized: string } }>;
+  /** returns the 8-character code the phone's owner types under Linked devices → Link with phone number */
+  requestPairingCode(phoneNumber: string): Promise<string>;
+  on<E extends keyof WaEvents>(event: E, listener: (...args: WaEvents[E]) => void): unknown;
+  removeAllListeners(): unknown;
+}
+
+export interface WaClientSettings {
+  sessionDir: string;
+  chromiumPath: string;
+}
+
+/**
+ * The real client: the system's Chromium, headless, with the flags that let it run as root in a
+ * container (no sandbox) and keep it quiet (no updates, sync or first-run pages); the session in
+ * LocalAuth's directory.
+ */
+export function createWaClient(settings: WaClientSettings): WaClientLike {
+  const client = new Client({
+    authStrategy: new LocalAuth({ dataPath: settings.sessionDir }),
+    // The page's version comes from web.whatsapp.com itself; no third-party version cache.
+    webVersionCache: { type: "none" },
+    puppeteer: {
+      executablePath: settings.chromiumPath,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-setuid-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  });
+  return {
+    initialize: () => client.initialize(),
+    destroy: () => client.destroy(),
+    sendMessage: async (chatId, text) => {
+      const sent = await client.sendMessage(chatId, text, { linkPreview: false });
+      return { id: { _serialized: sent.id._serialized } };
+    },
+    requestPairingCode: (phoneNumber) => client.requestPairingCode(phoneNumber, true),
+    on: (event, listener) => client.on(event, listener as (...args: unknown[]) => void),
+    removeAllListeners: () => client.removeAllListeners(),
+  };
+}

@@ -2,6 +2,7 @@
  * What the socket handlers work with: the console's stores and queues (shared by every socket)
  * and, per socket, who is signed in and `on`, which registers a guarded handler.
  */
+import type { ChannelStatusBoard } from "../../../shared/channel-status";
 import type { Logger } from "../../../shared/logger";
 import type { MessageLog } from "../../../shared/log/message-log";
 import type { Presence } from "../../../shared/presence";
@@ -23,6 +24,8 @@ export interface ConsoleDeps {
   outbound: OutboundDrains;
   presence: Presence;
   broadcast: Broadcaster;
+  /** the channels' session state, written by the bot role */
+  channelStatus: ChannelStatusBoard;
   logger: Logger;
   library?: LibrarySystem;
 }

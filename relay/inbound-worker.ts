@@ -197,6 +197,7 @@ export class InboundWorker {
       senderId: message.senderId,
       ...(message.channelMessageId ? { channelMessageId: message.channelMessageId } : {}),
       ...(message.contact ? { contact: message.contact } : {}),
+      ...(message.senderPhone ? { senderPhone: message.senderPhone } : {}),
       memberId: message.patron.memberId,
       redacted: message.redacted,
       dialog,

@@ -56,6 +56,8 @@ export interface AnswerContext {
   channelMessageId?: string;
   /** a shared contact (kind "contact"): its phone, and whether it is the sender's own */
   contact?: InboundContact;
+  /** the sender's own number as the channel vouches for it (WhatsApp): finds a member, never proves one */
+  senderPhone?: string;
   /** the verified library member the *sender* is linked to, if any (never another group member's) */
   memberId: string | null;
   /** the log row holds the redaction marker: `text` is the marker, the typed text is in the secret box */

@@ -1,7 +1,8 @@
 /**
  * /tautkan /link: verify that the patron is a library member before any member data is shown
  * (docs/slims.md §5). The patron shares their own contact (Telegram's button), matched to
- * `member.member_phone`; if no single member matches, they type their member ID. Then the
+ * `member.member_phone` — on WhatsApp the sender's own number counts as that contact, as the
+ * channel vouches for it; if no single member matches, they type their member ID. Then the
  * second factor: their OPAC password, checked as SLiMS checks it, with attempts limited per
  * chat and per member. The password never reaches the log (the ingress stores a marker) and
  * its message is deleted from the chat. Every link and every failed attempt is audited.
@@ -56,6 +57,10 @@ export const link = defineAnswer({
     if (dialog.step === "link_member_id" || dialog.step === "link_contact") {
       if (looksLikeMemberId(ctx.text)) return fromMemberId(ctx, ctx.text.trim());
     }
+    // The sender's number as the channel vouches for it: it only finds the member, like a shared
+    // own contact; the password is asked all the same.
+    if (ctx.senderPhone && !dialog.step)
+      return fromPhone(ctx, ctx.senderPhone, `${ctx.channel}_sender+password`);
     return {
       replies: [{ text: say.askContact(ctx.lang), requestContact: say.contactButton(ctx.lang) }],
       dialog: { step: "link_contact" },
@@ -89,14 +94,17 @@ async function fromContact(ctx: AnswerContext): Promise<AnswerResult> {
       audit: [audit(ctx, "link_failed", null, { reason: "not_own_contact" })],
     };
   }
-  const members = await ctx.services.librarySystem.findMembersByPhone(ctx.contact.phone);
+  return fromPhone(ctx, ctx.contact.phone, `${ctx.channel}_contact+password`);
+}
+
+async function fromPhone(ctx: AnswerContext, phone: string, method: string): Promise<AnswerResult> {
+  const members = await ctx.services.librarySystem.findMembersByPhone(phone);
   if (members.length !== 1) {
     return {
       replies: [{ text: say.askMemberId(ctx.lang, members.length), removeKeyboard: true }],
       dialog: { step: "link_member_id" },
     };
   }
-  const method = `${ctx.channel}_contact+password`;
   return askForPassword(ctx, members[0]!.memberId, members[0]!.hasPassword, method);
 }
 

@@ -48,6 +48,7 @@ export class MessageLog {
       senderId: msg.sender.id,
       senderName: msg.sender.displayName,
       ...(msg.sender.languageCode ? { languageCode: msg.sender.languageCode } : {}),
+      ...(msg.sender.phone ? { senderPhone: msg.sender.phone } : {}),
       sentAt: msg.sentAt,
       ...(msg.callbackId ? { callbackId: msg.callbackId } : {}),
       ...(msg.contact ? { contact: msg.contact } : {}),

@@ -9,7 +9,7 @@ import pino from "pino";
 import type { App } from "../../main";
 import { whatsappChannel } from "../../bot/channels/whatsapp";
 import { ChannelStatusBoard } from "../../shared/channel-status";
-import { texts } from "../../shared/texts";
+import { libraryTexts, texts } from "../../shared/texts";
 import { FakeWhatsApp } from "../helpers/fake-whatsapp";
 import { closeSql, eventually, sql, startTestApp } from "../helpers/app";
 
@@ -174,6 +174,34 @@ describe("WhatsApp: fake whatsapp-web.js client → relay → sendMessage, every
     } finally {
       phone.ackOnSend = undefined;
     }
+  });
+
+  it("links by the sender's own number: it finds the member, the OPAC password is still asked", async () => {
+    const chat = "6281234567801@c.us"; // Siti Rahmawati's phone in the demo library
+    phone.say(chat, "/tautkan");
+    const [ask] = await phone.waitForSent(chat, 1);
+    expect(ask!.text).to.equal(libraryTexts.askPassword("id"));
+    phone.say(chat, "salah-sekali");
+    await phone.waitForSent(chat, 2);
+    phone.say(chat, "demo1234");
+    const replies = await phone.waitForSent(chat, 3);
+    expect(replies[2]!.text).to.contain("2021110001");
+    const [identity] = await sql<{ verified_method: string; member_id: string }>(
+      `SELECT ci.verified_method, p.member_id FROM channel_identity ci JOIN patron p ON p.id = ci.patron_id
+       WHERE ci.channel = 'whatsapp' AND ci.external_user_id = $1`,
+      [chat],
+    );
+    expect(identity).to.deep.equal({ verified_method: "whatsapp_sender+password", member_id: "2021110001" });
+    // Neither password is in the log.
+    const texts_ = (await whatsappLog(chat)).map((r) => r.text ?? "");
+    expect(texts_.join("\n")).to.not.contain("demo1234").and.to.not.contain("salah-sekali");
+  });
+
+  it("an @lid sender (no number) is asked for the member ID, never matched by phone", async () => {
+    const chat = "215869873426472@lid";
+    phone.say(chat, "/tautkan");
+    const [ask] = await phone.waitForSent(chat, 1);
+    expect(ask!.text).to.equal(libraryTexts.askContact("id"));
   });
 
   it("reconnects with a new client after a disconnect; a reply waits meanwhile and is sent once", async () => {

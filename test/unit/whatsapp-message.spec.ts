@@ -1,6 +1,10 @@
 import { expect } from "chai";
 import { CHANNEL_DESCRIPTORS } from "../../bot/channels";
-import { normaliseWhatsAppMessage, type WaMessageLike } from "../../bot/channels/whatsapp";
+import {
+  normaliseWhatsAppMessage,
+  type WaMessageLike,
+  type WhatsAppConfig,
+} from "../../bot/channels/whatsapp";
 import { loadConfig } from "../../shared/config";
 import { ConfigError } from "../../shared/errors";
 
@@ -97,7 +101,8 @@ describe("WhatsApp message → InboundMessage", () => {
 });
 
 describe("WhatsApp config", () => {
-  const load = (env: Record<string, string>) => loadConfig(env, CHANNEL_DESCRIPTORS).channels.whatsapp;
+  const load = (env: Record<string, string>) =>
+    loadConfig(env, CHANNEL_DESCRIPTORS).channels.whatsapp as WhatsAppConfig | undefined;
 
   it("is off unless WHATSAPP_ENABLED=true; then the system chromium, a git-ignored session dir, 20 a minute", () => {
     expect(load({})).to.equal(undefined);

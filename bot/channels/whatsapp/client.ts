@@ -3,7 +3,8 @@
  * part of its Client it uses, so tests drive it with a fake (test/helpers/fake-whatsapp.ts, an
  * EventEmitter) and nothing else learns the SDK's types.
  */
-import { Client, LocalAuth } from "whatsapp-web.js";
+import { EventEmitter } from "node:events";
+import type { Client } from "whatsapp-web.js";
 
 /** What the adapter reads of a whatsapp-web.js Message (the SDK's own Message satisfies it). */
 export interface WaMessageLike {
@@ -58,13 +59,56 @@ export interface WaClientSettings {
   chromiumPath: string;
 }
 
+const EVENTS: ReadonlyArray<keyof WaEvents> = [
+  "qr",
+  "code",
+  "authenticated",
+  "auth_failure",
+  "ready",
+  "message",
+  "message_ack",
+  "disconnected",
+];
+
 /**
  * The real client: the system's Chromium, headless, with the flags that let it run as root in a
  * container (no sandbox) and keep it quiet (no updates, sync or first-run pages); the session in
- * LocalAuth's directory.
+ * LocalAuth's directory. whatsapp-web.js (and puppeteer) is loaded on initialize(), not at start:
+ * it costs most of a second, which a process without WhatsApp should not pay.
  */
 export function createWaClient(settings: WaClientSettings): WaClientLike {
-  const client = new Client({
+  const events = new EventEmitter();
+  let client: Client | undefined;
+  const started = (): Client => {
+    if (!client) throw new Error("whatsapp client not initialised");
+    return client;
+  };
+  return {
+    initialize: async () => {
+      // A CommonJS module imported from here: its exports are the namespace's default.
+      const imported: { default?: WaWebJs } & Partial<WaWebJs> = await import("whatsapp-web.js");
+      client = build(imported.default ?? (imported as WaWebJs), settings);
+      for (const event of EVENTS) client.on(event, (...args: unknown[]) => events.emit(event, ...args));
+      await client.initialize();
+    },
+    destroy: async () => {
+      await client?.destroy();
+    },
+    sendMessage: async (chatId, text) => {
+      const sent = await started().sendMessage(chatId, text, { linkPreview: false });
+      return { id: { _serialized: sent.id._serialized } };
+    },
+    requestPairingCode: (phoneNumber) => started().requestPairingCode(phoneNumber, true),
+    on: (event, listener) => events.on(event, listener as (...args: unknown[]) => void),
+    removeAllListeners: () => events.removeAllListeners(),
+  };
+}
+
+type WaWebJs = typeof import("whatsapp-web.js");
+
+function build(wwebjs: WaWebJs, settings: WaClientSettings): Client {
+  const { Client, LocalAuth } = wwebjs;
+  return new Client({
     authStrategy: new LocalAuth({ dataPath: settings.sessionDir }),
     // The page's version comes from web.whatsapp.com itself; no third-party version cache.
     webVersionCache: { type: "none" },
@@ -83,15 +127,4 @@ export function createWaClient(settings: WaClientSettings): WaClientLike {
       ],
     },
   });
-  return {
-    initialize: () => client.initialize(),
-    destroy: () => client.destroy(),
-    sendMessage: async (chatId, text) => {
-      const sent = await client.sendMessage(chatId, text, { linkPreview: false });
-      return { id: { _serialized: sent.id._serialized } };
-    },
-    requestPairingCode: (phoneNumber) => client.requestPairingCode(phoneNumber, true),
-    on: (event, listener) => client.on(event, listener as (...args: unknown[]) => void),
-    removeAllListeners: () => client.removeAllListeners(),
-  };
 }

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { CHANNEL_DESCRIPTORS } from "../../bot/channels";
 import {
   normaliseWhatsAppMessage,
+  pacing,
   type WaMessageLike,
   type WhatsAppConfig,
 } from "../../bot/channels/whatsapp";
@@ -116,7 +117,10 @@ describe("WhatsApp config", () => {
     const rate = CHANNEL_DESCRIPTORS.find((d) => d.name === "whatsapp")!.sendRate(
       load({ WHATSAPP_ENABLED: "1" }),
     );
-    expect(rate).to.deep.equal({ maxPerSecond: 20, perSeconds: 60 });
+    expect(rate).to.deep.equal({ maxPerSecond: 1, perSeconds: 3 }); // evenly spaced, not 20 at once
+    expect(pacing(1)).to.deep.equal({ maxPerSecond: 1, perSeconds: 60 });
+    expect(pacing(7)).to.deep.equal({ maxPerSecond: 1, perSeconds: 9 });
+    expect(pacing(600)).to.deep.equal({ maxPerSecond: 10 });
   });
 
   it("names the bad variable", () => {

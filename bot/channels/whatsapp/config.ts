@@ -19,7 +19,7 @@ export const whatsappEnvSchema = z.object({
   ),
   /**
    * Replies a minute, across all chats. WhatsApp bans numbers that send too fast and publishes no
-   * limit for WhatsApp Web; 20 a minute is a cautious human pace.
+   * limit for WhatsApp Web; 20 a minute (one every 3 s, index.ts pacing) is a cautious human pace.
    */
   WHATSAPP_MAX_PER_MINUTE: intInRange(1, 600, 20),
 });

@@ -30,7 +30,7 @@ export function whatsappChannel(
     // No reliable inline keyboards in whatsapp-web.js: egress numbers the choices instead.
     capabilities: { buttons: false, requestContact: false, deleteMessage: false },
     howToEnable: "set WHATSAPP_ENABLED=true to connect WhatsApp (pair it from the console's Admin tab)",
-    sendRate: (config) => ({ maxPerSecond: config.maxPerMinute, perSeconds: 60 }),
+    sendRate: (config) => pacing(config.maxPerMinute),
     create: (config, deps) => {
       const adapter = new WhatsAppChannel({
         ...config,
@@ -44,6 +44,15 @@ export function whatsappChannel(
       return adapter;
     },
   };
+}
+
+/**
+ * N a minute as evenly spaced sends, not N at the start of each minute: 20 a minute is one every
+ * 3 s (a burst is what looks like a spammer). Above 60 a minute, per second.
+ */
+export function pacing(maxPerMinute: number): { maxPerSecond: number; perSeconds?: number } {
+  if (maxPerMinute >= 60) return { maxPerSecond: Math.ceil(maxPerMinute / 60) };
+  return { maxPerSecond: 1, perSeconds: Math.round(60 / maxPerMinute) };
 }
 
 export const whatsapp = whatsappChannel();

@@ -196,6 +196,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         answerTimeoutMs: config.answerTimeoutMs,
         senderLimits: config.senderLimits,
         buttonlessChannels: registry.filter((d) => !d.capabilities.buttons).map((d) => d.name),
+        contactlessChannels: registry.filter((d) => !d.capabilities.requestContact).map((d) => d.name),
+        undeletableChannels: registry.filter((d) => !d.capabilities.deleteMessage).map((d) => d.name),
         sweepIntervalMs,
         ...(options.libraryHolidays ? { holidays: options.libraryHolidays } : {}),
         ...(options.now ? { now: options.now } : {}),

@@ -62,7 +62,11 @@ export const link = defineAnswer({
     if (ctx.senderPhone && !dialog.step)
       return fromPhone(ctx, ctx.senderPhone, `${ctx.channel}_sender+password`);
     return {
-      replies: [{ text: say.askContact(ctx.lang), requestContact: say.contactButton(ctx.lang) }],
+      replies: [
+        ctx.channelCannot?.requestContact
+          ? { text: say.askMemberIdOnly(ctx.lang) }
+          : { text: say.askContact(ctx.lang), requestContact: say.contactButton(ctx.lang) },
+      ],
       dialog: { step: "link_contact" },
     };
   },
@@ -89,7 +93,11 @@ function audit(
 async function fromContact(ctx: AnswerContext): Promise<AnswerResult> {
   if (!ctx.contact?.isSender) {
     return {
-      replies: [{ text: say.notOwnContact(ctx.lang), requestContact: say.contactButton(ctx.lang) }],
+      replies: [
+        ctx.channelCannot?.requestContact
+          ? { text: say.notOwnContactTypeId(ctx.lang) }
+          : { text: say.notOwnContact(ctx.lang), requestContact: say.contactButton(ctx.lang) },
+      ],
       dialog: { step: "link_contact" },
       audit: [audit(ctx, "link_failed", null, { reason: "not_own_contact" })],
     };
@@ -146,7 +154,14 @@ function askForPassword(
     };
   }
   return {
-    replies: [{ text: say.askPassword(ctx.lang), removeKeyboard: true }],
+    replies: [
+      {
+        text: ctx.channelCannot?.deleteMessage
+          ? say.askPasswordUndeletable(ctx.lang)
+          : say.askPassword(ctx.lang),
+        removeKeyboard: true,
+      },
+    ],
     dialog: { step: "link_password", memberId, method, secret: true },
   };
 }
@@ -167,7 +182,8 @@ function lockedOut(ctx: AnswerContext, waitMs: number, memberId: string | null):
 async function checkPassword(ctx: AnswerContext, memberId: string, method: string): Promise<AnswerResult> {
   // The patron's message holds the password: delete it from the chat whatever happens next. (If
   // it came before the password step was committed, the log redacts its row as it is handled.)
-  const target = ctx.channelMessageId;
+  // (A channel that cannot delete was told so when the password was asked.)
+  const target = ctx.channelCannot?.deleteMessage ? undefined : ctx.channelMessageId;
   const result = await verifyTypedPassword(ctx, memberId, method);
   if (target === undefined) return result;
   return { ...result, replies: [{ kind: "delete", text: "", meta: { target } }, ...result.replies] };

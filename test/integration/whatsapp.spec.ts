@@ -180,7 +180,8 @@ describe("WhatsApp: fake whatsapp-web.js client → relay → sendMessage, every
     const chat = "6281234567801@c.us"; // Siti Rahmawati's phone in the demo library
     phone.say(chat, "/tautkan");
     const [ask] = await phone.waitForSent(chat, 1);
-    expect(ask!.text).to.equal(libraryTexts.askPassword("id"));
+    // WhatsApp cannot delete the patron's message: the question says so (no false promise).
+    expect(ask!.text).to.equal(libraryTexts.askPasswordUndeletable("id"));
     phone.say(chat, "salah-sekali");
     await phone.waitForSent(chat, 2);
     phone.say(chat, "demo1234");
@@ -192,8 +193,10 @@ describe("WhatsApp: fake whatsapp-web.js client → relay → sendMessage, every
       [chat],
     );
     expect(identity).to.deep.equal({ verified_method: "whatsapp_sender+password", member_id: "2021110001" });
-    // Neither password is in the log.
-    const texts_ = (await whatsappLog(chat)).map((r) => r.text ?? "");
+    // Neither password is in the log, and no delete WhatsApp cannot do was queued (or failed).
+    const log = await whatsappLog(chat);
+    expect(log.filter((r) => r.kind === "delete" || r.status === "failed")).to.deep.equal([]);
+    const texts_ = log.map((r) => r.text ?? "");
     expect(texts_.join("\n")).to.not.contain("demo1234").and.to.not.contain("salah-sekali");
   });
 
@@ -201,7 +204,7 @@ describe("WhatsApp: fake whatsapp-web.js client → relay → sendMessage, every
     const chat = "215869873426472@lid";
     phone.say(chat, "/tautkan");
     const [ask] = await phone.waitForSent(chat, 1);
-    expect(ask!.text).to.equal(libraryTexts.askContact("id"));
+    expect(ask!.text).to.equal(libraryTexts.askMemberIdOnly("id")); // no "share my number" button here
   });
 
   it("reconnects with a new client after a disconnect; a reply waits meanwhile and is sent once", async () => {

@@ -142,13 +142,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     }
 
     // The configured channels: the bot role runs them, the web role serves their webhooks.
+    const statusBoard = new ChannelStatusBoard(redis, prefix, consoleEvents);
     const registry = options.channels ?? CHANNEL_DESCRIPTORS;
     const channels =
       has("bot") || has("web")
         ? configuredChannels(registry, config.channels, {
             logger,
             commands: BOT_COMMANDS,
-            statusBoard: new ChannelStatusBoard(redis, prefix, consoleEvents),
+            statusBoard,
             onDelivery: deliveryRecorder(messageLog, consoleEvents),
             ...(options.telegramPollTimeoutSeconds
               ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds }
@@ -230,7 +231,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       }));
     }
     if (has("bot")) {
-      await startIntake(ctx, channels, ingress, () => intake.abort());
+      await startIntake(ctx, channels, ingress, () => intake.abort(), statusBoard, logger);
       if (channels.length === 0)
         logger.warn(`no channel is configured: ${registry.map((d) => d.howToEnable).join("; ")}`);
     }

@@ -40,6 +40,11 @@ export interface ChannelAdapter {
   send(message: OutboundMessage): Promise<SentReceipt>;
   /** Delete a message from the chat (a typed password), where the channel allows it. */
   deleteMessage?(chatId: string, channelMessageId: string): Promise<void>;
+  /**
+   * Ask for a code that pairs this number by typing it on the phone (WhatsApp), while the session
+   * waits to be paired; the code is reported through ChannelDeps.onStatus. An admin's request.
+   */
+  pairByPhone?(phone: string): Promise<void>;
   /** The HTTP route that receives this channel's webhook, for the web role (if the channel uses one). */
   webhook?(onInbound: OnInbound): WebhookRoute | undefined;
   /** True while the adapter is receiving (for /healthz). */

@@ -9,6 +9,7 @@ import type { ChannelAdapter, ChannelDeps, ChannelDescriptor, CommandMenu, OnInb
 import type { ChannelStatusBoard } from "../shared/channel-status";
 import type { ConsoleEventPublisher } from "../shared/console-events";
 import { Egress, type EgressOptions } from "./egress";
+import { errorMessage } from "../shared/errors";
 import type { RoleContext } from "../shared/health";
 import type { Logger } from "../shared/logger";
 import type { MessageLog } from "../shared/log/message-log";
@@ -129,12 +130,17 @@ export async function startEgress(
   }
 }
 
-/** Start receiving on every channel; closing stops intake first (`stopIntake`), then the adapter. */
+/**
+ * Start receiving on every channel; closing stops intake first (`stopIntake`), then the adapter.
+ * A channel that can pair by phone takes admins' requests from `statusBoard` (every 2 s).
+ */
 export async function startIntake(
   ctx: RoleContext,
   channels: readonly ConfiguredChannel[],
   ingress: OnInbound,
   stopIntake: () => void,
+  statusBoard?: ChannelStatusBoard,
+  logger?: Logger,
 ): Promise<void> {
   for (const { adapter } of channels) {
     await adapter.start(ingress);
@@ -143,5 +149,20 @@ export async function startIntake(
       await adapter.close();
     });
     ctx.health.track(`${adapter.name} adapter`, () => adapter.ready);
+    if (adapter.pairByPhone && statusBoard) {
+      const take = async () => {
+        const command = await statusBoard.nextCommand(adapter.name);
+        if (command?.type === "pair_by_phone") await adapter.pairByPhone!(command.phone);
+      };
+      const timer = setInterval(
+        () =>
+          void take().catch((err: unknown) =>
+            logger?.warn({ err: errorMessage(err), channel: adapter.name }, "channel command failed"),
+          ),
+        2000,
+      );
+      timer.unref();
+      ctx.closer.add(`${adapter.name} commands`, async () => clearInterval(timer));
+    }
   }
 }

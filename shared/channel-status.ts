@@ -6,6 +6,9 @@
  * The key expires unless the bot reports again (adapters repeat their state now and then), so a
  * bot that died does not leave "ready" on the admins' screen for ever: no key reads as "no
  * report". Telegram and the web chat could report here too; today WhatsApp does (pairing).
+ *
+ * The other way, admins' requests to the bot (pair by a phone-number code) wait in a short Redis
+ * list per channel that the bot role takes from (bot/role.ts): a request nobody takes expires.
  */
 import type { Redis } from "ioredis";
 import { CHANNELS, type ChannelName } from "./envelope";
@@ -48,6 +51,16 @@ export interface ChannelStatus extends ChannelStatusReport {
 }
 
 const key = (prefix: string, channel: ChannelName) => `${prefix}:channel-status:${channel}`;
+const commandKey = (prefix: string, channel: ChannelName) => `${prefix}:channel-command:${channel}`;
+
+/** An admin's request to a channel's session. */
+export interface ChannelCommand {
+  type: "pair_by_phone";
+  /** international digits, e.g. 6281234567890 */
+  phone: string;
+}
+/** an admin's request waits this long for the bot */
+const COMMAND_TTL_SECONDS = 120;
 /** a report lives this long; adapters repeat theirs well within it */
 export const STATUS_TTL_SECONDS = 180;
 
@@ -80,6 +93,18 @@ export class ChannelStatusBoard {
   async get(channel: ChannelName): Promise<ChannelStatus | null> {
     const raw = await this.redis.get(key(this.prefix, channel));
     return raw ? (JSON.parse(raw) as ChannelStatus) : null;
+  }
+
+  /** Web: an admin's request, for the bot role to take. */
+  async command(channel: ChannelName, command: ChannelCommand): Promise<void> {
+    const k = commandKey(this.prefix, channel);
+    await this.redis.multi().rpush(k, JSON.stringify(command)).expire(k, COMMAND_TTL_SECONDS).exec();
+  }
+
+  /** Bot: the oldest waiting request for this channel, or null. */
+  async nextCommand(channel: ChannelName): Promise<ChannelCommand | null> {
+    const raw = await this.redis.lpop(commandKey(this.prefix, channel));
+    return raw ? (JSON.parse(raw) as ChannelCommand) : null;
   }
 
   /** Every channel that reported lately. */

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import type { App } from "../../main";
 import { whatsappChannel } from "../../bot/channels/whatsapp";
 import { FakeWhatsApp } from "../helpers/fake-whatsapp";
-import { closeSql, startTestApp } from "../helpers/app";
+import { closeSql, sql, startTestApp } from "../helpers/app";
 import { addStaff, connect, login, nextEvent, request, type ConsoleClient } from "../helpers/console";
 import type { ChannelStatusView } from "../../web/console/events";
 
@@ -76,9 +76,40 @@ describe("WhatsApp pairing on the admin console (live, admins only)", function (
     expect(status.qrImage).to.equal(null); // the new client shows a new QR when it has one
   });
 
-  it("refuses the channel list to librarians, and never pushes them the QR", async () => {
+  it("an admin asks for a pairing code for the library's number: the bot asks WhatsApp, admins see the code (audited)", async () => {
+    const waiting = await phone.initialized(2); // the client after the LOGOUT
+    waiting.fire("qr", "2@waiting-to-pair");
+    await nextEvent(admin, "channel:status", (s) => s.qrImage !== null);
+    expect(await request(admin, "channel:pair", { channel: "whatsapp", phone: "0812" })).to.deep.equal({
+      ok: false,
+      error: "invalid",
+    });
+    const coded = nextEvent(admin, "channel:status", (s) => s.pairingCode === "ABCD1234");
+    expect(
+      await request(admin, "channel:pair", { channel: "whatsapp", phone: "+62 812-3456-7890" }),
+    ).to.deep.equal({
+      ok: true,
+    });
+    const status = await coded;
+    expect(status.state).to.equal("needs_pairing");
+    expect(waiting.pairingCodeFor).to.equal("6281234567890");
+    const audited = await sql<{ actor_kind: string; detail: Record<string, unknown> }>(
+      `SELECT actor_kind, detail FROM audit_event WHERE action = 'channel.pair_requested'`,
+    );
+    expect(audited).to.deep.equal([
+      { actor_kind: "staff", detail: { channel: "whatsapp", phone: "6281234567890" } },
+    ]);
+  });
+
+  it("refuses the channel list and pairing to librarians, and never pushes them the QR", async () => {
     const refused = await request(librarian, "channel:list");
     expect(refused).to.deep.equal({ ok: false, error: "forbidden" });
+    expect(
+      await request(librarian, "channel:pair", { channel: "whatsapp", phone: "6281234567890" }),
+    ).to.deep.equal({
+      ok: false,
+      error: "forbidden",
+    });
     // The pushes above were emitted before this request's answer: had they reached the
     // librarian, they would be here by now.
     await request(librarian, "staff:list");

@@ -91,6 +91,8 @@ export interface ClientToServerEvents {
   "patron:verify": (input: { conversationId: number; memberId: string }, ack: Ack) => void;
   /** admins only */
   "channel:list": (ack: Ack<{ channels: ChannelStatusView[] }>) => void;
+  /** admins only: ask a channel waiting to be paired (WhatsApp) for a code to type on that phone */
+  "channel:pair": (input: { channel: string; phone: string }, ack: Ack) => void;
 }
 
 export interface SocketData {

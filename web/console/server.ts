@@ -149,6 +149,7 @@ export class ConsoleServer {
       presence: this.presence,
       broadcast,
       channelStatus,
+      db: options.db,
       logger: options.logger,
       ...(options.library ? { library: options.library } : {}),
     };

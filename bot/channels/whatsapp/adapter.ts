@@ -112,6 +112,21 @@ export class WhatsAppChannel implements ChannelAdapter {
     }
   }
 
+  /** An admin asked (console) for a pairing code for this number: only while waiting to be paired. */
+  async pairByPhone(phone: string): Promise<void> {
+    const client = this.client;
+    if (!client || this.status.state !== "needs_pairing") {
+      this.options.logger.info({ state: this.status.state }, "whatsapp: pairing code not needed now");
+      return;
+    }
+    try {
+      const code = await client.requestPairingCode(phone);
+      if (this.client === client) this.showPairingCode(code, phone);
+    } catch (err) {
+      this.options.logger.warn({ err: errorMessage(err) }, "whatsapp: pairing code refused; scan the QR");
+    }
+  }
+
   readonly close = once(async () => {
     this.abort.abort();
     clearTimeout(this.reconnectTimer);
@@ -153,7 +168,7 @@ export class WhatsAppChannel implements ChannelAdapter {
         if (!codeAsked) {
           codeAsked = true;
           client.requestPairingCode(this.options.pairingPhone).then(
-            (code) => current() && this.showPairingCode(code),
+            (code) => current() && this.showPairingCode(code, this.options.pairingPhone!),
             (err: unknown) => {
               this.options.logger.warn(
                 { err: errorMessage(err) },
@@ -167,7 +182,10 @@ export class WhatsAppChannel implements ChannelAdapter {
       }
       this.showQr(qr);
     });
-    client.on("code", (code) => current() && this.showPairingCode(code));
+    client.on(
+      "code",
+      (code) => current() && this.showPairingCode(code, this.options.pairingPhone ?? "the phone"),
+    );
     client.on("authenticated", () => current() && this.report({ state: "authenticated" }));
     client.on("auth_failure", (message) => {
       if (current()) this.lost(client, `auth_failure: ${message}`, true);
@@ -235,11 +253,11 @@ export class WhatsAppChannel implements ChannelAdapter {
     );
   }
 
-  private showPairingCode(code: string): void {
+  private showPairingCode(code: string, phone: string): void {
     this.report({ state: "needs_pairing", pairingCode: code });
     const terminal = this.options.terminal === undefined ? process.stderr : this.options.terminal;
     terminal?.write(
-      `\nWhatsApp: on the phone of ${this.options.pairingPhone}, open Linked devices → Link with phone number and type ${code}\n`,
+      `\nWhatsApp: on the phone of ${phone}, open Linked devices → Link with phone number and type ${code}\n`,
     );
   }
 

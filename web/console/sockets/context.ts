@@ -3,6 +3,7 @@
  * and, per socket, who is signed in and `on`, which registers a guarded handler.
  */
 import type { ChannelStatusBoard } from "../../../shared/channel-status";
+import type { Db } from "../../../shared/db";
 import type { Logger } from "../../../shared/logger";
 import type { MessageLog } from "../../../shared/log/message-log";
 import type { Presence } from "../../../shared/presence";
@@ -24,8 +25,10 @@ export interface ConsoleDeps {
   outbound: OutboundDrains;
   presence: Presence;
   broadcast: Broadcaster;
-  /** the channels' session state, written by the bot role */
+  /** the channels' session state, written by the bot role (and admins' requests to it) */
   channelStatus: ChannelStatusBoard;
+  /** for the audit of admins' channel actions */
+  db: Db;
   logger: Logger;
   library?: LibrarySystem;
 }

@@ -5,7 +5,7 @@
  * QR code (an image the server drew, a data URL) and the pairing code. Live: "channel:status".
  */
 import { $, el } from "../dom.js";
-import { t } from "../i18n.js";
+import { errorText, t } from "../i18n.js";
 import { ask } from "../socket.js";
 import { dateTime } from "../time.js";
 
@@ -40,7 +40,32 @@ function channelItem(c) {
       el("p", { text: t("channelPairingCode") }),
       el("code", { className: "pairing", text: c.pairingCode }),
     );
+  if (c.state === "needs_pairing") item.append(pairForm(c.channel));
   return item;
+}
+
+/** @type {Map<string, HTMLFormElement>} kept across renders: a QR refresh must not wipe a number being typed */
+const forms = new Map();
+
+/** Pairing by a code typed on the phone, instead of scanning. @param {string} channel */
+function pairForm(channel) {
+  const kept = forms.get(channel);
+  if (kept) return kept;
+  const form = /** @type {HTMLFormElement} */ (el("form", { className: "inline" }));
+  const phone = /** @type {HTMLInputElement} */ (el("input"));
+  phone.placeholder = t("channelPairPhone");
+  phone.required = true;
+  phone.maxLength = 20;
+  phone.inputMode = "tel";
+  const result = el("span", { className: "muted" });
+  form.append(phone, " ", el("button", { text: t("channelPairButton") }), " ", result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const r = await ask("channel:pair", { channel, phone: phone.value });
+    result.textContent = r.ok ? t("channelPairAsked") : errorText(r.error);
+  });
+  forms.set(channel, form);
+  return form;
 }
 
 function render() {

@@ -407,7 +407,7 @@ export class MessageLog {
   async requeueFailed(messageId: string): Promise<{ conversationId: number; channel: ChannelName } | null> {
     const { rows } = await this.db.query<{ conversation_id: number; channel: ChannelName }>(
       `UPDATE message SET status = 'queued', status_at = now(), error = NULL, send_attempts = 0,
-              send_claimed_at = NULL
+              send_claimed_at = NULL, delivery = NULL, delivery_at = NULL -- a resend is a new delivery
        WHERE id = $1 AND direction = 'out' AND status = 'failed'
        RETURNING conversation_id, channel`,
       [messageId],

@@ -18,11 +18,12 @@ import { createDataSource } from "./ormconfig";
 import type { ChannelDescriptor } from "./bot/channel";
 import { CHANNEL_DESCRIPTORS } from "./bot/channels";
 import { createIngress } from "./bot/ingress";
-import { configuredChannels, startEgress, startIntake } from "./bot/role";
+import { configuredChannels, deliveryRecorder, startEgress, startIntake } from "./bot/role";
 import { BOT_COMMANDS } from "./relay/commands";
 import type { RelayOptions } from "./relay/inbound-worker";
 import { startRelay } from "./relay/role";
 import { loadConfig, type Config } from "./shared/config";
+import { ChannelStatusBoard } from "./shared/channel-status";
 import { ConsoleEventPublisher } from "./shared/console-events";
 import { dbFromDataSource } from "./shared/db";
 import { ConfigError, errorMessage } from "./shared/errors";
@@ -146,6 +147,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     }
 
     // The configured channels: the bot role runs them, the web role serves their webhooks.
+    const statusBoard = new ChannelStatusBoard(redis, prefix, consoleEvents);
     const registry = options.channels ?? CHANNEL_DESCRIPTORS;
     const channels =
       has("bot") || has("web")
@@ -153,6 +155,8 @@ export async function startApp(options: AppOptions): Promise<App> {
             logger,
             commands: BOT_COMMANDS,
             mediaMaxBytes: config.media.maxBytes,
+            statusBoard,
+            onDelivery: deliveryRecorder(messageLog, consoleEvents),
             ...(options.telegramPollTimeoutSeconds
               ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds }
               : {}),
@@ -201,6 +205,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         answerTimeoutMs: config.answerTimeoutMs,
         senderLimits: config.senderLimits,
         buttonlessChannels: registry.filter((d) => !d.capabilities.buttons).map((d) => d.name),
+        contactlessChannels: registry.filter((d) => !d.capabilities.requestContact).map((d) => d.name),
+        undeletableChannels: registry.filter((d) => !d.capabilities.deleteMessage).map((d) => d.name),
         sweepIntervalMs,
         ...(options.libraryHolidays ? { holidays: options.libraryHolidays } : {}),
         ...(options.now ? { now: options.now } : {}),
@@ -234,7 +240,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       }));
     }
     if (has("bot")) {
-      await startIntake(ctx, channels, ingress, () => intake.abort());
+      await startIntake(ctx, channels, ingress, () => intake.abort(), statusBoard, logger);
       if (channels.length === 0)
         logger.warn(`no channel is configured: ${registry.map((d) => d.howToEnable).join("; ")}`);
     }

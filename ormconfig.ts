@@ -15,6 +15,7 @@ import { AppendOnlyAudit1764700000000 } from "./migrations/1764700000000-AppendO
 import { Availability1764800000000 } from "./migrations/1764800000000-Availability";
 import { RenewalMoment1764850000000 } from "./migrations/1764850000000-RenewalMoment";
 import { Media1764900000000 } from "./migrations/1764900000000-Media";
+import { DeliveryAcks1764950000000 } from "./migrations/1764950000000-DeliveryAcks";
 
 export const MIGRATIONS = [
   Init1764300000000,
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   Availability1764800000000,
   RenewalMoment1764850000000,
   Media1764900000000,
+  DeliveryAcks1764950000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {

@@ -8,7 +8,14 @@
  */
 import type { z } from "zod";
 import type { ChannelConfigSpec } from "../shared/channel-config";
-import type { ChannelName, InboundMessage, OutboundMessage, SentReceipt } from "../shared/envelope";
+import type { ChannelStatusReport } from "../shared/channel-status";
+import type {
+  ChannelName,
+  DeliveryReport,
+  InboundMessage,
+  OutboundMessage,
+  SentReceipt,
+} from "../shared/envelope";
 import type { Logger } from "../shared/logger";
 import type { WebhookRoute } from "../shared/webhook";
 
@@ -33,6 +40,11 @@ export interface ChannelAdapter {
   send(message: OutboundMessage): Promise<SentReceipt>;
   /** Delete a message from the chat (a typed password), where the channel allows it. */
   deleteMessage?(chatId: string, channelMessageId: string): Promise<void>;
+  /**
+   * Ask for a code that pairs this number by typing it on the phone (WhatsApp), while the session
+   * waits to be paired; the code is reported through ChannelDeps.onStatus. An admin's request.
+   */
+  pairByPhone?(phone: string): Promise<void>;
   /** The HTTP route that receives this channel's webhook, for the web role (if the channel uses one). */
   webhook?(onInbound: OnInbound): WebhookRoute | undefined;
   /** True while the adapter is receiving (for /healthz). */
@@ -76,6 +88,14 @@ export interface ChannelDeps {
    * larger one is not downloaded at all: its metadata is handed on with `notStored`.
    */
   mediaMaxBytes?: number;
+  /**
+   * Delivery progress of a message the channel sent, reported later (WhatsApp's acks): recorded
+   * on the reply's row. Resolves false when no sent reply has that id (yet: the ack can beat the
+   * egress's own "sent" write).
+   */
+  onDelivery?: (report: DeliveryReport) => Promise<boolean>;
+  /** The channel's session state for admins (pairing, ready, disconnected); never throws. */
+  onStatus?: (report: ChannelStatusReport) => void;
 }
 
 /**
@@ -91,7 +111,10 @@ export interface ChannelDescriptor<C = unknown, S extends z.ZodType = z.ZodType>
   readonly capabilities: ChannelCapabilities;
   /** for the "no channel is configured" hint, e.g. "set TELEGRAM_BOT_TOKEN to connect Telegram" */
   readonly howToEnable: string;
-  /** the channel-wide send rate egress keeps (shared by every bot process) */
-  sendRate(config: C): { maxPerSecond: number };
+  /**
+   * The channel-wide send rate egress keeps (shared by every bot process): `maxPerSecond` sends
+   * per second, or per `perSeconds` seconds when given (WhatsApp is paced per minute).
+   */
+  sendRate(config: C): { maxPerSecond: number; perSeconds?: number };
   create(config: C, deps: ChannelDeps): ChannelAdapter;
 }

@@ -38,6 +38,8 @@ export interface EgressOptions {
   prefix: string;
   logger: Logger;
   maxPerSecond: number;
+  /** the window maxPerSecond counts in, in seconds (default 1; WhatsApp's is a minute) */
+  perSeconds?: number;
   concurrency?: number;
   /** longest 429 wait honoured inside a job before handing the job back for later */
   maxInJobWaitMs?: number;
@@ -68,7 +70,7 @@ export class Egress {
       storeClient: options.redis,
       keyPrefix: `${options.prefix}:rate:${options.adapter.name}`,
       points: options.maxPerSecond,
-      duration: 1,
+      duration: options.perSeconds ?? 1,
     });
   }
 

@@ -5,8 +5,11 @@
  * webhooks, so the adapters are built for either role.
  */
 import type { Redis } from "ioredis";
-import type { ChannelAdapter, ChannelDescriptor, CommandMenu, OnInbound } from "./channel";
+import type { ChannelAdapter, ChannelDeps, ChannelDescriptor, CommandMenu, OnInbound } from "./channel";
+import type { ChannelStatusBoard } from "../shared/channel-status";
+import type { ConsoleEventPublisher } from "../shared/console-events";
 import { Egress, type EgressOptions } from "./egress";
+import { errorMessage } from "../shared/errors";
 import type { RoleContext } from "../shared/health";
 import type { Logger } from "../shared/logger";
 import type { MessageLog } from "../shared/log/message-log";
@@ -18,13 +21,23 @@ export interface ConfiguredChannel {
   descriptor: ChannelDescriptor;
   adapter: ChannelAdapter;
   maxPerSecond: number;
+  /** the window maxPerSecond counts in (default 1 s) */
+  perSeconds?: number;
 }
 
 /** The adapters of every channel whose variables are set (config.channels holds only those). */
 export function configuredChannels(
   registry: readonly ChannelDescriptor[],
   channelConfigs: Readonly<Record<string, unknown>>,
-  deps: { logger: Logger; commands: CommandMenu; pollTimeoutSeconds?: number; mediaMaxBytes?: number },
+  deps: {
+    logger: Logger;
+    commands: CommandMenu;
+    pollTimeoutSeconds?: number;
+    mediaMaxBytes?: number;
+    /** where channels report their session state for admins */
+    statusBoard?: ChannelStatusBoard;
+    onDelivery?: ChannelDeps["onDelivery"];
+  },
 ): ConfiguredChannel[] {
   const channels: ConfiguredChannel[] = [];
   for (const descriptor of registry) {
@@ -35,10 +48,43 @@ export function configuredChannels(
       commands: deps.commands,
       ...(deps.pollTimeoutSeconds ? { pollTimeoutSeconds: deps.pollTimeoutSeconds } : {}),
       ...(deps.mediaMaxBytes ? { mediaMaxBytes: deps.mediaMaxBytes } : {}),
+      ...(deps.onDelivery ? { onDelivery: deps.onDelivery } : {}),
+      ...(deps.statusBoard
+        ? { onStatus: (report) => void deps.statusBoard!.report(descriptor.name, report) }
+        : {}),
     });
-    channels.push({ descriptor, adapter, maxPerSecond: descriptor.sendRate(channelConfig).maxPerSecond });
+    const rate = descriptor.sendRate(channelConfig);
+    channels.push({
+      descriptor,
+      adapter,
+      maxPerSecond: rate.maxPerSecond,
+      ...(rate.perSeconds ? { perSeconds: rate.perSeconds } : {}),
+    });
   }
   return channels;
+}
+
+/**
+ * Delivery acks → the reply's row (message-log.ts recordDelivery) → the console (the reply's
+ * delivery, or its failure). False when no sent reply has that id (yet).
+ */
+export function deliveryRecorder(
+  messageLog: MessageLog,
+  consoleEvents: ConsoleEventPublisher,
+): NonNullable<ChannelDeps["onDelivery"]> {
+  return async (report) => {
+    const recorded = await messageLog.recordDelivery(report);
+    if (!recorded) return false;
+    if (recorded.changed) {
+      const { conversationId, messageId } = recorded;
+      await consoleEvents.publish(
+        report.delivery === "error"
+          ? { type: "status", conversationId, messageId, status: "failed", error: "not delivered" }
+          : { type: "delivery", conversationId, messageId, delivery: report.delivery },
+      );
+    }
+    return true;
+  };
 }
 
 export interface EgressRoleOptions {
@@ -58,7 +104,7 @@ export async function startEgress(
   options: EgressRoleOptions,
 ): Promise<void> {
   const { messageLog, redis, prefix, logger, sweepIntervalMs } = options;
-  for (const { adapter, descriptor, maxPerSecond } of channels) {
+  for (const { adapter, descriptor, maxPerSecond, perSeconds } of channels) {
     const egress = new Egress({
       adapter,
       capabilities: descriptor.capabilities,
@@ -68,6 +114,8 @@ export async function startEgress(
       prefix,
       logger: logger.child({ role: "bot", channel: adapter.name }),
       maxPerSecond,
+      // A claimed reply may wait a whole rate window for its token: its claim must outlive that.
+      ...(perSeconds ? { perSeconds, claimStaleMs: perSeconds * 1000 + 30_000 } : {}),
       ...(options.onStatus ? { onStatus: options.onStatus } : {}),
     });
     await egress.start();
@@ -87,12 +135,17 @@ export async function startEgress(
   }
 }
 
-/** Start receiving on every channel; closing stops intake first (`stopIntake`), then the adapter. */
+/**
+ * Start receiving on every channel; closing stops intake first (`stopIntake`), then the adapter.
+ * A channel that can pair by phone takes admins' requests from `statusBoard` (every 2 s).
+ */
 export async function startIntake(
   ctx: RoleContext,
   channels: readonly ConfiguredChannel[],
   ingress: OnInbound,
   stopIntake: () => void,
+  statusBoard?: ChannelStatusBoard,
+  logger?: Logger,
 ): Promise<void> {
   for (const { adapter } of channels) {
     await adapter.start(ingress);
@@ -101,5 +154,20 @@ export async function startIntake(
       await adapter.close();
     });
     ctx.health.track(`${adapter.name} adapter`, () => adapter.ready);
+    if (adapter.pairByPhone && statusBoard) {
+      const take = async () => {
+        const command = await statusBoard.nextCommand(adapter.name);
+        if (command?.type === "pair_by_phone") await adapter.pairByPhone!(command.phone);
+      };
+      const timer = setInterval(
+        () =>
+          void take().catch((err: unknown) =>
+            logger?.warn({ err: errorMessage(err), channel: adapter.name }, "channel command failed"),
+          ),
+        2000,
+      );
+      timer.unref();
+      ctx.closer.add(`${adapter.name} commands`, async () => clearInterval(timer));
+    }
   }
 }

@@ -43,6 +43,9 @@ export interface RelayOptions {
   concurrency: number;
   /** channels that show buttons as a numbered list: the relay remembers what a typed number presses */
   buttonlessChannels?: readonly ChannelName[];
+  /** channels without a "share my number" button, and channels that cannot delete a patron's message */
+  contactlessChannels?: readonly ChannelName[];
+  undeletableChannels?: readonly ChannelName[];
   /** failures of one message before it is given up (default 3) */
   poisonAfter?: number;
   /** how long one answer may take in all, outside calls included (default 20 s) */
@@ -197,6 +200,11 @@ export class InboundWorker {
       senderId: message.senderId,
       ...(message.channelMessageId ? { channelMessageId: message.channelMessageId } : {}),
       ...(message.contact ? { contact: message.contact } : {}),
+      ...(message.senderPhone ? { senderPhone: message.senderPhone } : {}),
+      channelCannot: {
+        requestContact: this.options.contactlessChannels?.includes(message.channel) ?? false,
+        deleteMessage: this.options.undeletableChannels?.includes(message.channel) ?? false,
+      },
       memberId: message.patron.memberId,
       redacted: message.redacted,
       dialog,

@@ -41,6 +41,8 @@ export interface RelayRoleOptions {
   /** per sender: messages answered per minute, librarian requests per 10 minutes */
   senderLimits: { messagesPerMinute: number; handoffsPer10Min: number };
   buttonlessChannels: readonly ChannelName[];
+  contactlessChannels?: readonly ChannelName[];
+  undeletableChannels?: readonly ChannelName[];
   sweepIntervalMs: number;
   /** the library's holidays for "when do librarians answer" (default: the library system's) */
   holidays?: () => Promise<HolidayCalendar>;
@@ -71,6 +73,8 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
     answerTimeoutMs: options.answerTimeoutMs,
     messageLimit: limits.messages,
     buttonlessChannels: options.buttonlessChannels,
+    ...(options.contactlessChannels ? { contactlessChannels: options.contactlessChannels } : {}),
+    ...(options.undeletableChannels ? { undeletableChannels: options.undeletableChannels } : {}),
     ...(now ? { now } : {}),
     ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
     ...(options.answers ? { answers: options.answers } : {}),

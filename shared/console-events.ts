@@ -7,6 +7,7 @@
  */
 import type { Redis } from "ioredis";
 import type { ConversationState } from "./entities/conversation";
+import type { ChannelName } from "./envelope";
 import { once } from "./lifecycle";
 
 export type ConsoleEvent =
@@ -21,7 +22,11 @@ export type ConsoleEvent =
       messageId: string;
       status: "sent" | "failed" | "queued";
       error?: string;
-    };
+    }
+  /** how far a sent message got (the channel's delivery acks) */
+  | { type: "delivery"; conversationId: number; messageId: string; delivery: string }
+  /** a channel's session state changed (shared/channel-status.ts holds it): admins are shown it */
+  | { type: "channel"; channel: ChannelName };
 
 export const consoleStreamKey = (prefix: string) => `${prefix}:console:events`;
 const GROUP = "web";

@@ -55,6 +55,11 @@ export interface InboundMessage {
     displayName: string;
     /** the patron's client language (Telegram language_code), a hint only */
     languageCode?: string;
+    /**
+     * The sender's own number as the channel vouches for it (WhatsApp's `<digits>@c.us`), `+…`.
+     * It finds a member like a shared own contact does; it is never a second factor.
+     */
+    phone?: string;
   };
   kind: MessageKind;
   /** the text, a caption, or a button's data; null when the message has none */
@@ -134,6 +139,21 @@ export interface OutboundAttachment {
   size: number;
   /** the file's content, loaded by egress (hash checked) for channels that upload files */
   bytes?: Buffer;
+}
+
+/**
+ * How far a sent message got, as the channel reports it later (WhatsApp's `message_ack`): the
+ * server has it, the patron's device has it, the patron read it, a voice note was played.
+ * Only ever raised; a delivery error marks the reply failed instead.
+ */
+export const DELIVERIES = ["server", "device", "read", "played"] as const;
+export type Delivery = (typeof DELIVERIES)[number];
+
+export interface DeliveryReport {
+  channel: ChannelName;
+  /** the channel's id of the message, as its SentReceipt gave it */
+  channelMessageId: string;
+  delivery: Delivery | "error";
 }
 
 export interface SentReceipt {

@@ -56,6 +56,10 @@ export interface AnswerContext {
   channelMessageId?: string;
   /** a shared contact (kind "contact"): its phone, and whether it is the sender's own */
   contact?: InboundContact;
+  /** the sender's own number as the channel vouches for it (WhatsApp): finds a member, never proves one */
+  senderPhone?: string;
+  /** what the patron's channel cannot do (absent: it can): answers word their replies for it */
+  channelCannot?: { requestContact?: boolean; deleteMessage?: boolean };
   /** the verified library member the *sender* is linked to, if any (never another group member's) */
   memberId: string | null;
   /** the log row holds the redaction marker: `text` is the marker, the typed text is in the secret box */

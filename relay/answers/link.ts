@@ -1,7 +1,8 @@
 /**
  * /tautkan /link: verify that the patron is a library member before any member data is shown
  * (docs/slims.md §5). The patron shares their own contact (Telegram's button), matched to
- * `member.member_phone`; if no single member matches, they type their member ID. Then the
+ * `member.member_phone` — on WhatsApp the sender's own number counts as that contact, as the
+ * channel vouches for it; if no single member matches, they type their member ID. Then the
  * second factor: their OPAC password, checked as SLiMS checks it, with attempts limited per
  * chat and per member. The password never reaches the log (the ingress stores a marker) and
  * its message is deleted from the chat. Every link and every failed attempt is audited.
@@ -56,8 +57,16 @@ export const link = defineAnswer({
     if (dialog.step === "link_member_id" || dialog.step === "link_contact") {
       if (looksLikeMemberId(ctx.text)) return fromMemberId(ctx, ctx.text.trim());
     }
+    // The sender's number as the channel vouches for it: it only finds the member, like a shared
+    // own contact; the password is asked all the same.
+    if (ctx.senderPhone && !dialog.step)
+      return fromPhone(ctx, ctx.senderPhone, `${ctx.channel}_sender+password`);
     return {
-      replies: [{ text: say.askContact(ctx.lang), requestContact: say.contactButton(ctx.lang) }],
+      replies: [
+        ctx.channelCannot?.requestContact
+          ? { text: say.askMemberIdOnly(ctx.lang) }
+          : { text: say.askContact(ctx.lang), requestContact: say.contactButton(ctx.lang) },
+      ],
       dialog: { step: "link_contact" },
     };
   },
@@ -84,19 +93,26 @@ function audit(
 async function fromContact(ctx: AnswerContext): Promise<AnswerResult> {
   if (!ctx.contact?.isSender) {
     return {
-      replies: [{ text: say.notOwnContact(ctx.lang), requestContact: say.contactButton(ctx.lang) }],
+      replies: [
+        ctx.channelCannot?.requestContact
+          ? { text: say.notOwnContactTypeId(ctx.lang) }
+          : { text: say.notOwnContact(ctx.lang), requestContact: say.contactButton(ctx.lang) },
+      ],
       dialog: { step: "link_contact" },
       audit: [audit(ctx, "link_failed", null, { reason: "not_own_contact" })],
     };
   }
-  const members = await ctx.services.librarySystem.findMembersByPhone(ctx.contact.phone);
+  return fromPhone(ctx, ctx.contact.phone, `${ctx.channel}_contact+password`);
+}
+
+async function fromPhone(ctx: AnswerContext, phone: string, method: string): Promise<AnswerResult> {
+  const members = await ctx.services.librarySystem.findMembersByPhone(phone);
   if (members.length !== 1) {
     return {
       replies: [{ text: say.askMemberId(ctx.lang, members.length), removeKeyboard: true }],
       dialog: { step: "link_member_id" },
     };
   }
-  const method = `${ctx.channel}_contact+password`;
   return askForPassword(ctx, members[0]!.memberId, members[0]!.hasPassword, method);
 }
 
@@ -138,7 +154,14 @@ function askForPassword(
     };
   }
   return {
-    replies: [{ text: say.askPassword(ctx.lang), removeKeyboard: true }],
+    replies: [
+      {
+        text: ctx.channelCannot?.deleteMessage
+          ? say.askPasswordUndeletable(ctx.lang)
+          : say.askPassword(ctx.lang),
+        removeKeyboard: true,
+      },
+    ],
     dialog: { step: "link_password", memberId, method, secret: true },
   };
 }
@@ -159,7 +182,8 @@ function lockedOut(ctx: AnswerContext, waitMs: number, memberId: string | null):
 async function checkPassword(ctx: AnswerContext, memberId: string, method: string): Promise<AnswerResult> {
   // The patron's message holds the password: delete it from the chat whatever happens next. (If
   // it came before the password step was committed, the log redacts its row as it is handled.)
-  const target = ctx.channelMessageId;
+  // (A channel that cannot delete was told so when the password was asked.)
+  const target = ctx.channelCannot?.deleteMessage ? undefined : ctx.channelMessageId;
   const result = await verifyTypedPassword(ctx, memberId, method);
   if (target === undefined) return result;
   return { ...result, replies: [{ kind: "delete", text: "", meta: { target } }, ...result.replies] };

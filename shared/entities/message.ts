@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
-import type { ChannelName, MessageKind } from "../envelope";
+import type { ChannelName, Delivery, MessageKind } from "../envelope";
 
 // The value lists below are also the CHECK constraints in migrations/ (test/integration/schema.spec.ts compares them).
 export const DIRECTIONS = ["in", "out"] as const;
@@ -78,4 +78,11 @@ export class Message {
   /** egress: transient send failures so far; at the cap the reply is failed */
   @Column({ name: "send_attempts", type: "integer", default: 0 })
   sendAttempts!: number;
+
+  /** how far a sent reply got, as the channel acknowledged it (WhatsApp); only ever raised */
+  @Column({ type: "text", nullable: true })
+  delivery!: Delivery | null;
+
+  @Column({ name: "delivery_at", type: "timestamptz", nullable: true })
+  deliveryAt!: Date | null;
 }

@@ -10,7 +10,14 @@
  */
 import { recordAudit } from "../audit";
 import type { Db, Sql } from "../db";
-import type { Button, ChannelName, InboundMessage, OutboundAttachment } from "../envelope";
+import {
+  DELIVERIES,
+  type Button,
+  type ChannelName,
+  type DeliveryReport,
+  type InboundMessage,
+  type OutboundAttachment,
+} from "../envelope";
 import { closeByPatron, startWaiting } from "./conversation-state";
 import type { Handling, Reply } from "./handling";
 import { linkPatron, unlinkPatron } from "./patron-link";
@@ -42,6 +49,7 @@ export class MessageLog {
       senderId: msg.sender.id,
       senderName: msg.sender.displayName,
       ...(msg.sender.languageCode ? { languageCode: msg.sender.languageCode } : {}),
+      ...(msg.sender.phone ? { senderPhone: msg.sender.phone } : {}),
       sentAt: msg.sentAt,
       ...(msg.callbackId ? { callbackId: msg.callbackId } : {}),
       ...(msg.contact ? { contact: msg.contact } : {}),
@@ -317,6 +325,41 @@ export class MessageLog {
     );
   }
 
+  /**
+   * A channel's delivery ack for a reply it sent (WhatsApp's message_ack), found by the channel's
+   * message id. Only ever raised (acks can arrive out of order: "read" then a late "device"); a
+   * delivery error marks a sent reply failed, visible and retryable by librarians. Null when no
+   * sent reply has that id (yet); `changed` false when the row already said as much.
+   */
+  async recordDelivery(
+    report: DeliveryReport,
+  ): Promise<{ messageId: string; conversationId: number; changed: boolean } | null> {
+    const failed = report.delivery === "error";
+    const { rows } = await this.db.query<{ id: string; conversation_id: number; changed: boolean }>(
+      `WITH target AS (
+         SELECT id, conversation_id FROM message
+         WHERE channel = $1 AND channel_message_id = $2 AND direction = 'out'
+         LIMIT 1
+       ), changed AS (
+         UPDATE message m SET
+           delivery = CASE WHEN $3 THEN m.delivery ELSE $4 END,
+           delivery_at = CASE WHEN $3 THEN m.delivery_at ELSE now() END,
+           status = CASE WHEN $3 THEN 'failed' ELSE m.status END,
+           status_at = CASE WHEN $3 THEN now() ELSE m.status_at END,
+           error = CASE WHEN $3 THEN $1 || ': not delivered (the channel reported an error)' ELSE m.error END
+         FROM target
+         WHERE m.id = target.id AND m.status = 'sent'
+           AND ($3 OR m.delivery IS NULL
+                OR array_position($5::text[], m.delivery) < array_position($5::text[], $4::text))
+         RETURNING m.id
+       )
+       SELECT target.id, target.conversation_id, EXISTS (SELECT 1 FROM changed) AS changed FROM target`,
+      [report.channel, report.channelMessageId, failed, failed ? null : report.delivery, [...DELIVERIES]],
+    );
+    const row = rows[0];
+    return row ? { messageId: row.id, conversationId: row.conversation_id, changed: row.changed } : null;
+  }
+
   async markFailed(messageId: string, error: string): Promise<void> {
     await this.db.query(
       `UPDATE message SET status = 'failed', status_at = now(), error = $2, send_claimed_at = NULL
@@ -372,7 +415,7 @@ export class MessageLog {
   async requeueFailed(messageId: string): Promise<{ conversationId: number; channel: ChannelName } | null> {
     const { rows } = await this.db.query<{ conversation_id: number; channel: ChannelName }>(
       `UPDATE message SET status = 'queued', status_at = now(), error = NULL, send_attempts = 0,
-              send_claimed_at = NULL
+              send_claimed_at = NULL, delivery = NULL, delivery_at = NULL -- a resend is a new delivery
        WHERE id = $1 AND direction = 'out' AND status = 'failed'
        RETURNING conversation_id, channel`,
       [messageId],

@@ -69,6 +69,7 @@ export async function nextPendingInbound(tx: Sql, conversationId: number): Promi
           !isPasswordStepExit(r.text))),
     ...(r.channel_message_id ? { channelMessageId: r.channel_message_id } : {}),
     ...(contact ? { contact } : {}),
+    ...(typeof r.meta.senderPhone === "string" ? { senderPhone: r.meta.senderPhone } : {}),
     conversation: {
       state: r.state,
       unknownStreak: r.unknown_streak,

@@ -45,6 +45,8 @@ export interface PendingInbound {
   channelMessageId?: string;
   /** a shared contact (meta.contact as the ingress wrote it) */
   contact?: InboundContact;
+  /** the sender's own number as the channel vouches for it (meta.senderPhone; WhatsApp) */
+  senderPhone?: string;
   conversation: {
     state: ConversationState;
     unknownStreak: number;

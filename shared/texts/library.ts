@@ -85,6 +85,19 @@ export const libraryTexts = {
       "Untuk memastikan ini Anda, bagikan nomor telepon Anda dengan tombol di bawah (harus nomor Anda sendiri). Atau ketik nomor anggota (NIM/NIP) Anda.",
       "To make sure it is you, share your phone number with the button below (it must be your own). Or type your member ID.",
     ),
+  /** where the channel has no "share my number" button (WhatsApp without a number, web chat) */
+  askMemberIdOnly: (lang: Language) =>
+    t(
+      lang,
+      "Untuk memastikan ini Anda, ketik nomor anggota (NIM/NIP) Anda.",
+      "To make sure it is you, please type your member ID.",
+    ),
+  notOwnContactTypeId: (lang: Language) =>
+    t(
+      lang,
+      "Itu bukan nomor Anda sendiri. Ketik nomor anggota (NIM/NIP) Anda.",
+      "That is not your own number. Please type your member ID.",
+    ),
   contactButton: (lang: Language) => t(lang, "📱 Bagikan nomor saya", "📱 Share my number"),
   notOwnContact: (lang: Language) =>
     t(
@@ -115,6 +128,13 @@ export const libraryTexts = {
       lang,
       "Sekarang ketik kata sandi OPAC Anda (kata sandi untuk masuk ke katalog online). Pesan itu akan kami hapus dari chat dan tidak disimpan.",
       "Now type your OPAC password (the one you use for the online catalogue). We will delete that message from the chat and not store it.",
+    ),
+  /** where the bot cannot delete the patron's message (WhatsApp) */
+  askPasswordUndeletable: (lang: Language) =>
+    t(
+      lang,
+      "Sekarang ketik kata sandi OPAC Anda (kata sandi untuk masuk ke katalog online). Kami tidak menyimpannya, tetapi tidak dapat menghapus pesan Anda: hapuslah sendiri dari chat setelah terkirim.",
+      "Now type your OPAC password (the one you use for the online catalogue). We do not store it, but we cannot delete your message: please delete it from the chat yourself once it is sent.",
     ),
   passwordLost: (lang: Language) =>
     t(

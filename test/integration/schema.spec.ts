@@ -11,6 +11,7 @@ import { CONVERSATION_STATES } from "../../shared/entities/conversation";
 import { DEAD_LETTER_REASONS } from "../../shared/entities/dead-letter";
 import { MEDIA_STORAGES } from "../../shared/entities/media";
 import { AUTHORS, DIRECTIONS, MESSAGE_STATUSES } from "../../shared/entities/message";
+import { DELIVERIES } from "../../shared/envelope";
 import { RENEWAL_STAGES } from "../../shared/entities/renewal-intent";
 import { STAFF_ROLES } from "../../shared/entities/staff-user";
 import { testDatabaseUrl } from "../support/services";
@@ -81,6 +82,7 @@ describe("entities and the migrated schema", () => {
     expect(listed("message", "direction")).to.deep.equal([...DIRECTIONS]);
     expect(listed("message", "author")).to.deep.equal([...AUTHORS]);
     expect(listed("message", "status")).to.deep.equal([...MESSAGE_STATUSES]);
+    expect(listed("message", "delivery")).to.deep.equal([...DELIVERIES]);
     expect(listed("staff_user", "role")).to.deep.equal([...STAFF_ROLES]);
     expect(listed("audit_event", "actor_kind")).to.deep.equal([...ACTOR_KINDS]);
     expect(listed("dead_letter", "reason")).to.deep.equal([...DEAD_LETTER_REASONS]);

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { MessageLog } from "../../shared/log/message-log";
 import type { OutboundDrains } from "../../shared/queues";
+import type { ChannelStatusView } from "./channel-status";
 import type { Conversations } from "./conversations";
 import { ROOM, type ConsoleIo } from "./rooms";
 
@@ -29,6 +30,15 @@ export class Broadcaster {
 
   status(update: { conversationId: number; messageId: string; status: string; error: string | null }): void {
     this.io.to(ROOM.conversation(update.conversationId)).emit("message:status", update);
+  }
+
+  delivery(update: { conversationId: number; messageId: string; delivery: string }): void {
+    this.io.to(ROOM.conversation(update.conversationId)).emit("message:delivery", update);
+  }
+
+  /** A channel's session state, to admins only (a QR code pairs the library's number). */
+  channel(status: ChannelStatusView): void {
+    this.io.to(ROOM.admins).emit("channel:status", status);
   }
 
   /** A notice to the patron from the console, queued like any reply; only if the conversation is still in that state. */

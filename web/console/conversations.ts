@@ -42,6 +42,8 @@ export interface MessageRow {
   text: string | null;
   status: string;
   error: string | null;
+  /** how far a sent reply got, where the channel says (WhatsApp): server, device, read, played */
+  delivery: string | null;
   createdAt: string;
   /**
    * The file of this message: a patron's (stored, or why not) or a librarian's attachment. The
@@ -259,7 +261,7 @@ export class Conversations {
 }
 
 const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.seq, m.direction, m.author, m.author_staff_id,
-  s.display_name AS author_staff_name, m.kind, m.text, m.status, m.error, m.created_at,
+  s.display_name AS author_staff_name, m.kind, m.text, m.status, m.error, m.delivery, m.created_at,
   coalesce(m.meta->'media', m.meta->'attachment') AS media`;
 
 interface MessageDbRow {
@@ -274,6 +276,7 @@ interface MessageDbRow {
   text: string | null;
   status: string;
   error: string | null;
+  delivery: string | null;
   created_at: Date;
   media: Record<string, unknown> | null;
 }
@@ -291,6 +294,7 @@ function toMessageRow(r: MessageDbRow): MessageRow {
     text: r.text,
     status: r.status,
     error: r.error,
+    delivery: r.delivery,
     createdAt: r.created_at.toISOString(),
     media: r.media ? toMedia(r.media) : null,
   };

@@ -3,10 +3,12 @@
  * the consumer group, broadcast to the rooms of every node.
  */
 import type { Redis } from "ioredis";
+import type { ChannelStatusBoard } from "../../shared/channel-status";
 import { ConsoleEventReader, type ConsoleEvent } from "../../shared/console-events";
 import { errorMessage } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
 import type { Broadcaster } from "./broadcaster";
+import { channelStatusView } from "./channel-status";
 
 export class EventFanout {
   private readonly reader: ConsoleEventReader;
@@ -18,15 +20,16 @@ export class EventFanout {
     prefix: string;
     consumer: string;
     broadcast: Broadcaster;
+    channelStatus: ChannelStatusBoard;
     logger: Logger;
   }) {
-    const { broadcast, logger } = options;
+    const { broadcast, channelStatus, logger } = options;
     this.reader = new ConsoleEventReader({
       blocking: options.blocking,
       commands: options.commands,
       prefix: options.prefix,
       consumer: options.consumer,
-      onEvent: (event) => fanOut(broadcast, event),
+      onEvent: (event) => fanOut(broadcast, channelStatus, event),
       onError: (err) => logger.warn({ err: errorMessage(err) }, "console: event stream"),
     });
   }
@@ -40,7 +43,11 @@ export class EventFanout {
   }
 }
 
-async function fanOut(broadcast: Broadcaster, event: ConsoleEvent): Promise<void> {
+async function fanOut(
+  broadcast: Broadcaster,
+  channelStatus: ChannelStatusBoard,
+  event: ConsoleEvent,
+): Promise<void> {
   switch (event.type) {
     case "conversation":
       return broadcast.summary(event.conversationId);
@@ -54,5 +61,16 @@ async function fanOut(broadcast: Broadcaster, event: ConsoleEvent): Promise<void
         status: event.status,
         error: event.error ?? null,
       });
+    case "delivery":
+      return broadcast.delivery({
+        conversationId: event.conversationId,
+        messageId: event.messageId,
+        delivery: event.delivery,
+      });
+    case "channel":
+      // The latest state, read now: a burst of changes shows admins where it ended.
+      return broadcast.channel(
+        await channelStatusView(event.channel, await channelStatus.get(event.channel)),
+      );
   }
 }

@@ -7,9 +7,10 @@
  */
 import type { StaffRole } from "../../shared/entities/staff-user";
 import type { ConversationSummary, MessageRow, SearchQuery } from "./conversations";
+import type { ChannelStatusView } from "./channel-status";
 import type { CannedReply, NoteRow } from "./librarian-texts";
 
-export type { CannedReply, ConversationSummary, MessageRow, NoteRow, SearchQuery };
+export type { CannedReply, ChannelStatusView, ConversationSummary, MessageRow, NoteRow, SearchQuery };
 
 /** Why a console request was refused (the wire strings the page matches on). */
 export type ConsoleErrorCode =
@@ -62,7 +63,11 @@ export interface ServerToClientEvents {
     status: string;
     error: string | null;
   }) => void;
+  /** how far a sent message got (the channel's delivery acks: server, device, read, played) */
+  "message:delivery": (update: { conversationId: number; messageId: string; delivery: string }) => void;
   "note:new": (note: NoteRow) => void;
+  /** admins only: a channel's session state changed (WhatsApp pairing: QR, code, ready, disconnected) */
+  "channel:status": (status: ChannelStatusView) => void;
   /** who is online (staff ids) */
   presence: (online: number[]) => void;
 }
@@ -88,6 +93,10 @@ export interface ClientToServerEvents {
   "staff:list": (ack: Ack<{ staff: StaffEntry[] }>) => void;
   search: (query: SearchQuery, ack: Ack<{ conversations: ConversationSummary[] }>) => void;
   "patron:verify": (input: { conversationId: number; memberId: string }, ack: Ack) => void;
+  /** admins only */
+  "channel:list": (ack: Ack<{ channels: ChannelStatusView[] }>) => void;
+  /** admins only: ask a channel waiting to be paired (WhatsApp) for a code to type on that phone */
+  "channel:pair": (input: { channel: string; phone: string }, ack: Ack) => void;
 }
 
 export interface SocketData {

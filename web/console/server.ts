@@ -20,6 +20,7 @@ import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import type { FastifyPluginAsync } from "fastify";
 import type { Redis } from "ioredis";
+import { ChannelStatusBoard } from "../../shared/channel-status";
 import type { Db } from "../../shared/db";
 import { DeadLetters } from "../../shared/log/dead-letters";
 import { errorMessage } from "../../shared/errors";
@@ -149,6 +150,7 @@ export class ConsoleServer {
       logger: options.logger,
     });
     const broadcast = new Broadcaster(io, this.conversations, options.messageLog, this.outbound);
+    const channelStatus = new ChannelStatusBoard(options.redis, options.prefix);
     const presence = new PresenceLoop(io, this.presence, options.logger);
     const deps = {
       io,
@@ -160,6 +162,8 @@ export class ConsoleServer {
       outbound: this.outbound,
       presence: this.presence,
       broadcast,
+      channelStatus,
+      db: options.db,
       logger: options.logger,
       ...(options.library ? { library: options.library } : {}),
     };
@@ -179,6 +183,7 @@ export class ConsoleServer {
         prefix: options.prefix,
         consumer: `web-${this.nodeId}`,
         broadcast,
+        channelStatus,
         logger: options.logger,
       }),
     };

@@ -7,6 +7,7 @@ import type { PresenceLoop } from "../presence-loop";
 import { ROOM, type ConsoleSocket } from "../rooms";
 import type { ConsoleDeps, SocketContext } from "./context";
 import { guardedOn } from "./guard";
+import * as channels from "./channels";
 import * as messages from "./messages";
 import * as notes from "./notes";
 import * as patron from "./patron";
@@ -14,7 +15,7 @@ import * as queue from "./queue";
 import * as search from "./search";
 import * as staff from "./staff";
 
-const TOPICS = [queue, messages, notes, patron, search, staff];
+const TOPICS = [queue, messages, notes, patron, search, staff, channels];
 
 export async function connected(
   socket: ConsoleSocket,
@@ -23,7 +24,12 @@ export async function connected(
 ): Promise<void> {
   const me = socket.data.staff;
   if (!socket.recovered)
-    void socket.join([ROOM.staff, ROOM.person(me.id), ROOM.session(socket.data.sessionId)]);
+    void socket.join([
+      ROOM.staff,
+      ROOM.person(me.id),
+      ROOM.session(socket.data.sessionId),
+      ...(me.role === "admin" ? [ROOM.admins] : []),
+    ]);
   socket.on("disconnect", () => void presence.left());
   const ctx: SocketContext = { ...deps, socket, me, on: guardedOn(socket, deps) };
   for (const topic of TOPICS) topic.register(ctx);

@@ -2,6 +2,8 @@
  * What the socket handlers work with: the console's stores and queues (shared by every socket)
  * and, per socket, who is signed in and `on`, which registers a guarded handler.
  */
+import type { ChannelStatusBoard } from "../../../shared/channel-status";
+import type { Db } from "../../../shared/db";
 import type { Logger } from "../../../shared/logger";
 import type { MessageLog } from "../../../shared/log/message-log";
 import type { MediaStore } from "../../../shared/media/store";
@@ -25,6 +27,10 @@ export interface ConsoleDeps {
   outbound: OutboundDrains;
   presence: Presence;
   broadcast: Broadcaster;
+  /** the channels' session state, written by the bot role (and admins' requests to it) */
+  channelStatus: ChannelStatusBoard;
+  /** for the audit of admins' channel actions */
+  db: Db;
   logger: Logger;
   library?: LibrarySystem;
 }

@@ -12,6 +12,7 @@ import { openConversation, renderHeader } from "./views/conversation.js";
 import { showLogin } from "./views/login.js";
 import { appendMessage, appendNote, replaceMessage } from "./views/messages.js";
 import { renderLists, renderPresence } from "./views/queue.js";
+import { showChannel } from "./views/channels.js";
 import { renderCanned } from "./views/reply.js";
 
 /** Connects and keeps the page in step with the server until the socket is closed. */
@@ -59,6 +60,13 @@ export function connectLive() {
     message.error = update.error;
     replaceMessage(message);
   });
+  s.on("message:delivery", (update) => {
+    const message = state.current?.messages.find((m) => m.id === update.messageId);
+    if (!message) return;
+    message.delivery = update.delivery;
+    replaceMessage(message);
+  });
+  s.on("channel:status", (status) => showChannel(status));
   s.on("note:new", (note) => {
     if (state.current && note.conversationId === state.current.conversation.id) {
       state.current.notes.push(note);

@@ -14,6 +14,7 @@
  * @typedef {import("../../events").CannedReply} CannedReply
  * @typedef {import("../../events").Me} Me
  * @typedef {import("../../events").PatronPanel} PatronPanel
+ * @typedef {import("../../events").ChannelStatusView} ChannelStatusView
  * @typedef {import("socket.io-client").Socket<ServerToClientEvents, ClientToServerEvents>} ConsoleSocket
  */
 export {};

@@ -8,6 +8,7 @@ import { $, el } from "../dom.js";
 import { t } from "../i18n.js";
 import { ask } from "../socket.js";
 import { state } from "../state.js";
+import { loadChannels } from "./channels.js";
 import { renderCanned } from "./reply.js";
 
 /** @typedef {{ id: number, username: string, displayName: string, role: string, active: boolean }} StaffAccount */
@@ -52,6 +53,7 @@ export async function loadAdmin() {
   const replies = await ask("canned:list");
   if (replies.ok) state.canned = replies.replies;
   renderCanned();
+  void loadChannels();
   $("canned-list").replaceChildren(
     ...state.canned.map((c) => {
       const del = el("button", { className: "secondary", text: t("delete") });

@@ -34,7 +34,7 @@ export function messageItem(m, earlier = false) {
     const statusKey = "status" + m.status[0].toUpperCase() + m.status.slice(1);
     const status = el("span", {
       className: `msg-status ${m.status}`,
-      text: ` · ${t(statusKey)}${m.error ? `: ${m.error}` : ""}`,
+      text: ` · ${t(statusKey)}${m.error ? `: ${m.error}` : ""}${delivery(m)}`,
     });
     meta.append(status);
     if (m.status === "failed" && canWrite()) {
@@ -100,6 +100,15 @@ export function noteItem(n) {
 export function scrollMessages() {
   const list = $("messages");
   list.scrollTop = list.scrollHeight;
+}
+
+/**
+ * How far a sent reply got, where the channel says (WhatsApp's acks).
+ * @param {MessageRow} m
+ */
+function delivery(m) {
+  if (!m.delivery || m.status !== "sent") return "";
+  return ` · ${t("delivery" + m.delivery[0].toUpperCase() + m.delivery.slice(1))}`;
 }
 
 /** @param {MessageRow} m a new message of the open conversation */

@@ -23,7 +23,7 @@ export interface ConfiguredChannel {
 export function configuredChannels(
   registry: readonly ChannelDescriptor[],
   channelConfigs: Readonly<Record<string, unknown>>,
-  deps: { logger: Logger; commands: CommandMenu; pollTimeoutSeconds?: number },
+  deps: { logger: Logger; commands: CommandMenu; redis: Redis; prefix: string; pollTimeoutSeconds?: number },
 ): ConfiguredChannel[] {
   const channels: ConfiguredChannel[] = [];
   for (const descriptor of registry) {
@@ -32,6 +32,8 @@ export function configuredChannels(
     const adapter = descriptor.create(channelConfig, {
       logger: deps.logger.child({ channel: descriptor.name }),
       commands: deps.commands,
+      redis: deps.redis,
+      prefix: deps.prefix,
       ...(deps.pollTimeoutSeconds ? { pollTimeoutSeconds: deps.pollTimeoutSeconds } : {}),
     });
     channels.push({ descriptor, adapter, maxPerSecond: descriptor.sendRate(channelConfig).maxPerSecond });

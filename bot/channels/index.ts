@@ -5,5 +5,6 @@
  */
 import type { ChannelDescriptor } from "../channel";
 import { telegram } from "./telegram";
+import { webchat } from "./webchat";
 
-export const CHANNEL_DESCRIPTORS: readonly ChannelDescriptor[] = [telegram];
+export const CHANNEL_DESCRIPTORS: readonly ChannelDescriptor[] = [telegram, webchat];

@@ -28,6 +28,8 @@ describe("web chat namespace: the ack waits for the record", function () {
 
   before(async () => {
     redis = new Redis(testRedisUrl());
+    // Ready before the limits count: a limiter lets through what it cannot count (an outage).
+    await redis.ping();
     http = createServer();
     const prefix = uniquePrefix("wc");
     createWidgetIo(http, {
@@ -83,6 +85,17 @@ describe("web chat namespace: the ack waits for the record", function () {
     await waiting;
     next!.reject(new Error("database away"));
     expect(await ack).to.deep.equal({ ok: false, error: "unavailable" });
+  });
+
+  it("limits per client address across sessions, and each session on its own", async () => {
+    const limits = new WidgetLimits(redis, uniquePrefix("wc-limits"), { perSession: 2, perAddress: 3 });
+    const take = (session: string, address: string) => limits.take(session, address);
+    expect(await take("s1", "10.0.0.1")).to.equal(0);
+    expect(await take("s1", "10.0.0.1")).to.equal(0);
+    expect(await take("s1", "10.0.0.1")).to.be.above(0); // the session's 2 spent
+    expect(await take("s2", "10.0.0.1")).to.equal(0); // the address's 3rd
+    expect(await take("s3", "10.0.0.1")).to.be.above(0); // a new session, the same address: spent
+    expect(await take("s4", "10.0.0.2")).to.equal(0); // another address is not limited by it
   });
 
   it("hands over nothing that is invalid or over the limit", async () => {

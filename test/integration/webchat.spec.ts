@@ -267,3 +267,38 @@ describe("web chat widget: origins, sessions, answers, handoff, history, limits"
     expect((await (await open()).send("halo")).ok).to.equal(true);
   });
 });
+
+describe("web chat with the roles in separate apps (web | bot + relay), as the Procfile runs them", function () {
+  let web: App;
+  let worker: App;
+
+  before(async () => {
+    const env = { WEBCHAT_ENABLED: "true" };
+    const started = await startTestApp(undefined, { roles: ["web"], env, now: () => MONDAY_MORNING });
+    web = started.app;
+    ({ app: worker } = await startTestApp(undefined, {
+      roles: ["bot", "relay"],
+      env,
+      prefix: started.prefix,
+      now: () => MONDAY_MORNING,
+    }));
+  });
+
+  after(async () => {
+    await worker?.close();
+    await web?.close();
+    await closeSql();
+  });
+
+  it("the web role records, the relay answers, the bot's reply reaches the widget through Redis", async () => {
+    const widget = await connectWidget(web.web!.url);
+    try {
+      expect(await widget.send("jam buka")).to.deep.equal({ ok: true });
+      const [reply] = await widget.replies(1);
+      expect(reply!.text).to.contain(texts.hoursTitle("id", "Perpustakaan"));
+      expect(worker.web).to.equal(undefined);
+    } finally {
+      widget.close();
+    }
+  });
+});

@@ -90,6 +90,22 @@ export default tseslint.config(
     },
   },
   {
+    // The web chat widget: one classic script in the library's page (wrapped by web/webchat/script.ts,
+    // which provides __pustaka). Text goes in as textContent only, as in the console.
+    files: ["web/webchat/public/**/*.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.browser, __pustaka: "readonly" } },
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["innerHTML", "outerHTML", "insertAdjacentHTML", "createContextualFragment"].map((property) => ({
+          property,
+          message: "Put text in the widget with textContent (el()), never as HTML.",
+        })),
+        { object: "document", property: "write", message: "Build elements with el()." },
+      ],
+    },
+  },
+  {
     files: ["**/*.cjs"],
     languageOptions: { sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },

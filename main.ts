@@ -2,8 +2,8 @@
  * The composition root: reads config once, wires real parts, starts the roles asked for.
  *
  *   node dist/main.js all       every role in one process (npm start, the quickstart)
- *   node dist/main.js web       HTTP: /healthz, channel webhooks
- *   node dist/main.js bot       channel adapters (Telegram polling / webhook registration) + egress
+ *   node dist/main.js web       HTTP: /healthz, channel webhooks, the console, the web chat widget
+ *   node dist/main.js bot       channel adapters (Telegram polling / webhook registration, web chat sends) + egress
  *   node dist/main.js relay     inbound workers: routing and automated answers
  *   node dist/main.js release   run database migrations, then exit
  *
@@ -132,7 +132,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       health: new Health({ database: () => db.query("SELECT 1"), redis: () => redis.ping() }, logger),
     };
     const prefix = config.queuePrefix;
-    const secrets = new SecretBox(redis, prefix, await secretBoxKey(config, roles, logger));
+    const secretKey = await secretBoxKey(config, roles, logger);
+    const secrets = new SecretBox(redis, prefix, secretKey);
     const consoleEvents = new ConsoleEventPublisher(redis, prefix);
     const sweepIntervalMs = options.sweepIntervalMs ?? 15_000;
 
@@ -157,6 +158,8 @@ export async function startApp(options: AppOptions): Promise<App> {
             mediaMaxBytes: config.media.maxBytes,
             statusBoard,
             onDelivery: deliveryRecorder(messageLog, consoleEvents),
+            redis,
+            prefix,
             ...(options.telegramPollTimeoutSeconds
               ? { pollTimeoutSeconds: options.telegramPollTimeoutSeconds }
               : {}),
@@ -218,6 +221,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     let web: WebServer | undefined;
     let librarianConsole: ConsoleServer | undefined;
     if (has("web")) {
+      const widget = channels.map(({ adapter }) => adapter.widget?.(ingress)).find((w) => w !== undefined);
       ({ web, librarianConsole } = await startWeb(ctx, {
         host: config.host,
         port: config.port,
@@ -237,6 +241,20 @@ export async function startApp(options: AppOptions): Promise<App> {
           ...(options.consoleRecoveryMs ? { recoveryMs: options.consoleRecoveryMs } : {}),
           ...(options.consoleSessionCheckMs ? { sessionCheckMs: options.consoleSessionCheckMs } : {}),
         },
+        ...(widget
+          ? {
+              webchat: {
+                endpoint: widget,
+                db,
+                redis,
+                redisUrl: options.redisUrl,
+                prefix,
+                secretKey,
+                trustProxy: config.trustProxy,
+                secureCookie: config.console.secureCookie,
+              },
+            }
+          : {}),
       }));
     }
     if (has("bot")) {

@@ -16,7 +16,9 @@ import type {
   OutboundMessage,
   SentReceipt,
 } from "../shared/envelope";
+import type { Redis } from "ioredis";
 import type { Logger } from "../shared/logger";
+import type { WebchatEndpoint } from "../shared/webchat";
 import type { WebhookRoute } from "../shared/webhook";
 
 /**
@@ -47,6 +49,8 @@ export interface ChannelAdapter {
   pairByPhone?(phone: string): Promise<void>;
   /** The HTTP route that receives this channel's webhook, for the web role (if the channel uses one). */
   webhook?(onInbound: OnInbound): WebhookRoute | undefined;
+  /** The web chat widget's endpoint, for the web role's widget namespace (shared/webchat.ts). */
+  widget?(onInbound: OnInbound): WebchatEndpoint | undefined;
   /** True while the adapter is receiving (for /healthz). */
   readonly ready: boolean;
   close(): Promise<void>;
@@ -79,6 +83,9 @@ export interface CommandMenu {
 /** What main.ts gives every channel it builds. */
 export interface ChannelDeps {
   logger: Logger;
+  /** the process's Redis connection and key prefix (channels that talk to the web role through Redis) */
+  redis: Redis;
+  prefix: string;
   /** the command menu, for channels that publish one */
   commands?: CommandMenu;
   /** test override: long-poll timeout in seconds, for channels that poll */

@@ -201,6 +201,7 @@ export class Egress {
     const numbered = !!reply.buttons?.length && can?.buttons === false;
     return {
       channel: reply.channel,
+      logId: reply.id,
       chatId: reply.chatId,
       text: numbered ? withNumberedButtons(reply.text, reply.buttons!) : reply.text,
       ...(reply.buttons && !numbered ? { buttons: reply.buttons } : {}),

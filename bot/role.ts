@@ -32,6 +32,8 @@ export function configuredChannels(
   deps: {
     logger: Logger;
     commands: CommandMenu;
+    redis: Redis;
+    prefix: string;
     pollTimeoutSeconds?: number;
     mediaMaxBytes?: number;
     /** where channels report their session state for admins */
@@ -46,6 +48,8 @@ export function configuredChannels(
     const adapter = descriptor.create(channelConfig, {
       logger: deps.logger.child({ channel: descriptor.name }),
       commands: deps.commands,
+      redis: deps.redis,
+      prefix: deps.prefix,
       ...(deps.pollTimeoutSeconds ? { pollTimeoutSeconds: deps.pollTimeoutSeconds } : {}),
       ...(deps.mediaMaxBytes ? { mediaMaxBytes: deps.mediaMaxBytes } : {}),
       ...(deps.onDelivery ? { onDelivery: deps.onDelivery } : {}),

@@ -113,6 +113,8 @@ export interface Button {
 
 export interface OutboundMessage {
   channel: ChannelName;
+  /** the message log's id of this reply (set by egress): a channel that shows history keys by it */
+  logId?: string;
   chatId: string;
   text: string;
   /** inline buttons, in rows (channels without buttons show them as a numbered list) */

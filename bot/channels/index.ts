@@ -5,6 +5,7 @@
  */
 import type { ChannelDescriptor } from "../channel";
 import { telegram } from "./telegram";
+import { webchat } from "./webchat";
 import { whatsapp } from "./whatsapp";
 
-export const CHANNEL_DESCRIPTORS: readonly ChannelDescriptor[] = [telegram, whatsapp];
+export const CHANNEL_DESCRIPTORS: readonly ChannelDescriptor[] = [telegram, whatsapp, webchat];

@@ -30,6 +30,8 @@ export async function startTestApp(fake: FakeTelegram | undefined, options: Test
       QUEUE_PREFIX: prefix,
       TELEGRAM_MAX_PER_SECOND: "1000",
       SECRET_BOX_KEY: TEST_SECRET_BOX_KEY,
+      // Off unless a test asks for it: the in-memory test channel borrows the name "webchat".
+      WEBCHAT_ENABLED: "false",
       ...(fake ? { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot } : {}),
       ...options.env,
     },

@@ -38,7 +38,8 @@ describe("a channel without buttons: numbered list, typed number presses the but
     fake = await FakeTelegram.start();
     const registered = memoryChannel();
     ({ app } = await startTestApp(fake, {
-      channels: [...CHANNEL_DESCRIPTORS, registered.descriptor],
+      // The real web chat would share the borrowed name "webchat": the registry leaves it out.
+      channels: [...CHANNEL_DESCRIPTORS.filter((d) => d.name !== "webchat"), registered.descriptor],
       env: { MEMORY_CHANNEL: "on" },
     }));
     memory = registered.channel();

@@ -1,5 +1,5 @@
 /**
- * The bot's general sentences: welcome and help, service hours, language, and what
+ * The bot's general sentences: welcome and help, language, and what
  * it says when it cannot answer. Patron text is never interpolated as markup: replies are sent
  * as plain text.
  */
@@ -49,18 +49,6 @@ export const texts = {
     lang === "en"
       ? `${menu}\n\nYou can also just write, e.g. "when are you open?". Every conversation here is recorded, as our service procedure requires.`
       : `${menu}\n\nAnda juga bisa menulis biasa, misalnya "jam buka perpustakaan?". Setiap percakapan di sini dicatat sesuai prosedur layanan kami.`,
-  hoursTitle: (lang: Language, library: string) =>
-    lang === "en" ? `${library} service hours:` : `Jam layanan ${library}:`,
-  closedDay: (lang: Language) => (lang === "en" ? "closed" : "tutup"),
-  openNow: (lang: Language, until: string) =>
-    lang === "en" ? `We are open now, until ${until}.` : `Saat ini kami buka, sampai pukul ${until}.`,
-  closedNow: (lang: Language, day: string, at: string, daysAhead: number) =>
-    lang === "en"
-      ? `We are closed now; we open again ${daysAhead === 0 ? "today" : daysAhead === 1 ? "tomorrow" : `on ${day}`} at ${at}.`
-      : `Saat ini kami tutup; buka kembali ${daysAhead === 0 ? "hari ini" : daysAhead === 1 ? "besok" : `hari ${day}`} pukul ${at}.`,
-  neverOpen: (lang: Language) => (lang === "en" ? "No service hours are set." : "Jam layanan belum diatur."),
-  timeZoneNote: (lang: Language, zone: string) =>
-    lang === "en" ? `(Times in ${zone}.)` : `(Waktu ${zone}.)`,
   /** the language buttons: each language named in itself */
   languageNames: { id: "Bahasa Indonesia", en: "English" } as const,
   chooseLanguage: (lang: Language) =>

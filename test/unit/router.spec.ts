@@ -30,6 +30,13 @@ describe("router", () => {
     ["tautkan akun saya", "link"],
     ["english please", "language"],
     ["asdf qwerty", "unknown"],
+    // Questions about a day (issue 11)
+    ["besok buka ga?", "hours"],
+    ["is the library open on saturday?", "hours"],
+    ["when do you close today?", "hours"],
+    ["tgl 25 des", "hours"],
+    ["sekarang buka?", "hours"],
+    ["akhir pekan libur?", "hours"],
     // Small talk (issue 11): short answers, not "not understood"
     ["assalamualaikum", "greeting"],
     ["assalamu'alaikum kak", "greeting"],

@@ -112,9 +112,7 @@ export const hoursTexts = {
       ? `Yes, we are open now, until ${formatMinutes(until)}.`
       : `Ya, saat ini kami buka, sampai pukul ${formatMinutes(until)}.`,
   noSuchDate: (lang: Language) =>
-    lang === "en"
-      ? "I cannot find that date in the calendar. Our service hours:"
-      : "Tanggal itu tidak ada di kalender. Jam layanan kami:",
+    lang === "en" ? "I cannot find that date in the calendar." : "Tanggal itu tidak ada di kalender.",
   /** the holidays could not be read from the library system: the weekly hours are all we know */
   holidaysUnknown: (lang: Language) =>
     lang === "en"

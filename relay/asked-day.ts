@@ -162,10 +162,14 @@ export function askedDay(text: string, today: string): AskedDay {
       );
       i += year ? 2 : 1;
     } else if (
-      (w.startsWith("ming") && isWord(w, WEEKDAY_WORDS.sun) && isWord(next, AFTER_WEEK)) ||
+      (w.startsWith("ming") &&
+        isWord(w, WEEKDAY_WORDS.sun) &&
+        isWord(next, AFTER_WEEK) &&
+        !isWord(words[i - 1], DAY_OF_THIS)) ||
       ((w === "pekan" || w === "week") && next !== "end")
     ) {
-      // "minggu ini", "minggu depan", "this week": the week, answered with the weekly table.
+      // "minggu ini", "minggu depan", "this week": the week, answered with the weekly table
+      // ("hari minggu ini" is this Sunday).
       aboutWeek = true;
     } else {
       const weekday = WEEKDAYS.find((d) => isWord(w, WEEKDAY_WORDS[d]));

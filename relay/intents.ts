@@ -62,7 +62,10 @@ function tolerance(word: string): number {
 /** Is `token` the cue word `word`, allowing for typos (see `tolerance`)? */
 export function matches(token: string, word: string): boolean {
   if (word === ANY_EMOJI) return EMOJI.test(token);
-  return token === word || (tolerance(word) > 0 && distance(token, word) <= tolerance(word));
+  if (token === word) return true;
+  const allowed = tolerance(word);
+  // The length difference alone bounds the distance: most pairs need no Levenshtein at all.
+  return allowed > 0 && Math.abs(token.length - word.length) <= allowed && distance(token, word) <= allowed;
 }
 
 function cueMatches(words: string[], cueWords: string[]): boolean {

@@ -4,7 +4,7 @@
  * (`halfWeightOver`), so "halo, besok buka?" is answered as the question it is.
  */
 import { smallTalkTexts, type DayPart } from "../../shared/texts";
-import { ANY_EMOJI, cue, matchIntent, type Cue } from "../intents";
+import { ANY_EMOJI, cue, matches, matchIntent, tokens, type Cue } from "../intents";
 import { defineAnswer } from "./answer";
 
 const SALAM: readonly Cue[] = [
@@ -130,5 +130,15 @@ export const acknowledgment = defineAnswer({
     halfWeightOver: 3,
     smallTalk: true,
   },
-  answer: (ctx) => ({ replies: [{ text: smallTalkTexts.ack(ctx.lang), meta: { smallTalk: "ack" } }] }),
+  answer: (ctx) => {
+    // An emoji alone may be anything (😂, 😢): answered kindly, without reading a mood into it.
+    // 👍 👌 ✅ say "ok".
+    const words = tokens(ctx.text);
+    const onlyEmoji = words.every((w) => matches(w, ANY_EMOJI) && !OK_EMOJI.has(w));
+    return onlyEmoji
+      ? { replies: [{ text: smallTalkTexts.emoji(ctx.lang), meta: { smallTalk: "emoji" } }] }
+      : { replies: [{ text: smallTalkTexts.ack(ctx.lang), meta: { smallTalk: "ack" } }] };
+  },
 });
+
+const OK_EMOJI = new Set(["👍", "👌", "✅", "🆗"]);

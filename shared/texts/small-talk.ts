@@ -37,6 +37,11 @@ export const smallTalkTexts = {
     lang === "en"
       ? "You're welcome! Just write here if there is anything else."
       : "Sama-sama! Tulis saja di sini kalau ada yang lain.",
+  /** an emoji on its own (not 👍) */
+  emoji: (lang: Language) =>
+    lang === "en"
+      ? "🙂 Just write here if you have a question."
+      : "🙂 Tulis saja di sini kalau ada pertanyaan.",
   /** "ok", "sip", "👍" */
   ack: (lang: Language) =>
     lang === "en" ? "👍 I'm here if you need anything else." : "Siap 👍 Saya di sini kalau ada yang lain.",

@@ -24,10 +24,19 @@ class FlakyHolidaysLibrary extends DemoLibrary {
 /** A moment on the library's wall clock (Asia/Jakarta, UTC+7, no daylight saving). */
 const jakarta = (local: string) => new Date(`${local}+07:00`);
 
+/** What the hours answer records in its reply's meta (relay/answers/hours.ts). */
+interface HoursMeta {
+  asked: "days" | "now" | "schedule" | "no_such_date";
+  holidays: "library" | "weekly_only";
+  open?: boolean;
+  days?: Array<Record<string, unknown>>;
+}
+
 interface Answered {
   handledBy: string;
   text: string;
-  meta: Record<string, any>;
+  /** the reply row's meta: `hours` from the hours answer, `smallTalk` from the small-talk answers */
+  meta: { hours: HoursMeta; smallTalk?: string };
 }
 
 describe("conversation: time questions answered as asked, small talk answered briefly", function () {
@@ -70,7 +79,7 @@ describe("conversation: time questions answered as asked, small talk answered br
     await memory.say(chat, text);
     const sent = await memory.waitForSent(chat, before + 1);
     const row = await eventually(async () => {
-      const rows = await sql<{ handled_by: string; text: string; meta: Record<string, unknown> }>(
+      const rows = await sql<{ handled_by: string; text: string; meta: Answered["meta"] }>(
         `SELECT m.handled_by, m.text, m.meta FROM message m JOIN conversation c ON c.id = m.conversation_id
          WHERE c.channel = 'webchat' AND c.chat_id = $1 AND m.direction = 'out' ORDER BY m.seq`,
         [chat],
@@ -95,7 +104,7 @@ describe("conversation: time questions answered as asked, small talk answered br
       const a = await ask(newChat(), "besok buka ga?");
       expect(a.handledBy).to.equal("hours");
       expect(a.meta.hours).to.deep.include({ asked: "days", holidays: "library" });
-      expect(a.meta.hours.days).to.deep.equal([
+      expect(a.meta.hours.days!).to.deep.equal([
         { date: "2025-12-03", state: "open", hours: ["08:00–16:00"] },
       ]);
       expect(a.text).to.contain("Besok").and.contain("Rabu").and.contain("08:00–16:00");
@@ -105,7 +114,7 @@ describe("conversation: time questions answered as asked, small talk answered br
     it("'is the library open on saturday?' → Saturday closed, open again Monday 08:00, in English", async () => {
       const a = await ask(newChat(), "is the library open on saturday?");
       expect(a.handledBy).to.equal("hours");
-      expect(a.meta.hours.days).to.deep.equal([
+      expect(a.meta.hours.days!).to.deep.equal([
         { date: "2025-12-06", state: "closed", next: "2025-12-08 08:00" },
       ]);
       expect(a.text).to.contain("Saturday").and.contain("closed").and.contain("Monday").and.contain("08:00");
@@ -113,7 +122,7 @@ describe("conversation: time questions answered as asked, small talk answered br
 
     it("'when do you close today?' → today until 16:00", async () => {
       const a = await ask(newChat(), "when do you close today?");
-      expect(a.meta.hours.days).to.deep.equal([
+      expect(a.meta.hours.days!).to.deep.equal([
         { date: "2025-12-02", state: "open", hours: ["08:00–16:00"], openNow: true },
       ]);
       expect(a.text).to.contain("today").and.contain("16:00");
@@ -122,7 +131,7 @@ describe("conversation: time questions answered as asked, small talk answered br
     it("'tutup jam berapa hr ini?' after closing → closed for today, open again tomorrow 08:00", async () => {
       clock = jakarta("2025-12-02T16:30:00");
       const a = await ask(newChat(), "tutup jam berapa hr ini?");
-      expect(a.meta.hours.days).to.deep.equal([
+      expect(a.meta.hours.days!).to.deep.equal([
         {
           date: "2025-12-02",
           state: "open",
@@ -136,12 +145,12 @@ describe("conversation: time questions answered as asked, small talk answered br
 
     it("'tanggal 25 buka?' → a dated holiday of the library system (libur), open again the 26th", async () => {
       const a = await ask(newChat(), "tanggal 25 buka?");
-      expect(a.meta.hours.days).to.deep.equal([
+      expect(a.meta.hours.days!).to.deep.equal([
         { date: "2025-12-25", state: "holiday", next: "2025-12-26 08:00" },
       ]);
       expect(a.text).to.contain("libur").and.contain("25 Des");
       const en = await ask(newChat(), "are you open on 25 December?");
-      expect(en.meta.hours.days[0]).to.include({ date: "2025-12-25", state: "holiday" });
+      expect(en.meta.hours.days![0]).to.include({ date: "2025-12-25", state: "holiday" });
     });
 
     it("'sekarang buka?' and 'are you open now?' → open now, until 16:00", async () => {
@@ -161,7 +170,7 @@ describe("conversation: time questions answered as asked, small talk answered br
 
     it("'akhir pekan buka?' → Saturday and Sunday, both closed, open again Monday", async () => {
       const a = await ask(newChat(), "akhir pekan buka?");
-      expect(a.meta.hours.days).to.deep.equal([
+      expect(a.meta.hours.days!).to.deep.equal([
         { date: "2025-12-06", state: "closed" },
         { date: "2025-12-07", state: "closed", next: "2025-12-08 08:00" },
       ]);
@@ -177,7 +186,7 @@ describe("conversation: time questions answered as asked, small talk answered br
         expect(a.text, q).to.match(/25 Des|25 Dec/);
       }
       const tomorrow = await ask(newChat(), "/jam besok");
-      expect(tomorrow.meta.hours.days).to.deep.equal([
+      expect(tomorrow.meta.hours.days!).to.deep.equal([
         { date: "2025-12-23", state: "open", hours: ["08:00–16:00"] },
       ]);
     });
@@ -188,7 +197,7 @@ describe("conversation: time questions answered as asked, small talk answered br
       const a = await ask(newChat(), "besok buka?");
       expect(a.handledBy).to.equal("hours");
       expect(a.meta.hours).to.deep.include({ asked: "days", holidays: "weekly_only" });
-      expect(a.meta.hours.days).to.deep.equal([
+      expect(a.meta.hours.days!).to.deep.equal([
         { date: "2025-12-25", state: "open", hours: ["08:00–16:00"] },
       ]);
       expect(a.text).to.contain("libur");
@@ -198,7 +207,7 @@ describe("conversation: time questions answered as asked, small talk answered br
       for (const q of ["halo, besok buka?", "assalamualaikum, besok buka ga?", "makasih, besok buka ga?"]) {
         const a = await ask(newChat(), q);
         expect(a.handledBy, q).to.equal("hours");
-        expect(a.meta.hours.days, q).to.deep.equal([
+        expect(a.meta.hours.days!, q).to.deep.equal([
           { date: "2025-12-03", state: "open", hours: ["08:00–16:00"] },
         ]);
       }
@@ -240,7 +249,9 @@ describe("conversation: time questions answered as asked, small talk answered br
         ["siap", "acknowledgment", "ack"],
         ["noted", "acknowledgment", "ack"],
         ["👍", "acknowledgment", "ack"],
-        ["😊😊", "acknowledgment", "ack"],
+        ["👍🏻", "acknowledgment", "ack"],
+        ["😊😊", "acknowledgment", "emoji"],
+        ["😂", "acknowledgment", "emoji"],
       ];
       for (const [q, handledBy, kind] of cases) {
         const a = await ask(newChat(), q);

@@ -45,6 +45,7 @@ const CASES: Array<[text: string, today: string, expected: AskedDay]> = [
   ["open on sat?", TUE, day("2025-12-06", "weekday")],
   ["hari minggu buka?", TUE, day("2025-12-07", "weekday")],
   ["ahad buka?", TUE, day("2025-12-07", "weekday")],
+  ["hari minggu ini buka?", TUE, day("2025-12-07", "weekday")],
   ["jum'at buka sampai jam berapa", TUE, day("2025-12-05", "weekday")],
   ["jumat bukak?", TUE, day("2025-12-05", "weekday")],
   ["kamis buka?", TUE, day("2025-12-04", "weekday")],

@@ -4,6 +4,7 @@
  * "ok" or "makasih kak" is not buried under a list of commands.
  */
 import type { Language } from "../envelope";
+import { texts } from "./general";
 
 /** The parts of the day a patron greets with ("pagi kak", "good evening"). */
 export type DayPart = "morning" | "midday" | "afternoon" | "evening";
@@ -25,14 +26,18 @@ const DAY_PARTS: Record<Language, Record<DayPart, string>> = {
 
 const offer = (lang: Language) => (lang === "en" ? "How can I help?" : "Ada yang bisa saya bantu?");
 
+/** ", Siti" — or nothing for a patron without a name in English ("Good morning, there!" is odd; "Kak" is not). */
+const to = (lang: Language, name: string) =>
+  lang === "en" && name === texts.anonymousPatron(lang) ? "" : `, ${name}`;
+
 export const smallTalkTexts = {
   hello: (lang: Language, name: string) =>
     (lang === "en" ? `Hello ${name}! ` : `Halo ${name}! `) + offer(lang),
   /** the answer to "assalamualaikum" */
-  salam: (lang: Language, name: string) => `Wa'alaikumsalam, ${name}! ${offer(lang)}`,
+  salam: (lang: Language, name: string) => `Wa'alaikumsalam${to(lang, name)}! ${offer(lang)}`,
   /** "pagi kak" → "Selamat pagi, Kak!": the part of the day the patron named */
   dayPart: (lang: Language, part: DayPart, name: string) =>
-    `${DAY_PARTS[lang][part]}, ${name}! ${offer(lang)}`,
+    `${DAY_PARTS[lang][part]}${to(lang, name)}! ${offer(lang)}`,
   thanks: (lang: Language) =>
     lang === "en"
       ? "You're welcome! Just write here if there is anything else."

@@ -29,14 +29,27 @@ export interface IntentCues<N extends string = string> {
   cues: readonly Cue[];
   /** messages longer than this many words score half (a greeting inside a longer message is not a greeting) */
   halfWeightOver?: number;
+  /** small talk ("ok", "👍"): not a question, so it never takes over a pending dialog step */
+  smallTalk?: boolean;
 }
 
+/** A cue word that matches any emoji ("👍", "🙏🏻", "❤️"): emoji are tokens of their own. */
+export const ANY_EMOJI = "<emoji>";
+const EMOJI = /\p{Extended_Pictographic}/u;
+
+/**
+ * Lower-case words and digits, accents and punctuation dropped; an apostrophe joins its word
+ * ("jum'at" → "jumat", "assalamu'alaikum" → "assalamualaikum"); each emoji is a token of its
+ * own (skin tones and joiners dropped), so "👍" can be a cue and an emoji-only message has words.
+ */
 export function tokens(text: string): string[] {
   return text
     .toLowerCase()
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^a-z0-9\s]/g, " ")
+    .replace(/['\u2019`]/g, "")
+    .replace(/\p{Extended_Pictographic}/gu, " $& ")
+    .replace(/[^a-z0-9\s\p{Extended_Pictographic}]/gu, " ")
     .split(/\s+/)
     .filter(Boolean);
 }
@@ -46,8 +59,13 @@ function tolerance(word: string): number {
   return word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0;
 }
 
-function matches(token: string, word: string): boolean {
-  return token === word || (tolerance(word) > 0 && distance(token, word) <= tolerance(word));
+/** Is `token` the cue word `word`, allowing for typos (see `tolerance`)? */
+export function matches(token: string, word: string): boolean {
+  if (word === ANY_EMOJI) return EMOJI.test(token);
+  if (token === word) return true;
+  const allowed = tolerance(word);
+  // The length difference alone bounds the distance: most pairs need no Levenshtein at all.
+  return allowed > 0 && Math.abs(token.length - word.length) <= allowed && distance(token, word) <= allowed;
 }
 
 function cueMatches(words: string[], cueWords: string[]): boolean {
@@ -62,6 +80,8 @@ function cueMatches(words: string[], cueWords: string[]): boolean {
 
 export interface IntentMatch<N extends string = string> {
   intent: N;
+  /** the intent is small talk (IntentCues.smallTalk) */
+  smallTalk?: true;
   /** the language the matching words were in, when they tell */
   lang?: Language;
   score: number;
@@ -89,7 +109,12 @@ export function matchIntent<N extends string>(
     if (intent.halfWeightOver !== undefined && words.length > intent.halfWeightOver) score /= 2;
     if (score >= 1.5 && (!best || score > best.score)) {
       const lang = langScore.en > langScore.id ? "en" : langScore.id > langScore.en ? "id" : undefined;
-      best = { intent: intent.name, score, ...(lang ? { lang } : {}) };
+      best = {
+        intent: intent.name,
+        score,
+        ...(lang ? { lang } : {}),
+        ...(intent.smallTalk ? { smallTalk: true as const } : {}),
+      };
     }
   }
   return best;

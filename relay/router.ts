@@ -64,8 +64,9 @@ export function routerFor<N extends string>(registry: AnswerRegistry<N>): Router
     }
     const owner = dialogOwner(dialog);
     const intent = matchIntent(text, registry.intents);
-    // A password is never read as a question; other steps yield to a clear question ("jam buka?").
-    if (owner && (dialog.secret === true || !intent)) return { answer: owner, args: "" };
+    // A password is never read as a question; other steps yield to a clear question ("jam buka?"),
+    // not to small talk (an "ok" may be the step's answer).
+    if (owner && (dialog.secret === true || !intent || intent.smallTalk)) return { answer: owner, args: "" };
     if (intent) return { answer: intent.intent, args: "", ...(intent.lang ? { lang: intent.lang } : {}) };
     return fixed("unknown");
   }

@@ -130,6 +130,11 @@ export interface AnswerIntent {
   precedence: number;
   /** messages longer than this many words score half (a greeting inside a question) */
   halfWeightOver?: number;
+  /**
+   * Small talk ("ok", "sip", "👍"): not a question, so while a dialog step is pending the message
+   * goes to the answer that asked (a typed "ok" may be its confirmation), as if no intent matched.
+   */
+  smallTalk?: true;
 }
 
 /** What an answer may know of the list it is part of. */

@@ -1,10 +1,55 @@
-import { WEEKDAYS } from "../../shared/time/calendar";
-import { formatMinutes, openState } from "../../shared/time/service-hours";
-import { dayName, texts } from "../../shared/texts";
-import { cue } from "../intents";
-import { defineAnswer } from "./answer";
+/**
+ * Service hours, answered as asked: the day the patron named ("besok buka ga?", "is the library
+ * open on saturday?", "tanggal 25"), right now ("sekarang buka?"), or the weekly table when the
+ * schedule itself is asked for ("jadwal", "/jam"). Which day was asked is relay/asked-day.ts; the
+ * hours of a day are the weekly hours minus the library system's closing days and dated holidays
+ * (shared/time/day-hours.ts), all on the library's wall clock.
+ *
+ * The holidays come from the library system (SLiMS `holiday`); when it fails or is slow the
+ * weekly hours stand alone and the patron is told so, as the handoff does (relay/handoff.ts).
+ * Each reply's meta says what was asked and found (`hours`), so the log and tests can tell the
+ * kind of answer apart from its wording.
+ */
+import { withTimeout } from "../../shared/lifecycle";
+import type { Language } from "../../shared/envelope";
+import { addDays, NO_HOLIDAYS, WEEKDAYS, weekdayOf, type HolidayCalendar } from "../../shared/time/calendar";
+import { hoursOn, nextOpening, type Opening } from "../../shared/time/day-hours";
+import { formatMinutes, type Span } from "../../shared/time/service-hours";
+import { localClock, type LocalClock } from "../../shared/time/zone";
+import { hoursTexts } from "../../shared/texts";
+import { askedDay, type AskedDate } from "../asked-day";
+import { cue, parseCommand } from "../intents";
+import { defineAnswer, type AnswerContext, type LibraryProfile } from "./answer";
 
-/** Service hours from config, and whether the library is open right now, in the library's time zone. */
+/** How long the answer waits for the library system's holidays before it answers with the weekly hours. */
+export const HOLIDAYS_WAIT_MS = 2000;
+
+/** How far ahead the weekly table lists dated holidays. */
+const COMING_HOLIDAY_DAYS = 14;
+
+/** Day words: too weak alone, but they tip "makasih, besok buka?" towards the question. */
+const DAY_WORDS = [
+  ...["besok", "bsk", "lusa", "hari ini", "sekarang", "skrg"].map((w) => cue(w, 1, "id")),
+  ...["senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"].map((w) => cue(w, 1, "id")),
+  ...["tomorrow", "today", "now", "tonight"].map((w) => cue(w, 1, "en")),
+  ...["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].map((w) =>
+    cue(w, 1, "en"),
+  ),
+];
+
+/** A date on its own ("tgl 25 des", "on 25 December") is a question about that day. */
+const DATE_WORDS = [
+  cue("tanggal", 1.5, "id"),
+  cue("tgl", 1.5, "id"),
+  ...["januari", "februari", "maret", "april", "juni", "juli", "agustus", "oktober", "desember"].map((w) =>
+    cue(w, 1.5, "id"),
+  ),
+  ...["january", "february", "march", "june", "july", "august", "october", "december"].map((w) =>
+    cue(w, 1.5, "en"),
+  ),
+  ...["september", "november"].map((w) => cue(w, 1.5)),
+];
+
 export const hours = defineAnswer({
   name: "hours",
   commands: { id: "jam", en: "hours" },
@@ -24,6 +69,8 @@ export const hours = defineAnswer({
       cue("buka", 2, "id"),
       cue("bukak", 2, "id"),
       cue("tutup", 2, "id"),
+      cue("libur", 2, "id"),
+      cue("akhir pekan", 1.5, "id"),
       cue("kapan", 1, "id"),
       cue("jam", 1.5, "id"),
       cue("opening hours", 3, "en"),
@@ -33,42 +80,179 @@ export const hours = defineAnswer({
       cue("closed", 2, "en"),
       cue("close", 1.5, "en"),
       cue("schedule", 2, "en"),
+      cue("holiday", 2, "en"),
+      cue("weekend", 1.5, "en"),
       cue("when", 1, "en"),
+      ...DAY_WORDS,
+      ...DATE_WORDS,
     ],
   },
-  answer: ({ lang, library, now }) => {
-    // Monday first, as Indonesian timetables are written.
-    const week = [...WEEKDAYS.slice(1), WEEKDAYS[0]];
-    const lines = week.map((day) => {
-      const spans = library.hours[day];
-      const when = spans.length
-        ? spans.map((s) => `${formatMinutes(s.from)}–${formatMinutes(s.to)}`).join(", ")
-        : texts.closedDay(lang);
-      return `${dayName(lang, day)}: ${when}`;
-    });
-    const state = openState(library.hours, now, library.timeZone);
-    const status = state.open
-      ? texts.openNow(lang, formatMinutes(state.closesAt))
-      : state.next
-        ? texts.closedNow(
-            lang,
-            dayName(lang, state.next.weekday),
-            formatMinutes(state.next.from),
-            state.next.daysAhead,
-          )
-        : texts.neverOpen(lang);
-    return {
-      replies: [
-        {
-          text: [
-            texts.hoursTitle(lang, library.name),
-            ...lines,
-            "",
-            status,
-            texts.timeZoneNote(lang, library.timeZone),
-          ].join("\n"),
-        },
-      ],
-    };
+  answer: async (ctx) => {
+    const clock = localClock(ctx.now, ctx.library.timeZone);
+    // "/jam besok" asks about its argument; "/jam" alone, for the table.
+    const question = parseCommand(ctx.text) ? ctx.args : ctx.text;
+    const asked = question ? askedDay(question, clock.date) : ({ kind: "schedule" } as const);
+    const { calendar, known } = await holidays(ctx);
+    const week = { hours: ctx.library.hours, calendar, clock, lang: ctx.lang };
+    const note = known ? [] : [hoursTexts.holidaysUnknown(ctx.lang)];
+    const source = known ? "library" : "weekly_only";
+    switch (asked.kind) {
+      case "now": {
+        const now = nowState(week);
+        const text = now.open
+          ? hoursTexts.nowOpen(ctx.lang, now.until)
+          : hoursTexts.closedNow(ctx.lang, now.holiday, now.next);
+        return reply([text, ...note], { asked: "now", open: now.open, holidays: source });
+      }
+      case "days": {
+        const { lines, days } =
+          asked.days.length === 1 ? oneDay(week, asked.days[0]!) : severalDays(week, asked.days);
+        return reply([...lines, ...note], { asked: "days", days, holidays: source });
+      }
+      case "no_such_date":
+        return reply([hoursTexts.noSuchDate(ctx.lang), ...table(week, ctx.library)], {
+          asked: "no_such_date",
+          holidays: source,
+        });
+      case "schedule":
+        return reply([...table(week, ctx.library), ...note], { asked: "schedule", holidays: source });
+    }
   },
 });
+
+interface Week {
+  hours: LibraryProfile["hours"];
+  calendar: HolidayCalendar;
+  clock: LocalClock;
+  lang: Language;
+}
+
+/** What one asked day turned out to be, for the reply's meta. */
+interface DayFound {
+  date: string;
+  state: "open" | "closed" | "holiday" | "past";
+  hours?: string[];
+  /** today only: open at this moment */
+  openNow?: boolean;
+  /** the next opening after that day (or after now, for today), YYYY-MM-DD HH:MM */
+  next?: string;
+}
+
+const reply = (lines: string[], meta: Record<string, unknown>) => ({
+  replies: [{ text: lines.join("\n"), meta: { hours: meta } }],
+});
+
+async function holidays(ctx: AnswerContext): Promise<{ calendar: HolidayCalendar; known: boolean }> {
+  try {
+    const calendar = await withTimeout(
+      ctx.services.librarySystem.holidays(),
+      HOLIDAYS_WAIT_MS,
+      "reading the library's holidays",
+    );
+    return { calendar, known: true };
+  } catch {
+    return { calendar: NO_HOLIDAYS, known: false };
+  }
+}
+
+const spanList = (spans: readonly Span[]) =>
+  spans.map((s) => `${formatMinutes(s.from)}–${formatMinutes(s.to)}`);
+const openingAt = (next: Opening | null) =>
+  next ? { next: `${next.date} ${formatMinutes(next.from)}` } : {};
+
+function nowState(week: Week) {
+  const { clock } = week;
+  const day = hoursOn(clock.date, week.hours, week.calendar);
+  const current =
+    day.state === "open" ? day.spans.find((s) => s.from <= clock.minutes && clock.minutes < s.to) : undefined;
+  if (current) return { open: true as const, until: current.to };
+  const next = nextOpening(
+    week.hours,
+    week.calendar,
+    { date: clock.date, afterMinute: clock.minutes },
+    clock.date,
+  );
+  return { open: false as const, holiday: day.state === "holiday", next };
+}
+
+/** The first opening after the whole of `date`. */
+const after = (week: Week, date: string) =>
+  nextOpening(week.hours, week.calendar, { date, afterMinute: null }, week.clock.date);
+
+function oneDay(week: Week, asked: AskedDate): { lines: string[]; days: DayFound[] } {
+  const { lang, clock } = week;
+  const { date, said } = asked;
+  if (date < clock.date) return { lines: [hoursTexts.dayPast(lang, date)], days: [{ date, state: "past" }] };
+  const day = hoursOn(date, week.hours, week.calendar);
+  if (day.state !== "open") {
+    const next = after(week, date);
+    const text =
+      day.state === "holiday"
+        ? hoursTexts.dayHoliday(lang, said, date, next)
+        : hoursTexts.dayClosed(lang, said, date, next);
+    return { lines: [text], days: [{ date, state: day.state, ...openingAt(next) }] };
+  }
+  const found: DayFound = { date, state: "open", hours: spanList(day.spans) };
+  if (date !== clock.date) return { lines: [hoursTexts.dayOpen(lang, said, date, day.spans)], days: [found] };
+  // Today: where we are in the day matters ("today until 16:00", "sudah tutup, buka lagi besok").
+  const now = nowState(week);
+  if (now.open)
+    return {
+      lines: [hoursTexts.todayOpenNow(lang, now.until, day.spans)],
+      days: [{ ...found, openNow: true }],
+    };
+  const today = { ...found, openNow: false, ...openingAt(now.next) };
+  if (clock.minutes < day.spans[0]!.from)
+    return { lines: [hoursTexts.todayNotYet(lang, date, day.spans)], days: [today] };
+  const text =
+    now.next && now.next.date === date
+      ? hoursTexts.todayBreak(lang, day.spans, now.next)
+      : hoursTexts.todayClosed(lang, day.spans, now.next);
+  return { lines: [text], days: [today] };
+}
+
+/** "akhir pekan", "senin atau selasa": a line per day, then when it opens again if the last is closed. */
+function severalDays(week: Week, asked: AskedDate[]): { lines: string[]; days: DayFound[] } {
+  const { lang } = week;
+  const days = asked.map(({ date, said }) => {
+    const day = hoursOn(date, week.hours, week.calendar);
+    const line = hoursTexts.dayLine(lang, said, date, day.state === "open" ? day.spans : day.state);
+    const found: DayFound =
+      day.state === "open" ? { date, state: "open", hours: spanList(day.spans) } : { date, state: day.state };
+    return { line, found, open: day.state === "open" };
+  });
+  const last = days[days.length - 1]!;
+  const next = last.open ? null : after(week, last.found.date);
+  if (next) last.found.next = openingAt(next).next!;
+  return {
+    lines: [...days.map((d) => d.line), ...(next ? [hoursTexts.openAgain(lang, next)] : [])],
+    days: days.map((d) => d.found),
+  };
+}
+
+/** The weekly table, Monday first (as Indonesian timetables are written), with the status now. */
+function table(week: Week, library: LibraryProfile): string[] {
+  const { lang, calendar, clock } = week;
+  const order = [...WEEKDAYS.slice(1), WEEKDAYS[0]];
+  const lines = order.map((day) =>
+    hoursTexts.tableLine(lang, day, calendar.closedWeekdays.has(day) ? [] : library.hours[day]),
+  );
+  const now = nowState(week);
+  const status = now.open
+    ? hoursTexts.openNow(lang, now.until)
+    : hoursTexts.closedNow(lang, now.holiday, now.next);
+  const coming = Array.from({ length: COMING_HOLIDAY_DAYS }, (_, i) => addDays(clock.date, i)).filter(
+    (date) =>
+      hoursOn(date, library.hours, calendar).state === "holiday" &&
+      library.hours[weekdayOf(date)].length > 0 &&
+      !calendar.closedWeekdays.has(weekdayOf(date)),
+  );
+  return [
+    hoursTexts.title(lang, library.name),
+    ...lines,
+    "",
+    status,
+    ...(coming.length ? [hoursTexts.comingHolidays(lang, coming)] : []),
+    hoursTexts.timeZoneNote(lang, library.timeZone),
+  ];
+}

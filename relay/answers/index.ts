@@ -7,7 +7,7 @@
  */
 import { edited, nonText, notWithLibrarian, silent, tooLong, unknown } from "./fallbacks";
 import { fines } from "./fines";
-import { greeting, thanks } from "./greeting";
+import { acknowledgment, greeting, thanks } from "./greeting";
 import { help } from "./help";
 import { hours } from "./hours";
 import { language } from "./language";
@@ -26,6 +26,7 @@ export const ANSWER_LIST = [
   librarian,
   greeting,
   thanks,
+  acknowledgment,
   link,
   unlink,
   cancel,

@@ -82,11 +82,12 @@ export function buildRegistry<const D extends readonly AnswerDefinition[]>(
     definitions.flatMap((d) => (d.intent ? [{ definition: d, key: d.intent.precedence }] : [])),
     "precedence",
   ).map(({ definition }): IntentCues<N> => {
-    const { cues, halfWeightOver } = definition.intent!;
+    const { cues, halfWeightOver, smallTalk } = definition.intent!;
     return {
       name: definition.name as N,
       cues,
       ...(halfWeightOver !== undefined ? { halfWeightOver } : {}),
+      ...(smallTalk ? { smallTalk } : {}),
     };
   });
 

@@ -1,5 +1,5 @@
 /**
- * The bot's general sentences: welcome and help, small talk, service hours, language, and what
+ * The bot's general sentences: welcome and help, language, and what
  * it says when it cannot answer. Patron text is never interpolated as markup: replies are sent
  * as plain text.
  */
@@ -49,26 +49,6 @@ export const texts = {
     lang === "en"
       ? `${menu}\n\nYou can also just write, e.g. "when are you open?". Every conversation here is recorded, as our service procedure requires.`
       : `${menu}\n\nAnda juga bisa menulis biasa, misalnya "jam buka perpustakaan?". Setiap percakapan di sini dicatat sesuai prosedur layanan kami.`,
-  greeting: (lang: Language, name: string) =>
-    lang === "en"
-      ? `Hello ${name}! How can I help? Type /help to see what I can do.`
-      : `Halo ${name}! Ada yang bisa saya bantu? Ketik /bantuan untuk melihat apa saja yang bisa saya lakukan.`,
-  thanks: (lang: Language) =>
-    lang === "en"
-      ? "You're welcome! Anything else? Type /help for the menu."
-      : "Sama-sama! Ada lagi? Ketik /bantuan untuk menu.",
-  hoursTitle: (lang: Language, library: string) =>
-    lang === "en" ? `${library} service hours:` : `Jam layanan ${library}:`,
-  closedDay: (lang: Language) => (lang === "en" ? "closed" : "tutup"),
-  openNow: (lang: Language, until: string) =>
-    lang === "en" ? `We are open now, until ${until}.` : `Saat ini kami buka, sampai pukul ${until}.`,
-  closedNow: (lang: Language, day: string, at: string, daysAhead: number) =>
-    lang === "en"
-      ? `We are closed now; we open again ${daysAhead === 0 ? "today" : daysAhead === 1 ? "tomorrow" : `on ${day}`} at ${at}.`
-      : `Saat ini kami tutup; buka kembali ${daysAhead === 0 ? "hari ini" : daysAhead === 1 ? "besok" : `hari ${day}`} pukul ${at}.`,
-  neverOpen: (lang: Language) => (lang === "en" ? "No service hours are set." : "Jam layanan belum diatur."),
-  timeZoneNote: (lang: Language, zone: string) =>
-    lang === "en" ? `(Times in ${zone}.)` : `(Waktu ${zone}.)`,
   /** the language buttons: each language named in itself */
   languageNames: { id: "Bahasa Indonesia", en: "English" } as const,
   chooseLanguage: (lang: Language) =>

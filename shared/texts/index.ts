@@ -11,4 +11,6 @@
 export { dayName } from "./days";
 export { texts } from "./general";
 export { handoffTexts } from "./handoff";
+export { hoursTexts } from "./hours";
+export { smallTalkTexts, type DayPart } from "./small-talk";
 export { formatDate, formatMoney, libraryTexts, loanLine, refusal } from "./library";

@@ -11,10 +11,10 @@ const MONTHS: Record<Language, string[]> = {
   en: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
 };
 
-export function formatDate(lang: Language, date: string | null): string {
+export function formatDate(lang: Language, date: string | null, options: { year?: boolean } = {}): string {
   if (!date) return lang === "en" ? "unknown" : "tidak diketahui";
   const [y, m, d] = date.split("-");
-  return `${Number(d)} ${MONTHS[lang][Number(m) - 1]} ${y}`;
+  return `${Number(d)} ${MONTHS[lang][Number(m) - 1]}${options.year === false ? "" : ` ${y}`}`;
 }
 
 export const formatMoney = (amount: number) => `Rp${Math.round(amount).toLocaleString("id-ID")}`;

@@ -134,6 +134,7 @@ describe("answer list: derived tables", () => {
       "help",
       "thanks",
       "greeting",
+      "acknowledgment",
     ]);
     const precedences = ANSWER_LIST.flatMap((a) => (a.intent ? [a.intent.precedence] : []));
     expect(new Set(precedences).size).to.equal(precedences.length);

@@ -30,6 +30,43 @@ describe("router", () => {
     ["tautkan akun saya", "link"],
     ["english please", "language"],
     ["asdf qwerty", "unknown"],
+    // Questions about a day (issue 11)
+    ["besok buka ga?", "hours"],
+    ["is the library open on saturday?", "hours"],
+    ["when do you close today?", "hours"],
+    ["tgl 25 des", "hours"],
+    ["sekarang buka?", "hours"],
+    ["akhir pekan libur?", "hours"],
+    // Small talk (issue 11): short answers, not "not understood"
+    ["assalamualaikum", "greeting"],
+    ["assalamu'alaikum kak", "greeting"],
+    ["pagi kak", "greeting"],
+    ["halo min", "greeting"],
+    ["selamat siang", "greeting"],
+    ["hi", "greeting"],
+    ["good morning", "greeting"],
+    ["makasih", "thanks"],
+    ["terima kasih kak", "thanks"],
+    ["thx", "thanks"],
+    ["thank you", "thanks"],
+    ["oke makasih", "thanks"],
+    ["🙏", "thanks"],
+    ["ok", "acknowledgment"],
+    ["oke", "acknowledgment"],
+    ["sip", "acknowledgment"],
+    ["siap kak", "acknowledgment"],
+    ["baik", "acknowledgment"],
+    ["noted", "acknowledgment"],
+    ["👍", "acknowledgment"],
+    ["👍🏻👍🏻", "acknowledgment"],
+    ["😊", "acknowledgment"],
+    // A greeting, thanks or "ok" with a question is the question
+    ["halo, besok buka?", "hours"],
+    ["assalamualaikum, tanggal 25 buka?", "hours"],
+    ["makasih, besok buka ga?", "hours"],
+    ["ok, sabtu buka?", "hours"],
+    ["🙏 besok buka?", "hours"],
+    ["selamat pagi, saya mau perpanjang buku", "renew"],
   ];
   for (const [input, answer] of cases) {
     it(`routes "${input}" to ${answer}`, () => {
@@ -58,6 +95,15 @@ describe("router", () => {
     const password = { step: "link_password", memberId: "M1", secret: true };
     expect(route(text("jam buka?"), password).answer).to.equal("link");
     expect(route(text("/batal"), password).answer).to.equal("cancel");
+  });
+
+  it("leaves a pending step's answer to it when the message is only small talk ('ok' may confirm)", () => {
+    const confirm = { step: "renew_confirm", loanId: 7 };
+    expect(route(text("ok"), confirm).answer).to.equal("renew");
+    expect(route(text("👍"), confirm).answer).to.equal("renew");
+    expect(route(text("ok"), { step: "link_member_id" }).answer).to.equal("link");
+    // A question still wins over the step, as before.
+    expect(route(text("besok buka?"), confirm).answer).to.equal("hours");
   });
 
   it("answers in the chosen language, else the client's, else Indonesian", () => {

@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { App } from "../../main";
-import { texts } from "../../shared/texts";
+import { hoursTexts } from "../../shared/texts";
 import { widgetTexts } from "../../shared/texts/widget";
 import { findChromium } from "../helpers/chromium";
 import { closeSql, startTestApp } from "../helpers/app";
@@ -115,7 +115,7 @@ describe("web chat widget in Chromium (playwright-core)", function () {
     await page.keyboard.type("jam buka");
     await page.keyboard.press("Enter");
     await w.patron("jam buka").waitFor();
-    await w.library(texts.hoursTitle("id", "Perpustakaan")).waitFor();
+    await w.library(hoursTexts.title("id", "Perpustakaan")).waitFor();
 
     const waiting = nextEvent(librarian, "conversation:changed", (c) => c.state === "waiting");
     await w.input.fill("pustakawan");
@@ -147,7 +147,7 @@ describe("web chat widget in Chromium (playwright-core)", function () {
     await again.launcher.click();
     await again.library("Silakan datang").waitFor();
     await again.patron("jam buka").waitFor();
-    expect(await again.library(texts.hoursTitle("id", "Perpustakaan")).count()).to.equal(1);
+    expect(await again.library(hoursTexts.title("id", "Perpustakaan")).count()).to.equal(1);
     expect(pageErrors).to.deep.equal([]);
     expect(cspViolations).to.deep.equal([]);
     await page.close();
@@ -163,7 +163,7 @@ describe("web chat widget in Chromium (playwright-core)", function () {
     expect(await w.launcher.getAttribute("aria-label")).to.equal(widgetTexts.en.open);
     await w.input.fill("opening hours");
     await w.input.press("Enter");
-    await w.library(texts.hoursTitle("en", "Perpustakaan")).waitFor();
+    await w.library(hoursTexts.title("en", "Perpustakaan")).waitFor();
     await allowed.close();
 
     const foreign = await context.newPage();

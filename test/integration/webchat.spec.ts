@@ -10,7 +10,7 @@ import { expect } from "chai";
 import type { App } from "../../main";
 import { DEMO_PASSWORD } from "../../shared/library/demo-seed";
 import { DemoLibrary } from "../../shared/library/demo";
-import { libraryTexts, texts } from "../../shared/texts";
+import { hoursTexts, libraryTexts, texts } from "../../shared/texts";
 import { REDACTED_TEXT } from "../../shared/secret-box";
 import { buildWidgetScript } from "../../web/webchat/script";
 import { closeSql, eventually, sql, startTestApp } from "../helpers/app";
@@ -135,7 +135,7 @@ describe("web chat widget: origins, sessions, answers, handoff, history, limits"
     const recorded = (await webchatLog(sessionOf(widget.token))).filter((r) => r.direction === "in");
     expect(recorded.map((r) => r.text)).to.deep.equal(["jam buka"]);
     const [reply] = await widget.replies(1);
-    expect(reply!.text).to.contain(texts.hoursTitle("id", "Perpustakaan"));
+    expect(reply!.text).to.contain(hoursTexts.title("id", "Perpustakaan"));
     expect(reply!.key).to.match(/^o:\d+$/);
     const rows = await eventually(async () => {
       const r = await webchatLog(sessionOf(widget.token));
@@ -195,7 +195,7 @@ describe("web chat widget: origins, sessions, answers, handoff, history, limits"
     expect(history.map((e) => e.from)).to.deep.equal(["patron", "library", "patron", "library"]);
     expect(history[0]!.text).to.equal("halo");
     expect(history[1]).to.deep.include({ key: live!.key, text: live!.text });
-    expect(history[3]!.text).to.contain(texts.hoursTitle("id", "Perpustakaan"));
+    expect(history[3]!.text).to.contain(hoursTexts.title("id", "Perpustakaan"));
     // The patron's own messages are keyed by the widget's ids, so its local copies merge.
     expect(history[0]!.key).to.match(/^c:[A-Za-z0-9_-]{8,40}$/);
   });
@@ -296,7 +296,7 @@ describe("web chat with the roles in separate apps (web | bot + relay), as the P
     try {
       expect(await widget.send("jam buka")).to.deep.equal({ ok: true });
       const [reply] = await widget.replies(1);
-      expect(reply!.text).to.contain(texts.hoursTitle("id", "Perpustakaan"));
+      expect(reply!.text).to.contain(hoursTexts.title("id", "Perpustakaan"));
       expect(worker.web).to.equal(undefined);
     } finally {
       widget.close();

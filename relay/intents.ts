@@ -46,8 +46,22 @@ function tolerance(word: string): number {
   return word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0;
 }
 
+/**
+ * A token that is the keyword with letters missing or added only at one end is another word
+ * form, not a typo: Indonesian builds words with affixes ("pinjam" → "pinjaman" loans,
+ * "meminjam", "pinjamkan"), so "pinjam buku" must not read as "pinjaman". One letter at an end
+ * is still a typo ("hell" for "hello"); a letter slipped in the middle is too ("pinjman").
+ */
+function isOtherWordForm(token: string, word: string): boolean {
+  const [short, long] = token.length < word.length ? [token, word] : [word, token];
+  if (long.length - short.length < 2) return false;
+  return long.startsWith(short) || long.endsWith(short);
+}
+
 function matches(token: string, word: string): boolean {
-  return token === word || (tolerance(word) > 0 && distance(token, word) <= tolerance(word));
+  if (token === word) return true;
+  if (tolerance(word) === 0 || isOtherWordForm(token, word)) return false;
+  return distance(token, word) <= tolerance(word);
 }
 
 function cueMatches(words: string[], cueWords: string[]): boolean {

@@ -10,5 +10,6 @@
  */
 export { dayName } from "./days";
 export { texts } from "./general";
-export { handoffTexts } from "./handoff";
+export { handoffTexts, type LibrariansWhen } from "./handoff";
 export { formatDate, formatMoney, libraryTexts, loanLine, refusal } from "./library";
+export { HOWTO_TOPICS, howtoTexts, type HowtoTopic } from "./howto";

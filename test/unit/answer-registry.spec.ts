@@ -125,6 +125,7 @@ describe("answer list: derived tables", () => {
     expect(ANSWER_REGISTRY.intents.map((i) => i.name)).to.deep.equal([
       "librarian",
       "unlink",
+      "howto",
       "link",
       "renew",
       "fines",

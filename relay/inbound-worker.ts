@@ -165,9 +165,19 @@ export class InboundWorker {
     const dialog = message.conversation.dialog;
     const routed = route(message, dialog);
     const lang = replyLanguage(message.patron.language, message.meta.languageCode, routed.lang);
-    const handedOff = await this.options.handoff?.decide(message, routed.answer, lang);
-    // Handing over ends any pending dialog (a password step would otherwise redact the chat).
-    if (handedOff) return dialogOwner(dialog) ? { ...handedOff, dialog: null } : handedOff;
+    const owner = dialogOwner(dialog);
+    const handedOff = await this.options.handoff?.decide(
+      message,
+      routed.answer,
+      lang,
+      owner === routed.answer,
+    );
+    // Handing over ends any pending dialog (a password step would otherwise redact the chat),
+    // unless the handoff says what the dialog becomes.
+    if (handedOff) {
+      if (handedOff.dialog !== undefined) return handedOff;
+      return owner ? { ...handedOff, dialog: null } : handedOff;
+    }
     // Member data and membership actions only in a private chat (the answer's manifest says which).
     if (ANSWERS[routed.answer].privateOnly && message.chat.type !== "private") {
       return {

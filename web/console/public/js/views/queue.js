@@ -57,7 +57,12 @@ export function renderLists() {
   const all = [...state.conversations.values()];
   const waiting = all
     .filter((c) => c.state === "waiting")
-    .sort((a, b) => Date.parse(a.waitingSince ?? a.openedAt) - Date.parse(b.waitingSince ?? b.openedAt));
+    // Questions left while nobody was online first, then oldest first (as the server lists them).
+    .sort(
+      (a, b) =>
+        Number(a.handoffReason !== "left_question") - Number(b.handoffReason !== "left_question") ||
+        Date.parse(a.waitingSince ?? a.openedAt) - Date.parse(b.waitingSince ?? b.openedAt),
+    );
   const mine = all.filter((c) => c.state === "assigned" && c.assignedStaffId === me?.id);
   const others = all.filter((c) => c.state === "assigned" && c.assignedStaffId !== me?.id);
   $("queue-list").replaceChildren(...waiting.map(conversationItem));

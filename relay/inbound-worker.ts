@@ -202,6 +202,7 @@ export class InboundWorker {
       channel: message.channel,
       chatId: message.chatId,
       chat: message.chat,
+      buttons: !this.options.buttonlessChannels?.includes(message.channel),
       messageId: message.id,
       meta: message.meta,
       senderId: message.senderId,

@@ -266,6 +266,30 @@ describe("handoff: through the pipeline", function () {
     expect(await conversationOf(id)).to.include({ state: "closed", outcome: "patron_ended" });
   });
 
+  it("waiting: the patron hears again when their place changes, and when service hours end", async () => {
+    clock = new Date("2025-12-01T08:50:00Z"); // 15:50 Jakarta, open until 16:00
+    const first = ++chat;
+    const second = ++chat;
+    await say(first, "/pustakawan");
+    await say(second, "/pustakawan");
+    const positionOf = async (id: number) =>
+      Number(/antrean: (\d+)/.exec((await sayToConsole(id, "ada kabar?"))[0]?.text ?? "")?.[1]);
+    const before = await positionOf(second);
+    expect(await sayToConsole(second, "halo?")).to.deep.equal([]);
+    // The patron ahead is taken by a librarian: one place up, and the patron is told.
+    const staff = await librarian(first);
+    expect(await app.console!.conversations.claim((await conversationOf(first))!.id, staff.id)).to.deep.equal(
+      {
+        ok: true,
+      },
+    );
+    expect(await positionOf(second)).to.equal(before - 1);
+    // Service hours end: the patron is told when librarians answer again.
+    clock = new Date("2025-12-01T09:05:00Z"); // 16:05 Jakarta
+    const [closed] = await sayToConsole(second, "masih ada orang?");
+    expect(closed!.text).to.contain("besok mulai pukul 08:00");
+  });
+
   it("a question left while nobody is online is listed first when librarians sign in", async () => {
     const staff = await librarian(++chat);
     // First a patron asks while a librarian is online, then another while nobody is.

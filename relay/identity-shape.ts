@@ -25,3 +25,21 @@ export function identityShape(text: string): IdentityShape | null {
   const digits = typed.replace(/\D/g, "");
   return digits.length >= 8 && digits.length <= 20 ? { kind: "member_id", memberId: digits } : null;
 }
+
+/** Words that say a number is the patron's identity: "nim saya …", "my member id is …", "no hp …". */
+const IDENTITY_WORDS =
+  /\b(?:nim|nip|nik|nomor|nomer|no|anggota|member|id|hp|wa|whatsapp|telepon|telp|phone|number)\b/i;
+
+/**
+ * A member ID or phone number said in a short sentence ("ini nim saya 2021110001", "my member id
+ * is 2021110001"): the one identity-shaped number in at most eight words that name it as one.
+ * Null when there is none, or more than one (the patron is not saying who they are).
+ */
+export function identityIn(text: string): IdentityShape | null {
+  const typed = text.trim();
+  if (typed.split(/\s+/).length > 8 || !IDENTITY_WORDS.test(typed)) return null;
+  const found = (typed.match(/\+?\d[\d\s().-]{6,}\d/g) ?? [])
+    .map((candidate) => identityShape(candidate))
+    .filter((shape): shape is IdentityShape => shape !== null);
+  return found.length === 1 ? found[0]! : null;
+}

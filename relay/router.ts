@@ -7,7 +7,7 @@ import type { ChatType, Language, MessageKind } from "../shared/envelope";
 import { ANSWER_REGISTRY, type AnswerName } from "./answers";
 import { MAX_QUESTION_CHARS } from "./answers/fallbacks";
 import { AnswerListError, type AnswerRegistry } from "./answers/registry";
-import { identityShape } from "./identity-shape";
+import { identityIn, identityShape } from "./identity-shape";
 import { matchIntent, parseCommand } from "./intents";
 
 export interface RouteInput {
@@ -71,9 +71,13 @@ export function routerFor<N extends string>(registry: AnswerRegistry<N>): Router
     // A password is never read as a question; other steps yield to a clear question ("jam buka?").
     if (owner && (dialog.secret === true || !intent)) return { answer: owner, args: "" };
     if (intent) return { answer: intent.intent, args: "", ...(intent.lang ? { lang: intent.lang } : {}) };
-    // An unlinked patron typing a member ID or a phone number, alone, in a private chat, is
-    // saying who they are: the link dialog takes it (the next message is the password step).
-    if (input.patron?.memberId === null && input.chat?.type === "private" && identityShape(text))
+    // An unlinked patron typing a member ID or a phone number (alone, or "nim saya …") in a
+    // private chat is saying who they are: the link dialog takes it (the password step is next).
+    if (
+      input.patron?.memberId === null &&
+      input.chat?.type === "private" &&
+      (identityShape(text) ?? identityIn(text))
+    )
       return fixed("link");
     return fixed("unknown");
   }

@@ -10,7 +10,7 @@ import type { AuditEntry } from "../../shared/audit";
 import type { Reply } from "../../shared/log/handling";
 import { noticeToLinkedChats } from "../../shared/log/member-notices";
 import { libraryTexts as say } from "../../shared/texts";
-import { identityShape, type IdentityShape } from "../identity-shape";
+import { identityIn, identityShape, type IdentityShape } from "../identity-shape";
 import { cue } from "../intents";
 import { defineAnswer, type AnswerContext, type AnswerResult } from "./answer";
 
@@ -57,7 +57,8 @@ export const link = defineAnswer({
     // A member ID or phone number typed unasked (or after "/tautkan"): confirm it and ask the password.
     const typed = ctx.text.startsWith("/") ? ctx.args : ctx.text;
     const identity = identityShape(typed);
-    if (identity && !dialog.step) return fromIdentity(ctx, identity, true);
+    const said = identity ?? identityIn(typed);
+    if (said && !dialog.step) return fromIdentity(ctx, said, true);
     if (dialog.step === "link_member_id" || dialog.step === "link_contact") {
       if (identity) return fromIdentity(ctx, identity, false);
       if (looksLikeMemberId(ctx.text)) return fromMemberId(ctx, ctx.text.trim());

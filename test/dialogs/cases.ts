@@ -210,9 +210,16 @@ export const DIALOGS: Dialog[] = [
     ],
   },
   {
-    name: "the member ID inside a sentence",
-    note: "not built: only a message that is the ID alone starts linking",
-    turns: [{ say: "ini nim saya 2021110001", expect: "link" }],
+    name: "the member ID inside a sentence, then the password",
+    turns: [
+      { say: "ini nim saya 2021110001", expect: "link" },
+      { say: "demo1234", expect: "link" },
+    ],
+  },
+  {
+    name: "my member id is …, in English",
+    lang: "en",
+    turns: [{ say: "my member id is 2020120002", expect: "link" }],
   },
   {
     name: "link in English, member ID, password",

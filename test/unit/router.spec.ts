@@ -67,6 +67,12 @@ describe("router", () => {
     expect(unlinked("19790315 200501 2 001")).to.equal("link");
     expect(unlinked("0812-3456-7801")).to.equal("link");
     expect(unlinked("+62 812 3456 7802")).to.equal("link");
+    // Said in a short sentence that names it as one.
+    expect(unlinked("ini nim saya 2021110001")).to.equal("link");
+    expect(unlinked("my member id is 2021110001")).to.equal("link");
+    expect(unlinked("no hp saya 0812-3456-7801")).to.equal("link");
+    expect(unlinked("buku 9786020332956")).to.equal("unknown");
+    expect(unlinked("nim 2021110001 atau 2021110002")).to.equal("unknown");
     // Not in a group, not once linked, not a short number or a word with digits.
     expect(unlinked("2021110001", "group")).to.equal("unknown");
     expect(unlinked("2021110001", "private", "2021110001")).to.equal("unknown");

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The queue tab: patrons waiting (oldest first), my conversations, those with other librarians,
+ * The queue tab: patrons waiting (questions left while nobody was online first, then oldest first), my conversations, those with other librarians,
  * who is online; unread counts and the waiting count in the tab's title. conversationItem is
  * also how search results are shown.
  *
@@ -24,6 +24,9 @@ export function conversationItem(c) {
   const badges = el("span");
   const n = state.unread.get(c.id) ?? 0;
   if (n) badges.append(el("span", { className: "badge unread", text: String(n) }), " ");
+  // Asked while no librarian was online: listed first, and said so.
+  if (c.state === "waiting" && c.handoffReason === "left_question")
+    badges.append(el("span", { className: "badge left", text: t("leftQuestion") }), " ");
   badges.append(
     el("span", {
       className: c.memberId ? "badge member" : "badge",

@@ -56,11 +56,10 @@ export const link = defineAnswer({
       return checkPassword(ctx, dialog.memberId, dialog.method!);
     // A member ID or phone number typed unasked (or after "/tautkan"): confirm it and ask the password.
     const typed = ctx.text.startsWith("/") ? ctx.args : ctx.text;
-    const identity = identityShape(typed);
-    const said = identity ?? identityIn(typed);
+    const said = identityShape(typed) ?? identityIn(typed);
     if (said && !dialog.step) return fromIdentity(ctx, said, true);
     if (dialog.step === "link_member_id" || dialog.step === "link_contact") {
-      if (identity) return fromIdentity(ctx, identity, false);
+      if (said) return fromIdentity(ctx, said, false);
       if (looksLikeMemberId(ctx.text)) return fromMemberId(ctx, ctx.text.trim());
     }
     return {
@@ -149,7 +148,12 @@ async function fromIdentity(
   return {
     replies: [{ text: say.askMemberId(ctx.lang, members.length), removeKeyboard: true }],
     dialog: { step: "link_member_id" },
-    audit: [audit(ctx, "link_failed", null, { reason: "phone_not_unique", found: members.length })],
+    audit: [
+      audit(ctx, "link_failed", null, {
+        reason: members.length === 0 ? "unknown_phone" : "phone_not_unique",
+        found: members.length,
+      }),
+    ],
   };
 }
 

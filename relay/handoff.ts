@@ -20,6 +20,7 @@
  * `decide` is called by the relay before its commit (the state change is written with the
  * message's handled mark, in one short transaction); `after` tells the console once it committed.
  * Librarian requests are limited per sender (`requestLimit`): the patron is told to wait instead.
+ * Docs: docs/conversation.md.
  */
 import type { ConsoleEventPublisher } from "../shared/console-events";
 import type { ConversationState } from "../shared/entities/conversation";

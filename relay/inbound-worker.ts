@@ -27,7 +27,7 @@ import { splitText } from "./split-text";
 import type { Answer, AnswerServices, LibraryProfile } from "./answers/answer";
 import { todayIn } from "../shared/time/zone";
 import { ANSWERS, type AnswerName } from "./answers";
-import type { Handoff } from "./handoff";
+import { handoffStep, type Handoff } from "./handoff";
 import { dialogOwner, replyLanguage, route } from "./router";
 import { senderKey, type SenderLimit } from "./sender-limits";
 import { texts } from "../shared/texts";
@@ -163,14 +163,24 @@ export class InboundWorker {
 
   private async handle(message: PendingInbound): Promise<Handling> {
     await this.options.beforeHandle?.(message);
-    const flooded = await this.overLimit(message);
-    if (flooded) return flooded;
     const dialog = message.conversation.dialog;
     const routed = route(message, dialog);
+    const owner = dialogOwner(dialog);
+    const flooded = await this.overLimit(message, routed.answer, owner === routed.answer);
+    if (flooded) return flooded;
     const lang = replyLanguage(message.patron.language, message.meta.languageCode, routed.lang);
-    const handedOff = await this.options.handoff?.decide(message, routed.answer, lang);
-    // Handing over ends any pending dialog (a password step would otherwise redact the chat).
-    if (handedOff) return dialogOwner(dialog) ? { ...handedOff, dialog: null } : handedOff;
+    const handedOff = await this.options.handoff?.decide(
+      message,
+      routed.answer,
+      lang,
+      owner === routed.answer,
+    );
+    // Handing over ends any pending dialog (a password step would otherwise redact the chat),
+    // unless the handoff says what the dialog becomes.
+    if (handedOff) {
+      if (handedOff.dialog !== undefined) return handedOff;
+      return owner ? { ...handedOff, dialog: null } : handedOff;
+    }
     // Member data and membership actions only in a private chat (the answer's manifest says which).
     if (ANSWERS[routed.answer].privateOnly && message.chat.type !== "private") {
       return {
@@ -195,6 +205,7 @@ export class InboundWorker {
       channel: message.channel,
       chatId: message.chatId,
       chat: message.chat,
+      buttons: !this.options.buttonlessChannels?.includes(message.channel),
       messageId: message.id,
       meta: message.meta,
       senderId: message.senderId,
@@ -240,12 +251,19 @@ export class InboundWorker {
 
   /**
    * A sender over the per-minute limit: recorded and marked handled, not answered — one polite
-   * notice per window. Messages to a librarian (waiting/assigned) are never limited here: they
-   * produce no bot reply, and the librarian reads them.
+   * notice per window. Messages to a librarian (waiting/assigned, and not for the bot) are never
+   * limited here: the librarian reads them. What the bot answers while waiting (a command) is.
    */
-  private async overLimit(message: PendingInbound): Promise<Handling | null> {
-    const { state } = message.conversation;
-    if (!this.options.messageLimit || state === "waiting" || state === "assigned") return null;
+  private async overLimit(
+    message: PendingInbound,
+    answer: AnswerName,
+    ownsDialog: boolean,
+  ): Promise<Handling | null> {
+    if (!this.options.messageLimit) return null;
+    const { state, unknownStreak } = message.conversation;
+    const text = message.kind === "text" || message.kind === "callback" ? message.text : null;
+    const step = handoffStep({ state, answer, text, unknownStreak, ownsDialog });
+    if (step?.step === "to_console" || step?.step === "end") return null;
     const verdict = await this.options.messageLimit.consume(senderKey(message));
     if (verdict === "allowed") return null;
     this.options.logger.info(

@@ -59,13 +59,26 @@ function tolerance(word: string): number {
   return word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0;
 }
 
-/** Is `token` the cue word `word`, allowing for typos (see `tolerance`)? */
+/**
+ * A token that is the keyword with letters missing or added only at one end is another word
+ * form, not a typo: Indonesian builds words with affixes ("pinjam" → "pinjaman" loans,
+ * "meminjam", "pinjamkan"), so "pinjam buku" must not read as "pinjaman". One letter at an end
+ * is still a typo ("hell" for "hello"); a letter slipped in the middle is too ("pinjman").
+ */
+function isOtherWordForm(token: string, word: string): boolean {
+  const [short, long] = token.length < word.length ? [token, word] : [word, token];
+  if (long.length - short.length < 2) return false;
+  return long.startsWith(short) || long.endsWith(short);
+}
+
+/** Is `token` the cue word `word`, allowing for typos (see `tolerance`) but not other word forms? */
 export function matches(token: string, word: string): boolean {
   if (word === ANY_EMOJI) return EMOJI.test(token);
   if (token === word) return true;
   const allowed = tolerance(word);
+  if (allowed === 0 || isOtherWordForm(token, word)) return false;
   // The length difference alone bounds the distance: most pairs need no Levenshtein at all.
-  return allowed > 0 && Math.abs(token.length - word.length) <= allowed && distance(token, word) <= allowed;
+  return Math.abs(token.length - word.length) <= allowed && distance(token, word) <= allowed;
 }
 
 function cueMatches(words: string[], cueWords: string[]): boolean {

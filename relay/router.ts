@@ -3,16 +3,20 @@
  * Commands first, then free-text intents; anything else gets a helpful "not understood".
  * The tables (commands, dialog owners, intents) are derived from the answer list.
  */
-import type { Language, MessageKind } from "../shared/envelope";
+import type { ChatType, Language, MessageKind } from "../shared/envelope";
 import { ANSWER_REGISTRY, type AnswerName } from "./answers";
 import { MAX_QUESTION_CHARS } from "./answers/fallbacks";
 import { AnswerListError, type AnswerRegistry } from "./answers/registry";
+import { identityIn, identityShape } from "./identity-shape";
 import { matchIntent, parseCommand } from "./intents";
 
 export interface RouteInput {
   kind: MessageKind;
   text: string | null;
   meta: Record<string, unknown>;
+  /** the sender's member link, when known: an unlinked patron typing a member ID is linking */
+  patron?: { memberId: string | null };
+  chat?: { type: ChatType };
 }
 
 export interface Route<N extends string = AnswerName> {
@@ -68,6 +72,14 @@ export function routerFor<N extends string>(registry: AnswerRegistry<N>): Router
     // not to small talk (an "ok" may be the step's answer).
     if (owner && (dialog.secret === true || !intent || intent.smallTalk)) return { answer: owner, args: "" };
     if (intent) return { answer: intent.intent, args: "", ...(intent.lang ? { lang: intent.lang } : {}) };
+    // An unlinked patron typing a member ID or a phone number (alone, or "nim saya …") in a
+    // private chat is saying who they are: the link dialog takes it (the password step is next).
+    if (
+      input.patron?.memberId === null &&
+      input.chat?.type === "private" &&
+      (identityShape(text) ?? identityIn(text))
+    )
+      return fixed("link");
     return fixed("unknown");
   }
 

@@ -11,7 +11,14 @@
  */
 import type { AuditEntry } from "../../shared/audit";
 import type { Sql } from "../../shared/db";
-import type { ChannelName, ChatType, InboundContact, Language, MessageKind } from "../../shared/envelope";
+import type {
+  Button,
+  ChannelName,
+  ChatType,
+  InboundContact,
+  Language,
+  MessageKind,
+} from "../../shared/envelope";
 import type { Handling, Reply } from "../../shared/log/handling";
 import type { SecretBox } from "../../shared/secret-box";
 import type { WeeklyHours } from "../../shared/time/service-hours";
@@ -46,6 +53,8 @@ export interface AnswerContext {
   chatId: string;
   /** the kind of chat: a `privateOnly` answer is only ever called with "private" */
   chat: { type: ChatType };
+  /** the channel shows buttons (Telegram's inline keyboard); without, they become numbered lines */
+  buttons: boolean;
   /** our id of the message being answered */
   messageId: string;
   /** the channel's extras of the message (file ids, coordinates, …), kept for the log */
@@ -141,6 +150,8 @@ export interface AnswerIntent {
 export interface AnswerList {
   /** the help menu in `lang`, derived from the menu entries of every answer in the list */
   helpMenu(lang: Language): string;
+  /** the same menu as buttons (two a row), for channels that show them */
+  menuButtons(lang: Language): Button[][];
 }
 
 /** An answer with its manifest, as `defineAnswer` takes it. */

@@ -25,5 +25,13 @@ export const help = defineAnswer({
       cue("guide", 2, "en"),
     ],
   },
-  answer: (ctx, list) => ({ replies: [{ text: texts.help(ctx.lang, list.helpMenu(ctx.lang)) }] }),
+  answer: (ctx, list) => ({
+    replies: [
+      {
+        text: texts.help(ctx.lang, list.helpMenu(ctx.lang)),
+        // Buttons where the channel has them; elsewhere the menu's lines already say what to type.
+        ...(ctx.buttons ? { buttons: list.menuButtons(ctx.lang) } : {}),
+      },
+    ],
+  }),
 });

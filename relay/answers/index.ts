@@ -10,6 +10,7 @@ import { fines } from "./fines";
 import { acknowledgment, greeting, thanks } from "./greeting";
 import { help } from "./help";
 import { hours } from "./hours";
+import { howto } from "./howto";
 import { language } from "./language";
 import { librarian } from "./librarian";
 import { cancel, link, unlink } from "./link";
@@ -22,6 +23,7 @@ export const ANSWER_LIST = [
   start,
   help,
   hours,
+  howto,
   language,
   librarian,
   greeting,

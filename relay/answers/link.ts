@@ -11,6 +11,7 @@ import type { AuditEntry } from "../../shared/audit";
 import type { Reply } from "../../shared/log/handling";
 import { noticeToLinkedChats } from "../../shared/log/member-notices";
 import { libraryTexts as say } from "../../shared/texts";
+import { identityIn, identityShape, type IdentityShape } from "../identity-shape";
 import { cue } from "../intents";
 import { defineAnswer, type AnswerContext, type AnswerResult } from "./answer";
 
@@ -54,7 +55,12 @@ export const link = defineAnswer({
     const dialog = asked(ctx);
     if (dialog.step === "link_password" && dialog.memberId)
       return checkPassword(ctx, dialog.memberId, dialog.method!);
+    // A member ID or phone number typed unasked (or after "/tautkan"): confirm it and ask the password.
+    const typed = ctx.text.startsWith("/") ? ctx.args : ctx.text;
+    const said = identityShape(typed) ?? identityIn(typed);
+    if (said && !dialog.step) return fromIdentity(ctx, said, true);
     if (dialog.step === "link_member_id" || dialog.step === "link_contact") {
+      if (said) return fromIdentity(ctx, said, false);
       if (looksLikeMemberId(ctx.text)) return fromMemberId(ctx, ctx.text.trim());
     }
     // The sender's number as the channel vouches for it: it only finds the member, like a shared
@@ -116,7 +122,76 @@ async function fromPhone(ctx: AnswerContext, phone: string, method: string): Pro
   return askForPassword(ctx, members[0]!.memberId, members[0]!.hasPassword, method);
 }
 
-async function fromMemberId(ctx: AnswerContext, memberId: string): Promise<AnswerResult> {
+/**
+ * A typed member ID or phone number. `unasked`: the patron typed it without being asked (the
+ * router saw an identity-shaped message from an unlinked patron), so the reply first asks "is
+ * that your member ID?" — in the same message as the password step, so whatever is typed next
+ * is already treated as the secret (the transcript of issue 11: the password typed right after
+ * the member ID must never reach the log).
+ */
+async function fromIdentity(
+  ctx: AnswerContext,
+  identity: IdentityShape,
+  unasked: boolean,
+): Promise<AnswerResult> {
+  if (identity.kind === "member_id") return fromMemberId(ctx, identity.memberId, unasked);
+  const keys = { chat: chatKeys(ctx) };
+  const attempt = await ctx.services.attempts.consume(keys);
+  if (!attempt.allowed) return lockedOut(ctx, attempt.waitMs, null);
+  const members = await ctx.services.librarySystem.findMembersByPhone(identity.phone);
+  if (members.length === 1) {
+    await ctx.services.attempts.refund(keys);
+    const member = members[0]!;
+    return withConfirm(
+      ctx,
+      askForPassword(ctx, member.memberId, member.hasPassword, "phone+password"),
+      unasked ? say.confirmPhone(ctx.lang) : undefined,
+    );
+  }
+  // A member ID that happens to look like a phone number (a leading 0) is still tried as one.
+  const digits = identity.phone.replace(/\D/g, "");
+  if (members.length === 0 && /^\d{8,20}$/.test(identity.phone.trim())) {
+    const member = await ctx.services.librarySystem.getMember(digits);
+    if (member) {
+      await ctx.services.attempts.refund(keys);
+      return withConfirm(
+        ctx,
+        askForPassword(ctx, member.memberId, member.hasPassword, "member_id+password"),
+        unasked ? say.confirmMemberId(ctx.lang, member.memberId) : undefined,
+      );
+    }
+  }
+  return {
+    replies: [{ text: say.askMemberId(ctx.lang, members.length), removeKeyboard: true }],
+    dialog: { step: "link_member_id" },
+    audit: [
+      audit(ctx, "link_failed", null, {
+        reason: members.length === 0 ? "unknown_phone" : "phone_not_unique",
+        found: members.length,
+      }),
+    ],
+  };
+}
+
+/** The password step, introduced by "is that your member ID?" when the patron typed it unasked, with a way out. */
+function withConfirm(ctx: AnswerContext, result: AnswerResult, confirm: string | undefined): AnswerResult {
+  const asking = (result.dialog as { step?: string } | null | undefined)?.step === "link_password";
+  if (!asking || !confirm) return result;
+  const [first, ...rest] = result.replies;
+  return {
+    ...result,
+    replies: [
+      {
+        ...first!,
+        text: `${confirm}\n\n${first!.text}`,
+        buttons: [[{ text: say.notMineButton(ctx.lang), data: ctx.lang === "en" ? "/cancel" : "/batal" }]],
+      },
+      ...rest,
+    ],
+  };
+}
+
+async function fromMemberId(ctx: AnswerContext, memberId: string, unasked = false): Promise<AnswerResult> {
   // Guessing member IDs costs attempts too, so the chat cannot enumerate members: the point is
   // taken first and given back only when the member exists.
   const keys = { chat: chatKeys(ctx) };
@@ -131,7 +206,11 @@ async function fromMemberId(ctx: AnswerContext, memberId: string): Promise<Answe
     };
   }
   await ctx.services.attempts.refund(keys);
-  return askForPassword(ctx, member.memberId, member.hasPassword, "member_id+password");
+  return withConfirm(
+    ctx,
+    askForPassword(ctx, member.memberId, member.hasPassword, "member_id+password"),
+    unasked ? say.confirmMemberId(ctx.lang, member.memberId) : undefined,
+  );
 }
 
 /** The keys limited per chat: the chat, and the sender's identity on the channel. */

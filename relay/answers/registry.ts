@@ -5,7 +5,7 @@
  * one dialog step, two intents with the same precedence, or a menu entry without a command word
  * fail at start-up (and in the unit test) instead of routing to the wrong answer without a word.
  */
-import type { Language } from "../../shared/envelope";
+import type { Button, Language } from "../../shared/envelope";
 import { AppError } from "../../shared/errors";
 import { texts } from "../../shared/texts";
 import type { IntentCues } from "../intents";
@@ -100,12 +100,22 @@ export function buildRegistry<const D extends readonly AnswerDefinition[]>(
   }));
 
   const helpMenus = {} as Record<Language, string>;
+  const menuButtons = {} as Record<Language, Button[][]>;
   const botCommands = { id: [] as BotCommand[], en: [] as BotCommand[] };
   for (const lang of LANGUAGES) {
     const lines = menu.flatMap(({ entry, word }) =>
       entry.help ? [`/${word[lang]} — ${entry.help[lang]}`] : [],
     );
     helpMenus[lang] = [texts.menuTitle(lang), ...lines].join("\n");
+    // Every line of the help menu, as a button that types its command.
+    const pressable = menu.flatMap(({ entry, word }) =>
+      entry.help ? [{ text: entry.commandList[lang], data: `/${word[lang]}` }] : [],
+    );
+    menuButtons[lang] = pressable.reduce<Button[][]>(
+      (rows, button, i) =>
+        i % 2 === 0 ? [...rows, [button]] : [...rows.slice(0, -1), [...rows.at(-1)!, button]],
+      [],
+    );
     botCommands[lang] = menu.map(({ entry, word }) => ({
       command: word[lang],
       description: entry.commandList[lang],
@@ -119,6 +129,7 @@ export function buildRegistry<const D extends readonly AnswerDefinition[]>(
     intents,
     botCommands,
     helpMenu: (lang) => helpMenus[lang],
+    menuButtons: (lang) => menuButtons[lang],
   };
   return list;
 }

@@ -369,12 +369,30 @@ export class MessageLog {
   }
 
   /** Conversations with inbound messages that no drain has handled for `olderThanMs` (the sweeper's question). */
-  /** How many conversations wait for a librarian (the handoff tells the patron their place). */
-  async waitingCount(): Promise<number> {
+  /** How many conversations wait for a librarian (with that handoff reason, if given): the handoff tells the patron their place. */
+  async waitingCount(reason?: string): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM conversation WHERE state = 'waiting'`,
+      `SELECT count(*)::int AS n FROM conversation WHERE state = 'waiting' AND ($1::text IS NULL OR handoff_reason = $1)`,
+      [reason ?? null],
     );
     return rows[0]!.n;
+  }
+
+  /**
+   * A waiting conversation's place in the librarians' queue, in the console's order (questions
+   * left while nobody was online first, then oldest first: web/console/conversations.ts); 0 when
+   * it is not waiting.
+   */
+  async waitingPosition(conversationId: number): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(w.id)::int AS n FROM conversation me
+       JOIN conversation w ON w.state = 'waiting'
+         AND ((w.handoff_reason IS DISTINCT FROM 'left_question'), w.waiting_since, w.id)
+             <= ((me.handoff_reason IS DISTINCT FROM 'left_question'), me.waiting_since, me.id)
+       WHERE me.id = $1 AND me.state = 'waiting'`,
+      [conversationId],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   async conversationsWithPendingInbound(olderThanMs: number): Promise<number[]> {

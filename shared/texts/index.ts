@@ -10,7 +10,8 @@
  */
 export { dayName } from "./days";
 export { texts } from "./general";
-export { handoffTexts } from "./handoff";
+export { handoffTexts, type LibrariansWhen } from "./handoff";
 export { hoursTexts } from "./hours";
 export { smallTalkTexts, type DayPart } from "./small-talk";
 export { formatDate, formatMoney, libraryTexts, loanLine, refusal } from "./library";
+export { HOWTO_TOPICS, howtoTexts, type HowtoTopic } from "./howto";

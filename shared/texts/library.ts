@@ -117,6 +117,20 @@ export const libraryTexts = {
           "Nomor telepon itu terdaftar pada lebih dari satu anggota. Ketik nomor anggota (NIM/NIP) Anda.",
           "That phone number belongs to more than one member. Please type your member ID.",
         ),
+  /** an unlinked patron typed a member ID unasked: the password step follows in the same message */
+  confirmMemberId: (lang: Language, id: string) =>
+    t(
+      lang,
+      `Apakah ${id} nomor anggota Anda? Mari tautkan akun Anda.`,
+      `Is ${id} your member ID? Let's link your account.`,
+    ),
+  confirmPhone: (lang: Language) =>
+    t(
+      lang,
+      "Nomor telepon itu terdaftar pada data anggota. Apakah itu nomor Anda? Mari tautkan akun Anda.",
+      "That phone number is in our member records. Is it yours? Let's link your account.",
+    ),
+  notMineButton: (lang: Language) => t(lang, "Bukan, batalkan", "No, cancel"),
   unknownMemberId: (lang: Language) =>
     t(
       lang,

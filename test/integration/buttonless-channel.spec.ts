@@ -86,6 +86,42 @@ describe("a channel without buttons: numbered list, typed number presses the but
     expect(await patronLanguage("webchat", chat)).to.equal(null);
   });
 
+  it("the offer after two misunderstandings: numbered lines here, and a typed 2 presses 'menu'", async () => {
+    const chat = "wc-3";
+    await memory.say(chat, "zxqv blorp");
+    await memory.waitForSent(chat, 1);
+    await memory.say(chat, "qwrtp");
+    const [, offer] = await memory.waitForSent(chat, 2);
+    expect(offer!.text).to.match(/\n1\. 👤 .+\n2\. 📋 Menu$/);
+    await memory.say(chat, "2");
+    const [, , menu] = await memory.waitForSent(chat, 3);
+    // The menu's own lines say what to type: no numbered buttons repeat them here.
+    expect(menu!.text)
+      .to.contain("/pinjaman —")
+      .and.not.to.match(/\n1\. /);
+    const rows = await eventually(async () => {
+      const r = await inboundRows("webchat", chat);
+      return r.length === 3 && r[2]!.status === "handled" && r;
+    }, "three messages handled");
+    expect(rows.map((r) => r.handled_by)).to.deep.equal(["unknown", "handoff_offer", "help"]);
+  });
+
+  it("the menu as inline buttons on Telegram (/start), each typing its command", async () => {
+    const chat = 8102;
+    fake.sendText(chat, "/start");
+    const [welcome] = await fake.waitForSent(1, { chatId: String(chat) });
+    const keyboard = (welcome!.replyMarkup as { inline_keyboard: Array<Array<{ callback_data: string }>> })
+      .inline_keyboard;
+    expect(keyboard.flat().map((b) => b.callback_data)).to.include.members([
+      "/pinjaman",
+      "/jam",
+      "/pustakawan",
+    ]);
+    fake.pressButton(chat, "/jam");
+    const [, hours] = await fake.waitForSent(2, { chatId: String(chat) });
+    expect(hours!.text).to.contain("Jam layanan");
+  });
+
   it("keeps Telegram as it was: inline buttons, and a typed 2 is not a button press", async () => {
     const chat = 8101;
     fake.sendText(chat, "/bahasa");

@@ -1,7 +1,10 @@
 /**
- * The handoff state machine through the real pipeline: bot → waiting → assigned → closed, the bot
- * silent while a librarian has the conversation, /selesai back to the bot, the second
- * not-understood message in a row handing over, and the outside-hours answer.
+ * The handoff state machine through the real pipeline: bot → waiting → assigned → closed; while
+ * waiting, commands and automated answers still answered and free text acknowledged (once, and
+ * again only when something changed); while assigned, only commands reach the bot; /selesai
+ * back to the bot; the second not-understood message offering a librarian or the menu (never a
+ * silent queue, never a librarian in a group); a question left while nobody is online listed
+ * first; and the outside-hours answer.
  */
 import { expect } from "chai";
 import type { App } from "../../main";
@@ -9,6 +12,7 @@ import { handoffStep } from "../../relay/handoff";
 import { handoffTexts } from "../../shared/texts";
 import { holidayCalendar } from "../../shared/library/circulation-dates";
 import { openState, parseServiceHours } from "../../shared/time/service-hours";
+import { Presence } from "../../shared/presence";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { chatLog, closeSql, eventually, sql, startTestApp } from "../helpers/app";
 
@@ -25,23 +29,39 @@ const conversationOf = async (chatId: number) =>
   )[0];
 
 describe("handoff: the pure step", () => {
-  const step = (state: "bot" | "waiting" | "assigned" | "closed", answer: string, text: string, streak = 0) =>
-    handoffStep({ state, answer: answer as never, text, unknownStreak: streak });
+  const step = (
+    state: "bot" | "waiting" | "assigned" | "closed",
+    answer: string,
+    text: string,
+    streak = 0,
+    ownsDialog = false,
+  ) => handoffStep({ state, answer: answer as never, text, unknownStreak: streak, ownsDialog });
 
-  it("bot: asking for a librarian, or a second not-understood in a row, starts the handoff", () => {
+  it("bot: asking for a librarian starts the handoff; a second not-understood offers one (no queue)", () => {
     expect(step("bot", "librarian", "/pustakawan")).to.deep.equal({ step: "start", reason: "asked" });
     expect(step("bot", "unknown", "blorp", 0)).to.equal(null);
-    expect(step("bot", "unknown", "blorp", 1)).to.deep.equal({ step: "start", reason: "not_understood" });
+    expect(step("bot", "unknown", "blorp", 1)).to.deep.equal({ step: "offer" });
+    // An unknown command is not a misunderstanding of the patron's words.
+    expect(step("bot", "unknown", "/tidakada", 1)).to.equal(null);
     expect(step("bot", "hours", "/jam")).to.equal(null);
   });
 
-  it("waiting/assigned: everything goes to the console except /selesai and /done", () => {
+  it("waiting/assigned: /selesai ends; commands and a pending dialog reach the bot; free text goes to the console", () => {
     for (const state of ["waiting", "assigned"] as const) {
-      expect(step(state, "hours", "/jam")).to.deep.equal({ step: "to_console" });
-      expect(step(state, "librarian", "/pustakawan")).to.deep.equal({ step: "to_console" });
       expect(step(state, "unknown", "/selesai")).to.deep.equal({ step: "end" });
       expect(step(state, "unknown", "/done@pustaka_bot")).to.deep.equal({ step: "end" });
+      expect(step(state, "hours", "/jam")).to.equal(null);
+      expect(step(state, "loans", "/pinjaman")).to.equal(null);
+      expect(step(state, "renew", "2", 0, true)).to.equal(null);
+      expect(step(state, "unknown", "halo? ada orang?")).to.deep.equal({ step: "to_console" });
+      expect(step(state, "greeting", "hello? anyone there?")).to.deep.equal({ step: "to_console" });
+      expect(step(state, "unknown", "/tidakada")).to.deep.equal({ step: "to_console" });
     }
+    // Waiting, the automated answers still answer what they know; assigned, the librarian does.
+    expect(step("waiting", "renew", "perpanjang")).to.equal(null);
+    expect(step("assigned", "renew", "perpanjang")).to.deep.equal({ step: "to_console" });
+    expect(step("waiting", "librarian", "/pustakawan")).to.deep.equal({ step: "in_queue" });
+    expect(step("assigned", "librarian", "/pustakawan")).to.deep.equal({ step: "to_console" });
   });
 });
 
@@ -88,14 +108,18 @@ describe("handoff: when librarians answer (service hours and SLiMS holidays)", (
 });
 
 describe("handoff: through the pipeline", function () {
+  this.timeout(30_000);
   let fake: FakeTelegram;
   let app: App;
+  let presence: Presence;
   let clock = MONDAY_MORNING;
   let chat = 481_000;
 
   before(async () => {
     fake = await FakeTelegram.start();
-    ({ app } = await startTestApp(fake, { now: () => clock }));
+    let prefix: string;
+    ({ app, prefix } = await startTestApp(fake, { now: () => clock }));
+    presence = new Presence(app.redis, prefix);
   });
 
   after(async () => {
@@ -104,72 +128,197 @@ describe("handoff: through the pipeline", function () {
     await closeSql();
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     clock = MONDAY_MORNING;
+    for (const id of await presence.online()) await presence.remove(id);
   });
 
-  it("the bot is silent while the conversation is with a librarian; /selesai returns to the bot", async () => {
-    const id = ++chat;
-    fake.sendText(id, "/librarian");
-    const [queued] = await fake.waitForSent(1, { chatId: String(id) });
-    expect(queued!.text).to.contain("You are number").and.to.contain("No librarian is online");
-    const conv = await conversationOf(id);
-    expect(conv).to.include({ state: "waiting", handoff_reason: "asked" });
-    const staff = await app.console!.staff.add({
+  /** The patron writes `text`; resolves with what the bot sent since (waiting for `expect` new messages). */
+  async function say(id: number, text: string, expectReplies = 1) {
+    const before = fake.sentTo(id).length;
+    fake.sendText(id, text);
+    const all = await fake.waitForSent(before + expectReplies, { chatId: String(id) });
+    return all.slice(before);
+  }
+  /** The patron writes `text`, which the relay hands to the console; resolves with the bot's replies to it (maybe none). */
+  async function sayToConsole(id: number, text: string) {
+    const sent = fake.sentTo(id).length;
+    const update = fake.sendText(id, text);
+    const key = `${id}:${update.message!.message_id}`;
+    const inbound = await eventually(
+      async () => (await chatLog(id)).find((r) => r.channel_key === key && r.handled_by === "console"),
+      `"${text}" handed to the console`,
+    );
+    const replies = (await chatLog(id)).filter((r) => r.in_reply_to === inbound.id).length;
+    return (await fake.waitForSent(sent + replies, { chatId: String(id) })).slice(sent);
+  }
+  const buttonData = (m: { replyMarkup?: unknown }) =>
+    ((m.replyMarkup as { inline_keyboard?: Array<Array<{ callback_data: string }>> })?.inline_keyboard ?? [])
+      .flat()
+      .map((b) => b.callback_data);
+  const librarian = async (id: number) =>
+    app.console!.staff.add({
       username: `lib-${id}`,
       displayName: "Lib",
       role: "librarian",
       password: "a long password",
     });
+
+  it("a librarian has the conversation: commands still answered, free text only for them; /selesai returns to the bot", async () => {
+    const id = ++chat;
+    const [queued] = await say(id, "/librarian");
+    expect(queued!.text).to.contain("You are number").and.to.contain("No librarian is online");
+    const conv = await conversationOf(id);
+    // Nobody was online: the question is left for them.
+    expect(conv).to.include({ state: "waiting", handoff_reason: "left_question" });
+    const staff = await librarian(id);
     expect(await app.console!.conversations.claim(conv!.id, staff.id)).to.deep.equal({ ok: true });
 
-    fake.sendText(id, "/jam");
-    fake.sendText(id, "halo?");
-    await eventually(async () => {
-      const rows = await chatLog(id);
-      return rows.filter((r) => r.handled_by === "console").length === 2;
-    }, "both messages handed to the console");
-    expect(fake.sentTo(id)).to.have.length(1);
+    const [hours] = await say(id, "/jam");
+    expect(hours!.text).to.contain("Jam layanan");
+    expect(await sayToConsole(id, "halo?")).to.deep.equal([]);
+    expect(await sayToConsole(id, "perpanjang buku saya")).to.deep.equal([]);
 
-    fake.sendText(id, "/selesai");
-    const [, ended] = await fake.waitForSent(2, { chatId: String(id) });
+    const [ended] = await say(id, "/selesai");
     expect(ended!.text).to.contain("Anda kembali dilayani bot");
     expect(await conversationOf(id)).to.include({ state: "closed", outcome: "patron_ended" });
 
-    fake.sendText(id, "/jam");
-    const [, , hours] = await fake.waitForSent(3, { chatId: String(id) });
-    expect(hours!.text).to.contain("Jam layanan");
+    await say(id, "/jam");
     const next = await conversationOf(id);
     expect(next!.id).to.not.equal(conv!.id);
     expect(next!.state).to.equal("bot");
   });
 
-  it("two not-understood messages in a row hand the patron to a librarian", async () => {
+  it("two not-understood messages in a row offer a librarian or the menu (buttons), and queue nobody", async () => {
     const id = ++chat;
-    fake.sendText(id, "zxqv blorp");
-    await fake.waitForSent(1, { chatId: String(id) });
-    expect((await conversationOf(id))!.state).to.equal("bot");
-    fake.sendText(id, "qwrtp");
-    const [, second] = await fake.waitForSent(2, { chatId: String(id) });
-    expect(second!.text).to.contain("Saya hubungkan Anda dengan pustakawan");
-    expect(await conversationOf(id)).to.include({ state: "waiting", handoff_reason: "not_understood" });
+    await say(id, "zxqv blorp");
+    const [second] = await say(id, "qwrtp");
+    expect(buttonData(second!)).to.deep.equal(["/pustakawan", "/bantuan"]);
+    // Nobody is online: the offer says so, and when they answer.
+    expect(second!.text).to.contain("belum ada pustakawan yang daring").and.to.contain("16:00");
+    expect(await conversationOf(id)).to.include({ state: "bot" });
+    const before = fake.sentTo(id).length;
+    fake.pressButton(id, "/pustakawan");
+    const [queued] = (await fake.waitForSent(before + 1, { chatId: String(id) })).slice(before);
+    expect(queued!.text).to.contain("Posisi Anda dalam antrean");
+    expect(await conversationOf(id)).to.include({ state: "waiting" });
+  });
+
+  it("in a group chat, not understood twice offers the menu only: a group is never handed to librarians", async () => {
+    const group = -++chat;
+    const inGroup = async (text: string) => {
+      const before = fake.sentTo(group).length;
+      fake.sendMessage(
+        group,
+        { text, chat: { id: group, type: "supergroup", title: "Kelas" } },
+        { id: chat },
+      );
+      return (await fake.waitForSent(before + 1, { chatId: String(group) }))[before]!;
+    };
+    await inGroup("zxqv blorp");
+    const second = await inGroup("qwrtp");
+    expect(buttonData(second)).to.deep.equal(["/bantuan"]);
+    const third = await inGroup("asdfgh");
+    expect(buttonData(third)).to.deep.equal(["/bantuan"]);
+    expect(await conversationOf(group)).to.include({ state: "bot" });
+  });
+
+  it("with a librarian online, the offer does not say nobody is there, and asking queues as 'asked'", async () => {
+    const id = ++chat;
+    const staff = await librarian(id);
+    await presence.refresh([staff.id]);
+    await say(id, "zxqv blorp");
+    const [second] = await say(id, "qwrtp");
+    expect(second!.text).to.not.contain("belum ada pustakawan");
+    const [queued] = await say(id, "/pustakawan");
+    expect(queued!.text).to.contain("1 pustakawan sedang daring");
+    expect(await conversationOf(id)).to.include({ state: "waiting", handoff_reason: "asked" });
+  });
+
+  it("waiting is not silence: commands and automated answers work, free text is acknowledged once, then when something changes", async () => {
+    const id = ++chat;
+    await say(id, "/pustakawan");
+    const conv = await conversationOf(id);
+    expect(conv!.state).to.equal("waiting");
+    // The transcript of issue 11: all of these got nothing at all.
+    const [loans] = await say(id, "/pinjaman");
+    expect(loans!.text).to.contain("/tautkan");
+    const [fines] = await say(id, "/denda");
+    expect(fines!.text).to.contain("/tautkan");
+    const [renew] = await say(id, "perpanjang");
+    expect(renew!.text).to.contain("/tautkan");
+    const [ack] = await sayToConsole(id, "hello? anyone there?");
+    expect(ack!.text).to.contain("posisi Anda dalam antrean").and.to.contain("belum ada pustakawan");
+    expect(await sayToConsole(id, "masih di sana?")).to.deep.equal([]);
+    expect(await sayToConsole(id, "tolong dong")).to.deep.equal([]);
+    // A librarian comes online: that is news for the patron.
+    const staff = await librarian(id);
+    await presence.refresh([staff.id]);
+    const [news] = await sayToConsole(id, "halo lagi");
+    expect(news!.text).to.contain("Ada pustakawan yang daring");
+    expect(await sayToConsole(id, "oke saya tunggu")).to.deep.equal([]);
+    // /pustakawan again: where they stand, always.
+    const [where] = await say(id, "/pustakawan");
+    expect(where!.text).to.contain("posisi Anda dalam antrean");
+    expect((await conversationOf(id))!.state).to.equal("waiting");
+    // /selesai leaves the queue.
+    await say(id, "/selesai");
+    expect(await conversationOf(id)).to.include({ state: "closed", outcome: "patron_ended" });
+  });
+
+  it("waiting: the patron hears again when their place changes, and when service hours end", async () => {
+    clock = new Date("2025-12-01T08:50:00Z"); // 15:50 Jakarta, open until 16:00
+    const first = ++chat;
+    const second = ++chat;
+    await say(first, "/pustakawan");
+    await say(second, "/pustakawan");
+    const positionOf = async (id: number) =>
+      Number(/antrean: (\d+)/.exec((await sayToConsole(id, "ada kabar?"))[0]?.text ?? "")?.[1]);
+    const before = await positionOf(second);
+    expect(await sayToConsole(second, "halo?")).to.deep.equal([]);
+    // The patron ahead is taken by a librarian: one place up, and the patron is told.
+    const staff = await librarian(first);
+    expect(await app.console!.conversations.claim((await conversationOf(first))!.id, staff.id)).to.deep.equal(
+      {
+        ok: true,
+      },
+    );
+    expect(await positionOf(second)).to.equal(before - 1);
+    // Service hours end: the patron is told when librarians answer again.
+    clock = new Date("2025-12-01T09:05:00Z"); // 16:05 Jakarta
+    const [closed] = await sayToConsole(second, "masih ada orang?");
+    expect(closed!.text).to.contain("besok mulai pukul 08:00");
+  });
+
+  it("a question left while nobody is online is listed first when librarians sign in", async () => {
+    const staff = await librarian(++chat);
+    // First a patron asks while a librarian is online, then another while nobody is.
+    await presence.refresh([staff.id]);
+    const live = ++chat;
+    await say(live, "/pustakawan");
+    await presence.remove(staff.id);
+    const left = ++chat;
+    const [reply] = await say(left, "/pustakawan");
+    expect(reply!.text)
+      .to.contain("Tinggalkan pertanyaan Anda di sini")
+      .and.to.contain("Posisi Anda dalam antrean");
+    const open = (await app.console!.conversations.open()).filter((c) => c.state === "waiting");
+    const ids = open.map((c) => c.id);
+    const [liveConv, leftConv] = [await conversationOf(live), await conversationOf(left)];
+    expect(ids.indexOf(leftConv!.id)).to.be.lessThan(ids.indexOf(liveConv!.id));
   });
 
   it("outside service hours the patron is told when librarians answer, and waits in the queue", async () => {
     clock = SATURDAY_EVENING;
     const id = ++chat;
-    fake.sendText(id, "saya mau bicara dengan pustakawan");
-    const [reply] = await fake.waitForSent(1, { chatId: String(id) });
+    const [reply] = await say(id, "saya mau bicara dengan pustakawan");
     expect(reply!.text)
       .to.contain("di luar jam layanan")
       .and.to.contain("hari Senin mulai pukul 08:00")
       .and.to.contain("tetap kami simpan dalam antrean");
     expect((await conversationOf(id))!.state).to.equal("waiting");
-    fake.sendText(id, "Saya ingin perpanjang buku.");
-    await eventually(
-      async () => (await chatLog(id)).some((r) => r.handled_by === "console"),
-      "the follow-up kept for the console",
-    );
-    expect(fake.sentTo(id)).to.have.length(1);
+    const [ack] = await sayToConsole(id, "Saya ingin bertanya soal skripsi.");
+    expect(ack!.text).to.contain("hari Senin mulai pukul 08:00");
+    expect(await sayToConsole(id, "Terima kasih sebelumnya.")).to.deep.equal([]);
   });
 });

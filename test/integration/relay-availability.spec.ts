@@ -245,6 +245,24 @@ describe("relay availability: per-sender limits", function () {
     expect(answer!.text).to.not.equal(texts.slowDown("id"));
   });
 
+  it("waiting: what the bot answers (commands) is limited; messages for the librarians never are", async () => {
+    const chat = 93_004;
+    fake.sendText(chat, "/pustakawan");
+    await fake.waitForSent(1, { chatId: chat });
+    for (let i = 0; i < 6; i++) fake.sendText(chat, "/jam");
+    for (let i = 0; i < 6; i++) fake.sendText(chat, `pertanyaan ${i + 1} soal skripsi`);
+    const inbound = await eventually(async () => {
+      const r = (await chatLog(chat)).filter((x) => x.direction === "in");
+      return r.length === 13 && r.every((x) => x.status === "handled") && r;
+    }, "all 13 messages handled");
+    // The /pustakawan counted as one of the 5: four /jam answered, the fifth on refused with one notice.
+    expect(inbound.slice(1, 7).map((r) => r.handled_by)).to.deep.equal([
+      ...Array(4).fill("hours"),
+      ...Array(2).fill("rate_limited"),
+    ]);
+    expect(inbound.slice(7).map((r) => r.handled_by)).to.deep.equal(Array(6).fill("console"));
+  });
+
   it("librarian requests are limited per sender: the third /pustakawan in 10 minutes is refused politely", async () => {
     const chat = 93_003;
     const steps = ["/pustakawan", "/selesai", "/pustakawan", "/selesai", "/pustakawan"];

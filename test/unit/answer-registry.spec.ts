@@ -85,6 +85,22 @@ describe("answer list: derived tables", () => {
     expect(BOT_COMMANDS.en[1]).to.deep.equal({ command: "loans", description: "My loans and due dates" });
   });
 
+  it("offers the same menu as buttons, two a row, each typing its command in the patron's language", () => {
+    for (const lang of ["id", "en"] as const) {
+      const rows = ANSWER_REGISTRY.menuButtons(lang);
+      expect(rows.every((row) => row.length <= 2)).to.equal(true);
+      const commands = ANSWER_REGISTRY.helpMenu(lang)
+        .split("\n")
+        .slice(1)
+        .map((line) => line.split(" ")[0]);
+      expect(rows.flat().map((b) => b.data)).to.deep.equal(commands);
+    }
+    expect(ANSWER_REGISTRY.menuButtons("en")[0]![0]).to.deep.equal({
+      text: "My loans and due dates",
+      data: "/loans",
+    });
+  });
+
   it("every dialog step has exactly one owner, the answer that declared it", () => {
     const declared = ANSWER_LIST.flatMap((a) => (a.dialogSteps ?? []).map((step) => [step, a.name] as const));
     expect(declared.map(([step]) => step)).to.have.members([
@@ -125,6 +141,7 @@ describe("answer list: derived tables", () => {
     expect(ANSWER_REGISTRY.intents.map((i) => i.name)).to.deep.equal([
       "librarian",
       "unlink",
+      "howto",
       "link",
       "renew",
       "fines",

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { cue, matchIntent } from "../../relay/intents";
 import { replyLanguage, route } from "../../relay/router";
 
 const text = (t: string) => ({ kind: "text" as const, text: t, meta: {} });
@@ -73,6 +74,48 @@ describe("router", () => {
       expect(route(text(input)).answer).to.equal(answer);
     });
   }
+
+  it("reads how-to questions about loans, renewing and joining as how-to, not as member data", () => {
+    for (const q of [
+      "gmn cara pinjam buku?",
+      "how do I renew",
+      "bagaimana cara daftar jadi anggota",
+      "cara perpanjang buku gimana",
+      "how can I borrow a book",
+      "mau pinjam buku",
+      "cara bayar denda",
+    ])
+      expect(route(text(q)).answer, q).to.equal("howto");
+  });
+
+  it("does not read 'pinjam' (borrow) as 'pinjaman' (loans): another word form is not a typo", () => {
+    expect(matchIntent("pinjam", [{ name: "loans", cues: [cue("pinjaman", 3)] }])).to.equal(null);
+    expect(matchIntent("meminjam", [{ name: "x", cues: [cue("pinjam", 3)] }])).to.equal(null);
+    // A typo is still a typo: a letter missing inside the word, or one at its end.
+    expect(matchIntent("pinjman", [{ name: "loans", cues: [cue("pinjaman", 3)] }])?.intent).to.equal("loans");
+    expect(matchIntent("helo", [{ name: "greeting", cues: [cue("hello", 3)] }])?.intent).to.equal("greeting");
+  });
+
+  it("sends a member ID or phone number from an unlinked patron in a private chat to linking", () => {
+    const unlinked = (t: string, type: "private" | "group" = "private", memberId: string | null = null) =>
+      route({ ...text(t), patron: { memberId }, chat: { type } }).answer;
+    expect(unlinked("2021110001")).to.equal("link");
+    expect(unlinked("197903152005012001")).to.equal("link");
+    expect(unlinked("19790315 200501 2 001")).to.equal("link");
+    expect(unlinked("0812-3456-7801")).to.equal("link");
+    expect(unlinked("+62 812 3456 7802")).to.equal("link");
+    // Said in a short sentence that names it as one.
+    expect(unlinked("ini nim saya 2021110001")).to.equal("link");
+    expect(unlinked("my member id is 2021110001")).to.equal("link");
+    expect(unlinked("no hp saya 0812-3456-7801")).to.equal("link");
+    expect(unlinked("buku 9786020332956")).to.equal("unknown");
+    expect(unlinked("nim 2021110001 atau 2021110002")).to.equal("unknown");
+    // Not in a group, not once linked, not a short number or a word with digits.
+    expect(unlinked("2021110001", "group")).to.equal("unknown");
+    expect(unlinked("2021110001", "private", "2021110001")).to.equal("unknown");
+    expect(unlinked("2024")).to.equal("unknown");
+    expect(unlinked("demo1234")).to.equal("unknown");
+  });
 
   it("does not mistake 'buku' (book) for 'buka' (open)", () => {
     expect(route(text("pinjam buku")).answer).to.not.equal("hours");

@@ -122,11 +122,16 @@ export type ClaimResult = { ok: true } | { ok: false; reason: "taken" | "not_wai
 export class Conversations {
   constructor(private readonly db: Db) {}
 
-  /** Waiting (oldest first) and assigned conversations. */
+  /**
+   * Waiting and assigned conversations. Waiting ones in queue order (shared/log/message-log.ts
+   * `waitingPosition` counts the same way): questions left while no librarian was online first,
+   * so they are what librarians see first when they sign in; then the oldest first.
+   */
   async open(): Promise<ConversationSummary[]> {
     const { rows } = await this.db.query<SummaryRow>(
       `${SUMMARY_SQL} WHERE c.state IN ('waiting', 'assigned')
-       ORDER BY c.state DESC, c.waiting_since NULLS LAST, c.id LIMIT 500`,
+       ORDER BY c.state DESC, (c.handoff_reason IS DISTINCT FROM 'left_question'), c.waiting_since NULLS LAST, c.id
+       LIMIT 500`,
     );
     return rows.map(toSummary);
   }

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The queue tab: patrons waiting (oldest first), my conversations, those with other librarians,
+ * The queue tab: patrons waiting (questions left while nobody was online first, then oldest first), my conversations, those with other librarians,
  * who is online; unread counts and the waiting count in the tab's title. conversationItem is
  * also how search results are shown.
  *
@@ -24,6 +24,9 @@ export function conversationItem(c) {
   const badges = el("span");
   const n = state.unread.get(c.id) ?? 0;
   if (n) badges.append(el("span", { className: "badge unread", text: String(n) }), " ");
+  // Asked while no librarian was online: listed first, and said so.
+  if (c.state === "waiting" && c.handoffReason === "left_question")
+    badges.append(el("span", { className: "badge left", text: t("leftQuestion") }), " ");
   badges.append(
     el("span", {
       className: c.memberId ? "badge member" : "badge",
@@ -57,7 +60,12 @@ export function renderLists() {
   const all = [...state.conversations.values()];
   const waiting = all
     .filter((c) => c.state === "waiting")
-    .sort((a, b) => Date.parse(a.waitingSince ?? a.openedAt) - Date.parse(b.waitingSince ?? b.openedAt));
+    // Questions left while nobody was online first, then oldest first (as the server lists them).
+    .sort(
+      (a, b) =>
+        Number(a.handoffReason !== "left_question") - Number(b.handoffReason !== "left_question") ||
+        Date.parse(a.waitingSince ?? a.openedAt) - Date.parse(b.waitingSince ?? b.openedAt),
+    );
   const mine = all.filter((c) => c.state === "assigned" && c.assignedStaffId === me?.id);
   const others = all.filter((c) => c.state === "assigned" && c.assignedStaffId !== me?.id);
   $("queue-list").replaceChildren(...waiting.map(conversationItem));

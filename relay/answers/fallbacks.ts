@@ -6,8 +6,8 @@ export const MAX_QUESTION_CHARS = 4096;
 
 export const unknown = defineAnswer({
   name: "unknown",
-  answer: (ctx, list) => ({
-    replies: [{ text: texts.unknown(ctx.lang, ctx.unknownStreak > 0, list.helpMenu(ctx.lang)) }],
+  answer: (ctx) => ({
+    replies: [{ text: texts.unknown(ctx.lang, ctx.unknownStreak > 0) }],
     understood: false,
   }),
 });

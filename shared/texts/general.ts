@@ -62,10 +62,11 @@ export const texts = {
       : `Chat ini baru saja ditutup. Untuk bicara dengan pustakawan, ketik /pustakawan sekali lagi.${contact ? ` Anda juga dapat menghubungi perpustakaan melalui ${contact}.` : ""}`,
   /** how the bot addresses a patron whose channel gives no name */
   anonymousPatron: (lang: Language) => (lang === "en" ? "there" : "Kak"),
-  unknown: (lang: Language, second: boolean, menu: string) =>
+  /** short on purpose: the whole menu only on /start, /bantuan or when asked (issue 11) */
+  unknown: (lang: Language, second: boolean) =>
     lang === "en"
-      ? `Sorry, I did not understand that.${second ? " I am still learning." : ""}\n\n${menu}`
-      : `Maaf, saya belum memahami pesan itu.${second ? " Saya masih terus belajar." : ""}\n\n${menu}`,
+      ? `Sorry, I did not understand that.${second ? " I am still learning." : ""} Try other words, e.g. "my loans" or "are you open tomorrow?", or type /help for everything I can do.`
+      : `Maaf, saya belum memahami pesan itu.${second ? " Saya masih terus belajar." : ""} Coba dengan kata lain, misalnya "pinjaman saya" atau "besok buka?", atau ketik /bantuan untuk semua yang bisa saya bantu.`,
   nonText: (lang: Language, kind: MessageKind) => {
     const what = KIND_NAMES[lang][kind] ?? (lang === "en" ? "message" : "pesan");
     return lang === "en"

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import type { App } from "../../main";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { chatLog, closeSql, eventually, sql, startTestApp } from "../helpers/app";
+import { texts } from "../../shared/texts";
 
 // Monday 1 December 2025, 09:00 in Jakarta (02:00 UTC): the library is open.
 const MONDAY_MORNING = new Date("2025-12-01T02:00:00Z");
@@ -88,6 +89,15 @@ describe("pipeline: Telegram → relay → Telegram, every hop logged", function
       const [reply] = await fake.waitForSent(1, { chatId: String(id) });
       expect(reply!.text, text).to.match(expected);
     }
+  });
+
+  it('"not understood" is short: the whole menu only on /start, /bantuan or when asked', async () => {
+    const id = nextChat();
+    fake.sendText(id, "zxqv blorp");
+    const [reply] = await fake.waitForSent(1, { chatId: String(id) });
+    expect(reply!.text).to.contain("/bantuan");
+    expect(reply!.text).not.to.contain(texts.menuTitle("id"));
+    expect(reply!.text.split("\n")).to.have.length(1);
   });
 
   it("/bahasa offers buttons; pressing English switches every later answer", async () => {

@@ -176,7 +176,9 @@
   }
 
   // A librarian's file: a plain link on our origin (the token in it is good for this session
-  // only). `download` keeps a PDF from replacing the page; the name goes in as text, never HTML.
+  // only). On a library's own site the link is cross-origin, where browsers ignore `download`:
+  // the server's Content-Disposition makes a PDF a download, and a new tab keeps an image from
+  // replacing the page. The name goes in as text, never HTML.
   function fileLink(file) {
     var size = formatSize(file.size);
     var link = el(

@@ -250,6 +250,7 @@ export async function startApp(options: AppOptions): Promise<App> {
                 redisUrl: options.redisUrl,
                 prefix,
                 secretKey,
+                media,
                 trustProxy: config.trustProxy,
                 secureCookie: config.console.secureCookie,
               },

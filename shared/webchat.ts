@@ -46,12 +46,34 @@ export interface WidgetEntry {
   buttons?: Button[][];
   /** the patron's typed password: shown masked, never as text */
   masked?: boolean;
+  /** a librarian's attachment, offered as a download link (the widget cannot show files inline) */
+  file?: WidgetFile;
   at: string;
+}
+
+/** A file as the widget offers it: its name, type and size, and where this session may fetch it. */
+export interface WidgetFile {
+  fileName: string;
+  mimeType: string;
+  size: number;
+  /** `/webchat/media/<id>?t=<token>` on the web role's origin: the token is good for this session only */
+  url: string;
+}
+
+/**
+ * A reply's file as the channel hands it to the web role: the stored file's id and what the
+ * widget shows of it. The web role turns it into a WidgetFile (it holds the key for the link).
+ */
+export interface WidgetAttachment {
+  mediaId: string;
+  fileName: string;
+  mimeType: string;
+  size: number;
 }
 
 /** Pushed from the channel (bot role) to the session's widget (web role). */
 export type WidgetPush =
-  | { type: "message"; sessionId: string; entry: WidgetEntry }
+  | { type: "message"; sessionId: string; entry: WidgetEntry; attachment?: WidgetAttachment }
   /** the patron's message `clientId` held a password: hide it (the channel's "delete") */
   | { type: "mask"; sessionId: string; key: string };
 

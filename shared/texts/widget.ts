@@ -22,6 +22,8 @@ export interface WidgetTexts {
   tooFast: string;
   tooLong: string;
   failed: string;
+  /** the accessible name of a librarian's file link, before the file's name */
+  download: string;
 }
 
 export const widgetTexts: Record<Language, WidgetTexts> = {
@@ -42,6 +44,7 @@ export const widgetTexts: Record<Language, WidgetTexts> = {
     tooFast: "Terlalu banyak pesan. Tunggu sebentar lalu kirim lagi.",
     tooLong: "Pesan terlalu panjang.",
     failed: "Pesan belum terkirim, akan dicoba lagi.",
+    download: "Unduh berkas",
   },
   en: {
     open: "Open a chat with the library",
@@ -60,5 +63,6 @@ export const widgetTexts: Record<Language, WidgetTexts> = {
     tooFast: "Too many messages. Wait a moment, then send again.",
     tooLong: "That message is too long.",
     failed: "Not sent yet; it will be tried again.",
+    download: "Download file",
   },
 };

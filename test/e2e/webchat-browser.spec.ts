@@ -2,8 +2,9 @@
  * The web chat widget in a real browser: Debian's chromium driven by playwright-core, the app
  * with no messaging account at all (no Telegram token). A patron opens /demo with the keyboard
  * only, asks "jam buka", gets the hours, asks for a librarian; a librarian on socket.io-client
- * claims and replies, and the reply — HTML in it shown as text — appears in the widget; a reload
- * keeps the session and its history. The page runs under the project's CSP with no violation.
+ * claims and replies, and the reply — HTML in it shown as text — appears in the widget, then sends
+ * a PDF, which appears as a labelled download link that works; a reload keeps the session and its
+ * history (the link too). The page runs under the project's CSP with no violation.
  * A library page on an allowed origin embeds the widget and chats; a page on any other origin
  * cannot even load the script. A screenshot is saved in test-artifacts/.
  */
@@ -49,6 +50,7 @@ describe("web chat widget in Chromium (playwright-core)", function () {
   let browser: Browser;
   let context: BrowserContext;
   let librarian: ConsoleClient;
+  let staffSession: { cookie: string; csrfToken: string };
   let allowedSite: { server: Server; origin: string };
   let foreignSite: { server: Server; origin: string };
   const pageErrors: string[] = [];
@@ -78,7 +80,8 @@ describe("web chat widget in Chromium (playwright-core)", function () {
     }));
     appUrl = app.web!.url;
     const staff = await addStaff(app, "librarian", "Rina Pustakawan");
-    librarian = await connect(appUrl, { cookie: (await login(appUrl, staff.username)).cookie });
+    staffSession = await login(appUrl, staff.username);
+    librarian = await connect(appUrl, { cookie: staffSession.cookie });
     browser = await chromium.launch({
       executablePath: findChromium(),
       headless: true,
@@ -138,6 +141,41 @@ describe("web chat widget in Chromium (playwright-core)", function () {
     // The widget sets no global of its own (the Socket.IO client stays inside its script).
     expect(await page.evaluate("typeof window.io")).to.equal("undefined");
 
+    // A librarian's PDF: a download link named by the file (as text), with an accessible label.
+    const pdf = Buffer.from("%PDF-1.4\n% browser\n%%EOF\n");
+    const uploaded = await fetch(`${app.web!.url}/api/media`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/octet-stream",
+        origin: app.web!.url,
+        cookie: staffSession.cookie,
+        "x-csrf-token": staffSession.csrfToken,
+        "x-file-name": "Panduan.pdf",
+      },
+      body: pdf,
+    });
+    const { media } = (await uploaded.json()) as { media: { id: string } };
+    await request(librarian, "conversation:open", conversation.id);
+    const withFile = await request(librarian, "message:send", {
+      conversationId: conversation.id,
+      text: "Ini panduannya.",
+      clientKey: clientKey(),
+      mediaId: media.id,
+    });
+    expect(withFile.ok).to.equal(true);
+    const link = page.locator("#pustaka-webchat a.file");
+    await link.waitFor();
+    expect(await link.getAttribute("aria-label")).to.equal(
+      `${widgetTexts.id.download}: Panduan.pdf (${pdf.length} B)`,
+    );
+    expect(await link.getAttribute("download")).to.equal("Panduan.pdf");
+    expect(await link.locator(".name").textContent()).to.equal("Panduan.pdf");
+    const href = (await link.getAttribute("href"))!;
+    expect(href.startsWith(`${app.web!.url}/webchat/media/${media.id}?t=`)).to.equal(true);
+    const download = await fetch(href);
+    expect(download.status).to.equal(200);
+    expect(Buffer.compare(Buffer.from(await download.arrayBuffer()), pdf)).to.equal(0);
+
     await mkdir("test-artifacts", { recursive: true });
     await page.screenshot({ path: "test-artifacts/webchat-demo.png" });
 
@@ -148,6 +186,7 @@ describe("web chat widget in Chromium (playwright-core)", function () {
     await again.library("Silakan datang").waitFor();
     await again.patron("jam buka").waitFor();
     expect(await again.library(hoursTexts.title("id", "Perpustakaan")).count()).to.equal(1);
+    expect(await page.locator("#pustaka-webchat a.file").getAttribute("href")).to.equal(href);
     expect(pageErrors).to.deep.equal([]);
     expect(cspViolations).to.deep.equal([]);
     await page.close();

@@ -1,17 +1,41 @@
 /**
  * A fake whatsapp-web.js Client: an EventEmitter the test drives with the SDK's events (`qr`,
  * `ready`, `message`, `message_ack`, `disconnected`, …) in the SDK's shapes, recording every
- * `sendMessage`. `FakeWhatsApp` is the phone side: it hands the adapter a fresh client per
+ * `sendMessage` and every file sent as MessageMedia (`sendMedia`); a patron's media message
+ * carries `downloadMedia()` like the SDK's (counted, so a test can tell it was never called).
+ * `FakeWhatsApp` is the phone side: it hands the adapter a fresh client per
  * (re)connection, as whatsapp-web.js needs, and keeps what every client sent.
  */
 import { EventEmitter, once as onceEvent } from "node:events";
-import type { WaClientLike, WaEvents, WaMessageLike } from "../../bot/channels/whatsapp";
+import type {
+  WaClientLike,
+  WaEvents,
+  WaMedia,
+  WaMediaOptions,
+  WaMessageLike,
+} from "../../bot/channels/whatsapp";
 
 export interface FakeSent {
   chatId: string;
+  /** the text, or a file's caption ("" without one) */
   text: string;
   /** the id the fake gave the sent message (acks name it) */
   id: string;
+  /** a file sent as MessageMedia: what the SDK would get, and the options it was sent with */
+  media?: WaMedia;
+  options?: WaMediaOptions;
+}
+
+/** A patron's file on the phone side: what downloadMedia() gives, and how often it was asked. */
+export interface FakeWaFile {
+  bytes: Buffer;
+  mimetype: string;
+  filename?: string;
+  /** what `_data.size` says (default the real size; null: WhatsApp did not say) */
+  declaredSize?: number | null;
+  /** downloadMedia() throws this many times before it answers */
+  failTimes?: number;
+  downloads: number;
 }
 
 export class FakeWaClient extends EventEmitter implements WaClientLike {
@@ -36,13 +60,26 @@ export class FakeWaClient extends EventEmitter implements WaClientLike {
   }
 
   async sendMessage(chatId: string, text: string): Promise<{ id: { _serialized: string } }> {
+    return this.deliver({ chatId, text });
+  }
+
+  async sendMedia(
+    chatId: string,
+    media: WaMedia,
+    options: WaMediaOptions,
+  ): Promise<{ id: { _serialized: string } }> {
+    return this.deliver({ chatId, text: options.caption ?? "", media, options });
+  }
+
+  private async deliver(message: Omit<FakeSent, "id">): Promise<{ id: { _serialized: string } }> {
     if (this.failNextSend) {
       const err = this.failNextSend;
       this.failNextSend = undefined;
       throw err;
     }
+    const { chatId } = message;
     const id = `true_${chatId}_3EB0${(++this.phone.sentCount).toString(16).padStart(16, "0")}`;
-    const sent = { chatId, text, id };
+    const sent: FakeSent = { ...message, id };
     this.phone.sent.push(sent);
     this.phone.events.emit("sent");
     // WhatsApp's first ack can come before sendMessage returns (before egress writes "sent").
@@ -124,6 +161,42 @@ export class FakeWhatsApp {
     const message = this.message(from, body, extra);
     this.client.fire("message", message);
     return message;
+  }
+
+  /**
+   * The patron `from` sends a file (`type` image, document, ptt, …), with `caption` as its body.
+   * Returns the message and the file, whose `downloads` counts downloadMedia() calls.
+   */
+  sendFile(
+    from: string,
+    type: string,
+    file: Omit<FakeWaFile, "downloads">,
+    caption = "",
+  ): { message: WaMessageLike; file: FakeWaFile } {
+    const held: FakeWaFile = { ...file, downloads: 0 };
+    const declared = file.declaredSize === undefined ? file.bytes.length : file.declaredSize;
+    const message = this.message(from, caption, {
+      type,
+      hasMedia: true,
+      _data: {
+        notifyName: "Siti",
+        mimetype: file.mimetype,
+        ...(declared !== null ? { size: declared } : {}),
+        ...(file.filename ? { filename: file.filename } : {}),
+      },
+      downloadMedia: async () => {
+        held.downloads++;
+        if ((held.failTimes ?? 0) >= held.downloads) throw new Error("Evaluation failed: media fetch 500");
+        return {
+          mimetype: held.mimetype,
+          data: held.bytes.toString("base64"),
+          filename: held.filename ?? null,
+          filesize: held.bytes.length,
+        };
+      },
+    });
+    this.client.fire("message", message);
+    return { message, file: held };
   }
 
   /** WhatsApp reports how far a sent message got (1 server, 2 device, 3 read, 4 played, -1 error). */

@@ -2,11 +2,9 @@
  * The console's files, under /api/media (beside the JSON API, with the same guards: ./guards.ts).
  *
  *   GET  /api/media/:id   a patron's file or an attachment, to any signed-in staff member (401
- *                         otherwise). Shown inline only when its bytes really are a PNG, JPEG,
- *                         WebP or GIF (served as that type); anything else — SVG and HTML above
- *                         all, whatever type the sender claimed — only as a download
- *                         (`Content-Disposition: attachment`). Always `nosniff` and a CSP that
- *                         runs nothing.
+ *                         otherwise), as ../media-response.ts serves every stored file: inline
+ *                         only when it really is a raster image, else a download; `nosniff`, a
+ *                         CSP that runs nothing.
  *   POST /api/media       a librarian's attachment: the raw bytes (`application/octet-stream`),
  *                         the name in `x-file-name` (URI-encoded); our Origin, the session and
  *                         its CSRF token as for every POST; at most MEDIA_MAX_BYTES (413); a PDF,
@@ -16,14 +14,10 @@
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { errorMessage } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
-import {
-  attachableType,
-  inlineImageType,
-  plainFileName,
-  type AttachableType,
-} from "../../shared/media/sniff";
+import { attachableType, plainFileName, type AttachableType } from "../../shared/media/sniff";
 import type { MediaStore } from "../../shared/media/store";
 import { HttpError } from "../http-error";
+import { sendStoredFile } from "../media-response";
 import type { AttachmentInfo } from "./api";
 import { sessionToken } from "./auth";
 import { requestGuards, requireRole } from "./guards";
@@ -71,15 +65,7 @@ export function mediaApi(options: MediaApiOptions): FastifyPluginAsync {
       requireRole(await staff.session(sessionToken(request.raw)), ["admin", "librarian", "auditor"]);
       const loaded = /^\d{1,18}$/.test(request.params.id) ? await media.load(request.params.id) : null;
       if (!loaded) throw new HttpError(404, "no such file");
-      const inline = inlineImageType(loaded.bytes);
-      const name = loaded.media.fileName ?? `file-${loaded.media.id}`;
-      return reply
-        .header("cache-control", "private, no-store")
-        .header("x-content-type-options", "nosniff")
-        .header("content-security-policy", "default-src 'none'; sandbox")
-        .header("content-type", inline ?? loaded.media.mimeType)
-        .header("content-disposition", contentDisposition(inline ? "inline" : "attachment", name))
-        .send(loaded.bytes);
+      return sendStoredFile(reply, loaded);
     });
 
     app.post(
@@ -143,10 +129,4 @@ function withExtension(name: string | null, type: AttachableType): string {
   const lower = base.toLowerCase();
   if (lower.endsWith(ext) || (type === "image/jpeg" && lower.endsWith(".jpeg"))) return base;
   return `${base}${ext}`;
-}
-
-/** RFC 6266: an ASCII fallback and the exact name in UTF-8. */
-function contentDisposition(kind: "inline" | "attachment", name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\;]/g, "_");
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

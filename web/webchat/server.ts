@@ -3,7 +3,8 @@
  * at /webchat/widget.js, the demo page at /demo, and the widget's Socket.IO (socket.ts). Patron
  * messages go to the channel's endpoint (recorded by the ingress before the widget's send is
  * acknowledged); replies come back on the Redis outbox, read whole by every web node and pushed
- * to the session's sockets on this node.
+ * to the session's sockets on this node. A librarian's file is offered to the session it was sent
+ * to as a link to /webchat/media/<id> (media.ts); the patron cannot send files from the widget.
  *
  * The script is refused (403) to a page whose Origin (or, lacking one, Referer) is neither ours
  * nor allowed; the snippet loads it with crossorigin="anonymous", so a browser always says which
@@ -20,6 +21,7 @@ import type { Db } from "../../shared/db";
 import { errorMessage } from "../../shared/errors";
 import { once } from "../../shared/lifecycle";
 import type { Logger } from "../../shared/logger";
+import type { MediaStore } from "../../shared/media/store";
 import { createRedis } from "../../shared/redis";
 import { sessionRoom, type WebchatEndpoint } from "../../shared/webchat";
 import { WidgetPushReader } from "../../shared/webchat-outbox";
@@ -27,6 +29,7 @@ import { originAllowed } from "../console/auth";
 import { consoleHeaders } from "../console/static";
 import type { TrustProxy } from "./address";
 import { WidgetLimits } from "./limits";
+import { WidgetMediaLinks, widgetMediaRoute } from "./media";
 import { buildWidgetScript, widgetPublicDir, type WidgetScript } from "./script";
 import { WidgetSessions } from "./session";
 import { createWidgetIo, type WidgetNamespace } from "./socket";
@@ -41,8 +44,10 @@ export interface WebchatServerOptions {
   redis: Redis;
   redisUrl: string;
   prefix: string;
-  /** SECRET_BOX_KEY: the session tokens' MAC key is derived from it */
+  /** SECRET_BOX_KEY: the session tokens' and the file links' MAC keys are derived from it */
   secretKey: Buffer;
+  /** where librarians' attachments are read from, for the widget's download links */
+  media: MediaStore;
   trustProxy: TrustProxy;
   /** CONSOLE_SECURE_COOKIE: the demo page gets the same HSTS as the console */
   secureCookie: boolean;
@@ -54,6 +59,7 @@ export class WebchatServer {
   private readonly demo: { html: Buffer; css: Buffer };
   private readonly sessions: WidgetSessions;
   private readonly limits: WidgetLimits;
+  private readonly links: WidgetMediaLinks;
   private io: Server | undefined;
   private nsp: WidgetNamespace | undefined;
   private reader: WidgetPushReader | undefined;
@@ -63,6 +69,7 @@ export class WebchatServer {
     this.script = buildWidgetScript(dir);
     this.demo = { html: readFileSync(join(dir, "demo.html")), css: readFileSync(join(dir, "demo.css")) };
     this.sessions = new WidgetSessions(options.secretKey);
+    this.links = new WidgetMediaLinks(options.secretKey);
     this.limits = new WidgetLimits(options.redis, options.prefix, options.endpoint.limits);
   }
 
@@ -83,6 +90,7 @@ export class WebchatServer {
         return reply.header("content-encoding", "gzip").send(this.script.gzip);
       return reply.send(this.script.js);
     });
+    await app.register(widgetMediaRoute(this.links, this.options.media, this.options.logger));
     // The demo page, under the console's CSP: only our own scripts and styles.
     await app.register(async (demo) => {
       await consoleHeaders(demo, this.options.secureCookie);
@@ -103,6 +111,7 @@ export class WebchatServer {
       db: this.options.db,
       trustProxy: this.options.trustProxy,
       logger: this.options.logger,
+      links: this.links,
     });
     this.io = io;
     this.nsp = nsp;
@@ -117,7 +126,13 @@ export class WebchatServer {
       prefix: this.options.prefix,
       onPush: (push) => {
         const room = this.nsp?.local.to(sessionRoom(push.sessionId));
-        if (push.type === "message") room?.emit("message", push.entry);
+        if (push.type === "message")
+          room?.emit(
+            "message",
+            push.attachment
+              ? { ...push.entry, file: this.links.file(push.attachment, push.sessionId) }
+              : push.entry,
+          );
         else room?.emit("mask", { key: push.key });
       },
       onError: (err) => logger.warn({ err: errorMessage(err) }, "webchat: outbox read failed"),

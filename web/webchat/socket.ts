@@ -25,6 +25,7 @@ import { originAllowed } from "../console/auth";
 import { handshakeAddress, type TrustProxy } from "./address";
 import { sessionHistory } from "./history";
 import type { WidgetLimits } from "./limits";
+import type { WidgetMediaLinks } from "./media";
 import type { WidgetSessions } from "./session";
 
 export type WidgetError = "invalid" | "too_long" | "rate_limited" | "unavailable";
@@ -56,6 +57,8 @@ export interface WidgetIoOptions {
   db: Db;
   trustProxy: TrustProxy;
   logger: Logger;
+  /** download links for the files librarians sent (absent: history lists no files) */
+  links?: WidgetMediaLinks;
 }
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,40}$/;
@@ -95,7 +98,9 @@ export function createWidgetIo(
     socket.emit("session", { token: socket.data.token });
     socket.on("history", (ack) => {
       if (typeof ack !== "function") return;
-      sessionHistory(options.db, socket.data.sessionId).then(
+      const sessionId = socket.data.sessionId;
+      const links = options.links;
+      sessionHistory(options.db, sessionId, links && ((file) => links.file(file, sessionId))).then(
         (entries) => ack({ ok: true, entries }),
         (err) => {
           options.logger.warn({ err: errorMessage(err) }, "webchat: history failed");

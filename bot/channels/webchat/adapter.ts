@@ -4,7 +4,8 @@
  * and records it through the ingress (like a Telegram webhook: the widget's send is acknowledged
  * only after the row is written). Sending publishes the reply to the Redis outbox that the web
  * nodes read (shared/webchat-outbox.ts): "sent" means handed to the web role; a widget that is
- * offline gets it from the log when it comes back.
+ * offline gets it from the log when it comes back. A librarian's attachment travels as its id and
+ * metadata only (capability "link"): the web role offers it as a download link for this session.
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
@@ -72,9 +73,20 @@ export class WebchatChannel implements ChannelAdapter {
     // The log's id keys the entry, so the widget merges this push with its history without doubles.
     const id = message.logId ?? randomBytes(12).toString("hex");
     const key = `o:${id}`;
+    const file = message.attachment;
     await this.publish({
       type: "message",
       sessionId: message.chatId,
+      ...(file
+        ? {
+            attachment: {
+              mediaId: file.mediaId,
+              fileName: file.fileName,
+              mimeType: file.mimeType,
+              size: file.size,
+            },
+          }
+        : {}),
       entry: {
         key,
         from: "library",

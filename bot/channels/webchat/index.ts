@@ -14,8 +14,9 @@ export const webchat: ChannelDescriptor<WebchatConfig, typeof webchatEnvSchema> 
   name: "webchat",
   schema: webchatEnvSchema,
   fromEnv: webchatFromEnv,
-  // Real buttons; no contact sharing (the patron types a member ID); "delete" masks a typed password.
-  capabilities: { buttons: true, requestContact: false, deleteMessage: true },
+  // Real buttons; no contact sharing (the patron types a member ID); "delete" masks a typed password;
+  // a librarian's file is a download link the web role serves to this session only.
+  capabilities: { buttons: true, requestContact: false, deleteMessage: true, attachments: "link" },
   howToEnable: "WEBCHAT_ENABLED=true (the default) serves the web chat widget",
   sendRate: (config) => ({ maxPerSecond: config.maxPerSecond }),
   create: (config, deps) => new WebchatChannel({ ...config, redis: deps.redis, prefix: deps.prefix }),

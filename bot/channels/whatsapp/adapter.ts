@@ -8,7 +8,9 @@
  *   client after a backoff; a logged-out or unpaired one says "needs_pairing" and shows a new QR;
  * - replies wait while it is down: send() answers "retry later" (ChannelRateLimitedError), which
  *   egress waits out without using an attempt, so nothing fails while the phone is re-paired;
- * - delivery acks (`message_ack`) go to `onDelivery` (recorded on the reply's row).
+ * - delivery acks (`message_ack`) go to `onDelivery` (recorded on the reply's row);
+ * - files: a patron's photo, document or voice note is downloaded at intake (media.ts); a
+ *   librarian's attachment goes out as MessageMedia (images shown, anything else as a document).
  *
  * WhatsApp does not redeliver a message we did not take: each one is handed to the ingress, which
  * waits out a database outage for as long as it takes, one chat's messages one after another so
@@ -28,6 +30,7 @@ import { delay, once, withTimeout } from "../../../shared/lifecycle";
 import type { Logger } from "../../../shared/logger";
 import type { WaClientLike, WaMessageLike } from "./client";
 import type { WhatsAppConfig } from "./config";
+import { fetchWhatsAppMedia, type WaFetchOptions } from "./media";
 import { normaliseWhatsAppMessage } from "./message";
 
 export interface WhatsAppOptions extends WhatsAppConfig {
@@ -48,6 +51,10 @@ export interface WhatsAppOptions extends WhatsAppConfig {
   /** an ack for a reply whose "sent" is not written yet is tried again this often (default 5 tries from 200 ms) */
   ackTries?: number;
   ackRetryMs?: number;
+  /** MEDIA_MAX_BYTES: a patron's larger file is not downloaded (default 10 MiB) */
+  mediaMaxBytes?: number | undefined;
+  /** a patron's file download: its time bound, tries and backoff (media.ts defaults) */
+  mediaFetch?: Partial<Omit<WaFetchOptions, "maxBytes" | "signal">>;
 }
 
 /** Disconnect reasons after which the phone must pair again (the session is gone). */
@@ -104,8 +111,32 @@ export class WhatsAppChannel implements ChannelAdapter {
         this.options.retryWhileDownMs ?? 10_000,
         `whatsapp is ${this.status.state}; the reply waits`,
       );
+    if (message.attachment) return this.sendFile(client, message);
     try {
       const sent = await client.sendMessage(message.chatId, message.text);
+      return { channelMessageId: sent.id._serialized };
+    } catch (err) {
+      throw toChannelError(err);
+    }
+  }
+
+  /**
+   * A reply with a file: one MessageMedia with the text as its caption (WhatsApp captions are as
+   * long as messages). Images are shown in the chat; a PDF (anything else) goes as a document, so
+   * the patron gets the file itself under its name rather than a preview.
+   */
+  private async sendFile(client: WaClientLike, message: OutboundMessage): Promise<SentReceipt> {
+    const file = message.attachment!;
+    if (!file.bytes) throw new ChannelRejectedError(400, "the attachment's bytes were not loaded");
+    try {
+      const sent = await client.sendMedia(
+        message.chatId,
+        { mimetype: file.mimeType, data: file.bytes.toString("base64"), filename: file.fileName },
+        {
+          ...(message.text ? { caption: message.text } : {}),
+          sendMediaAsDocument: !file.mimeType.startsWith("image/"),
+        },
+      );
       return { channelMessageId: sent.id._serialized };
     } catch (err) {
       throw toChannelError(err);
@@ -299,7 +330,17 @@ export class WhatsAppChannel implements ChannelAdapter {
         });
         return;
       }
-      await onInbound(read.message, rawOf(raw));
+      const media = await fetchWhatsAppMedia(raw, read.message, {
+        maxBytes: this.options.mediaMaxBytes ?? 10 * 1024 * 1024,
+        signal: this.abort.signal,
+        ...this.options.mediaFetch,
+      });
+      if (media?.notStored)
+        this.options.logger.warn(
+          { key: read.message.key, kind: read.message.kind, why: media.notStored },
+          "whatsapp: file not kept",
+        );
+      await onInbound(media ? { ...read.message, media } : read.message, rawOf(raw));
     } catch (err) {
       // Only on shutdown (the ingress waits out the database otherwise): WhatsApp will not redeliver it.
       this.options.logger.error(

@@ -26,8 +26,27 @@ export interface WaMessageLike {
   location?:
     { latitude: number | string; longitude: number | string; name?: string; address?: string } | undefined;
   vCards?: string[];
-  /** the raw WhatsApp Web model: `notifyName` is the sender's own display name */
-  _data?: { notifyName?: unknown } | undefined;
+  /**
+   * the raw WhatsApp Web model: `notifyName` is the sender's own display name; a media message's
+   * `size` (bytes), `mimetype` and `filename` are known before its file is downloaded
+   */
+  _data?: { notifyName?: unknown; size?: unknown; mimetype?: unknown; filename?: unknown } | undefined;
+  /** the file of a media message (whatsapp-web.js decrypts it in the page); undefined when WhatsApp has it no more */
+  downloadMedia?(): Promise<WaMedia | undefined | null>;
+}
+
+/** A file as whatsapp-web.js's MessageMedia carries it: the bytes in base64. */
+export interface WaMedia {
+  mimetype: string;
+  data: string;
+  filename?: string | null | undefined;
+  filesize?: number | null | undefined;
+}
+
+export interface WaMediaOptions {
+  caption?: string;
+  /** send as a file to open (a PDF), not as a picture shown in the chat */
+  sendMediaAsDocument?: boolean;
 }
 
 /** The client events the adapter listens to, with their arguments. */
@@ -48,6 +67,12 @@ export interface WaClientLike {
   initialize(): Promise<void>;
   destroy(): Promise<void>;
   sendMessage(chatId: string, text: string): Promise<{ id: { _serialized: string } }>;
+  /** a file (sent as the SDK's MessageMedia), the reply's text as its caption */
+  sendMedia(
+    chatId: string,
+    media: WaMedia,
+    options: WaMediaOptions,
+  ): Promise<{ id: { _serialized: string } }>;
   /** returns the 8-character code the phone's owner types under Linked devices → Link with phone number */
   requestPairingCode(phoneNumber: string): Promise<string>;
   on<E extends keyof WaEvents>(event: E, listener: (...args: WaEvents[E]) => void): unknown;
@@ -79,6 +104,7 @@ const EVENTS: ReadonlyArray<keyof WaEvents> = [
 export function createWaClient(settings: WaClientSettings): WaClientLike {
   const events = new EventEmitter();
   let client: Client | undefined;
+  let wwebjs: WaWebJs | undefined;
   const started = (): Client => {
     if (!client) throw new Error("whatsapp client not initialised");
     return client;
@@ -87,7 +113,8 @@ export function createWaClient(settings: WaClientSettings): WaClientLike {
     initialize: async () => {
       // A CommonJS module imported from here: its exports are the namespace's default.
       const imported: { default?: WaWebJs } & Partial<WaWebJs> = await import("whatsapp-web.js");
-      client = build(imported.default ?? (imported as WaWebJs), settings);
+      wwebjs = imported.default ?? (imported as WaWebJs);
+      client = build(wwebjs, settings);
       for (const event of EVENTS) client.on(event, (...args: unknown[]) => events.emit(event, ...args));
       await client.initialize();
     },
@@ -96,6 +123,11 @@ export function createWaClient(settings: WaClientSettings): WaClientLike {
     },
     sendMessage: async (chatId, text) => {
       const sent = await started().sendMessage(chatId, text, { linkPreview: false });
+      return { id: { _serialized: sent.id._serialized } };
+    },
+    sendMedia: async (chatId, media, options) => {
+      const file = new wwebjs!.MessageMedia(media.mimetype, media.data, media.filename ?? null);
+      const sent = await started().sendMessage(chatId, file, { ...options, linkPreview: false });
       return { id: { _serialized: sent.id._serialized } };
     },
     requestPairingCode: (phoneNumber) => started().requestPairingCode(phoneNumber, true),

@@ -1,7 +1,8 @@
 /**
  * The WhatsApp channel as the registry knows it (README, "WhatsApp"). The folder is the only
  * place that knows whatsapp-web.js: client.ts (the only import of it, behind WaClientLike),
- * adapter.ts (session, pairing, reconnects, send, acks), message.ts (message → InboundMessage).
+ * adapter.ts (session, pairing, reconnects, send, acks), message.ts (message → InboundMessage),
+ * media.ts (a patron's file, downloaded at intake).
  */
 import type { ChannelDescriptor } from "../../channel";
 import { WhatsAppChannel, type WhatsAppOptions } from "./adapter";
@@ -9,7 +10,7 @@ import { createWaClient, type WaClientLike } from "./client";
 import { whatsappEnvSchema, whatsappFromEnv, type WhatsAppConfig } from "./config";
 
 export { WhatsAppChannel } from "./adapter";
-export type { WaClientLike, WaEvents, WaMessageLike } from "./client";
+export type { WaClientLike, WaEvents, WaMedia, WaMediaOptions, WaMessageLike } from "./client";
 export type { WhatsAppConfig } from "./config";
 export { normaliseWhatsAppMessage } from "./message";
 
@@ -28,7 +29,8 @@ export function whatsappChannel(
     schema: whatsappEnvSchema,
     fromEnv: whatsappFromEnv,
     // No reliable inline keyboards in whatsapp-web.js: egress numbers the choices instead.
-    capabilities: { buttons: false, requestContact: false, deleteMessage: false },
+    // Files: egress loads the bytes, the adapter sends them as MessageMedia.
+    capabilities: { buttons: false, requestContact: false, deleteMessage: false, attachments: "upload" },
     howToEnable: "set WHATSAPP_ENABLED=true to connect WhatsApp (pair it from the console's Admin tab)",
     sendRate: (config) => pacing(config.maxPerMinute),
     create: (config, deps) => {
@@ -38,6 +40,7 @@ export function whatsappChannel(
         createClient: () => createClient(config),
         onDelivery: deps.onDelivery,
         onStatus: deps.onStatus,
+        mediaMaxBytes: deps.mediaMaxBytes,
         ...overrides.options,
       });
       overrides.built?.(adapter);

@@ -167,11 +167,39 @@
       el("p", { class: "text", text: entry.masked ? t.masked : entry.text }),
     ]);
     if (entry.pending) item.classList.add("pending");
+    if (entry.file) item.appendChild(fileLink(entry.file));
     if (entry.buttons) item.appendChild(buttonRows(entry.buttons));
     list.appendChild(item);
     if (panel.hidden && entry.from === "library") launcher.classList.add("unread");
     shown[entry.key] = item;
     list.scrollTop = list.scrollHeight;
+  }
+
+  // A librarian's file: a plain link on our origin (the token in it is good for this session
+  // only). On a library's own site the link is cross-origin, where browsers ignore `download`:
+  // the server's Content-Disposition makes a PDF a download, and a new tab keeps an image from
+  // replacing the page. The name goes in as text, never HTML.
+  function fileLink(file) {
+    var size = formatSize(file.size);
+    var link = el(
+      "a",
+      {
+        class: "file",
+        href: origin + file.url,
+        download: file.fileName,
+        target: "_blank",
+        rel: "noopener noreferrer",
+        "aria-label": t.download + ": " + file.fileName + " (" + size + ")",
+      },
+      [el("span", { class: "name", text: file.fileName }), el("span", { class: "size", text: size })],
+    );
+    return link;
+  }
+
+  function formatSize(bytes) {
+    if (bytes < 1024) return bytes + " B";
+    if (bytes < 1024 * 1024) return Math.round(bytes / 1024) + " kB";
+    return (bytes / (1024 * 1024)).toFixed(1) + " MB";
   }
 
   function buttonRows(rows) {

@@ -36,15 +36,19 @@ import { Closer, withTimeout } from "./shared/lifecycle";
 import { DeadLetters } from "./shared/log/dead-letters";
 import { MessageLog } from "./shared/log/message-log";
 import { MediaStore } from "./shared/media/store";
+import { metricsEndpoint } from "./shared/metrics/exposition";
+import { MetricsListener } from "./shared/metrics/listener";
+import { Probes } from "./shared/metrics/probes";
 import type { PendingInbound } from "./shared/log/records";
 import { createLogger, type Logger } from "./shared/logger";
 import { runMigrations } from "./shared/migrate";
 import { ensureLocalServices } from "./shared/quickstart/local-services";
-import { DrainRequests, INBOUND_QUEUE } from "./shared/queues";
+import { DrainRequests, INBOUND_QUEUE, outboundQueueName } from "./shared/queues";
 import { createRedis } from "./shared/redis";
 import { parseSecretBoxKey, SecretBox } from "./shared/secret-box";
 import { dataDirSecret, SECRET_FILES } from "./shared/quickstart/secrets";
 import type { HolidayCalendar } from "./shared/time/calendar";
+import type { Pool } from "pg";
 import type { ConsoleServer } from "./web/console/server";
 import { startWeb } from "./web/role";
 import type { WebServer } from "./web/server";
@@ -97,6 +101,8 @@ export interface App {
   readonly console: ConsoleServer | undefined;
   readonly dataSource: DataSource;
   readonly redis: Redis;
+  /** the METRICS_PORT listener's URL (…/metrics), when METRICS_PORT is set */
+  readonly metricsUrl: string | undefined;
   health(): Promise<HealthReport>;
   close(): Promise<void>;
 }
@@ -220,11 +226,32 @@ export async function startApp(options: AppOptions): Promise<App> {
     }
     let web: WebServer | undefined;
     let librarianConsole: ConsoleServer | undefined;
+    const widget = has("web")
+      ? channels.map(({ adapter }) => adapter.widget?.(ingress)).find((w) => w !== undefined)
+      : undefined;
+    // /metrics: this process's counters (shared/metrics/events.ts) and readings taken at scrape time.
+    const sockets: { console?: () => number; webchat?: () => number } = {};
+    const probes = new Probes({
+      db,
+      pool: (dataSource.driver as unknown as { master: Pool }).master,
+      redis,
+      prefix,
+      queues: [INBOUND_QUEUE, ...channels.map(({ adapter }) => outboundQueueName(adapter.name))],
+      sockets,
+    });
+    closer.add("metrics probes", () => probes.close());
+    const metrics = metricsEndpoint(probes, config.metrics.token);
     if (has("web")) {
-      const widget = channels.map(({ adapter }) => adapter.widget?.(ingress)).find((w) => w !== undefined);
-      ({ web, librarianConsole } = await startWeb(ctx, {
+      let webchatServer;
+      ({
+        web,
+        librarianConsole,
+        webchat: webchatServer,
+      } = await startWeb(ctx, {
         host: config.host,
         port: config.port,
+        // The web port is public (webhooks, console, widget): /metrics there only behind a token.
+        ...(config.metrics.token ? { metrics } : {}),
         routes: channels.flatMap(({ adapter }) => adapter.webhook?.(ingress) ?? []),
         logger,
         trustProxy: config.trustProxy,
@@ -257,6 +284,9 @@ export async function startApp(options: AppOptions): Promise<App> {
             }
           : {}),
       }));
+      const consoleServer = librarianConsole;
+      sockets.console = () => consoleServer.clients;
+      if (webchatServer) sockets.webchat = () => webchatServer.clients;
     }
     if (has("bot")) {
       await startIntake(ctx, channels, ingress, () => intake.abort(), statusBoard, logger);
@@ -264,6 +294,19 @@ export async function startApp(options: AppOptions): Promise<App> {
         logger.warn(`no channel is configured: ${registry.map((d) => d.howToEnable).join("; ")}`);
     }
     closer.add("intake", async () => intake.abort());
+    // Last to start, first to close: scrapes end before anything they read goes away.
+    let metricsListener: MetricsListener | undefined;
+    if (config.metrics.port !== undefined) {
+      const listener = new MetricsListener({
+        host: config.host,
+        port: config.metrics.port,
+        endpoint: metrics,
+        logger,
+      });
+      await listener.start();
+      closer.add("metrics listener", () => listener.close());
+      metricsListener = listener;
+    }
 
     logger.info({ roles }, "pustaka-relay started");
     return {
@@ -272,6 +315,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       console: librarianConsole,
       dataSource,
       redis,
+      metricsUrl: metricsListener?.url,
       health: ctx.health.report,
       close: closer.close,
     };

@@ -24,6 +24,7 @@ import type { Logger } from "../shared/logger";
 import type { OutboundAttachment, OutboundMessage } from "../shared/envelope";
 import type { MediaStore } from "../shared/media/store";
 import type { MessageLog } from "../shared/log/message-log";
+import { hopMetrics } from "../shared/metrics/events";
 import type { QueuedOutbound } from "../shared/log/records";
 import { outboundQueueName, type DrainJob, WORKER_LOCKS } from "../shared/queues";
 
@@ -96,6 +97,7 @@ export class Egress {
       ),
     );
     this.worker.on("error", (err) => this.options.logger.error({ err: err.message }, "egress worker error"));
+    hopMetrics.watchWorker(this.worker, outboundQueueName(this.options.adapter.name));
     await this.worker.waitUntilReady();
   }
 
@@ -105,7 +107,7 @@ export class Egress {
   });
 
   private async drain(job: Job<DrainJob>): Promise<number> {
-    const { messageLog, adapter, logger } = this.options;
+    const { messageLog, adapter } = this.options;
     const { conversationId } = job.data;
     let sent = 0;
     for (;;) {
@@ -114,6 +116,8 @@ export class Egress {
       // claim and stops, instead of sending the same reply again.
       const reply = await messageLog.claimNextOutbound(conversationId, this.claimStaleMs);
       if (!reply) return sent;
+      // The correlation id: the inbound message this answers (a librarian's own message: the reply's id).
+      const logger = this.options.logger.child({ correlationId: reply.inReplyTo ?? reply.id });
       try {
         await this.takeToken();
         if (reply.kind === "delete") {
@@ -129,6 +133,7 @@ export class Egress {
         if (typeof attachment === "string") {
           // Cannot be sent as written: failed with the reason, never sent without its file.
           await messageLog.markFailed(reply.id, attachment);
+          hopMetrics.send(adapter.name, "failed");
           await this.options.onStatus?.({
             conversationId,
             messageId: reply.id,
@@ -144,12 +149,15 @@ export class Egress {
         // Delivered: from here on, resending would duplicate it, so the status write is retried
         // (a database outage) rather than failing the drain.
         await this.untilDone(() => messageLog.markSent(reply.id, receipt.channelMessageId));
+        hopMetrics.send(adapter.name, "sent", reply);
+        logger.debug({ messageId: reply.id, conversationId }, "egress: sent");
         await this.options.onStatus?.({ conversationId, messageId: reply.id, status: "sent" });
         sent++;
       } catch (err) {
         if (err instanceof ChannelRateLimitedError) {
           // Not delivered: give the claim back while waiting, so no claim outlives its run's interest.
           await messageLog.releaseOutbound(reply.id);
+          hopMetrics.rateLimited(adapter.name);
           const wait = err.retryAfterMs;
           if (wait > (this.options.maxInJobWaitMs ?? 60_000)) throw err;
           logger.warn({ conversationId, waitMs: wait }, "egress: rate limited by channel");
@@ -162,6 +170,7 @@ export class Egress {
             "egress: reply refused",
           );
           await messageLog.markFailed(reply.id, `${err.status}: ${err.message}`);
+          hopMetrics.send(adapter.name, "failed");
           await this.options.onStatus?.({
             conversationId,
             messageId: reply.id,
@@ -180,6 +189,7 @@ export class Egress {
         const status = await messageLog
           .recordSendFailure(reply.id, errorMessage(err), this.maxSendAttempts)
           .catch(() => null); // the database is away too: the claim goes stale and the reply is retried
+        hopMetrics.send(adapter.name, status === "failed" ? "failed" : "retry");
         if (status === "failed") {
           logger.warn({ messageId: reply.id, err: errorMessage(err) }, "egress: reply failed after retries");
           await this.options.onStatus?.({

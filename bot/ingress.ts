@@ -23,6 +23,7 @@ import { delay, withTimeout } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
 import { type DeadLetters, rawPayload } from "../shared/log/dead-letters";
 import type { MessageLog } from "../shared/log/message-log";
+import { hopMetrics } from "../shared/metrics/events";
 import type { RecordedInbound } from "../shared/log/records";
 import type { DrainRequests } from "../shared/queues";
 import type { SecretBox } from "../shared/secret-box";
@@ -117,7 +118,10 @@ export function createIngress(options: IngressOptions): Ingress {
   const receive = async (message: InboundMessage, raw?: unknown): Promise<void> => {
     const recorded = await record(message, raw);
     if (!recorded) return;
-    logger.debug(
+    hopMetrics.recorded(message.channel, recorded.duplicate);
+    // The correlation id: the inbound row's id, which the relay and egress log too (from the row).
+    const log = logger.child({ correlationId: recorded.messageId });
+    log.debug(
       {
         conversationId: recorded.conversationId,
         seq: recorded.seq,
@@ -131,7 +135,7 @@ export function createIngress(options: IngressOptions): Ingress {
         await withTimeout(options.secrets.put(recorded.messageId, message.text), 3000, "store secret");
       } catch (err) {
         // The relay then asks the patron to type it again; the secret is never logged.
-        logger.warn({ err: errorMessage(err) }, "ingress: could not hold a secret for the relay");
+        log.warn({ err: errorMessage(err) }, "ingress: could not hold a secret for the relay");
       }
     }
     try {
@@ -141,7 +145,7 @@ export function createIngress(options: IngressOptions): Ingress {
         "enqueue drain",
       );
     } catch (err) {
-      logger.warn(
+      log.warn(
         { err: errorMessage(err), conversationId: recorded.conversationId },
         "ingress: drain request failed; the sweeper will retry",
       );

@@ -21,6 +21,7 @@ import { once, withTimeout } from "../shared/lifecycle";
 import type { Logger } from "../shared/logger";
 import type { Handling } from "../shared/log/handling";
 import type { MessageLog } from "../shared/log/message-log";
+import { hopMetrics } from "../shared/metrics/events";
 import type { PendingInbound } from "../shared/log/records";
 import { INBOUND_QUEUE, OutboundDrains, type DrainJob, WORKER_LOCKS } from "../shared/queues";
 import { splitText } from "./split-text";
@@ -90,6 +91,7 @@ export class InboundWorker {
       ),
     );
     this.worker.on("error", (err) => this.options.logger.error({ err: err.message }, "relay worker error"));
+    hopMetrics.watchWorker(this.worker, INBOUND_QUEUE);
     await this.worker.waitUntilReady();
   }
 
@@ -129,11 +131,21 @@ export class InboundWorker {
       // Another drain of this conversation (a stalled job re-run) committed this message first.
       if (!result.committed) continue;
       handled++;
+      this.log(result.message, result.handling.handledBy);
       await this.options.handoff?.after(result.message, result.handling);
       if (result.handling.replies.length) channels.add(result.message.channel);
     }
     for (const channel of channels) await this.outbound.request(channel, conversationId);
     return handled;
+  }
+
+  /** Counted, and one debug line under the message's correlation id (its row id, as ingress logged it). */
+  private log(message: PendingInbound, handledBy: string): void {
+    hopMetrics.handled(message.channel, handledBy);
+    this.options.logger.debug(
+      { correlationId: message.id, conversationId: message.conversationId, handledBy },
+      "relay: handled",
+    );
   }
 
   /** Count a failure of `message`; rethrow (retry) until it has failed `poisonAfter` times, then give up. */
@@ -143,7 +155,7 @@ export class InboundWorker {
     this.options.logger.error(
       {
         conversationId: message.conversationId,
-        messageId: message.id,
+        correlationId: message.id,
         failures,
         attempt,
         err: errorMessage(err),

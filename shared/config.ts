@@ -85,6 +85,19 @@ const schema = z.object({
       message: "must be 32 random bytes as base64 or 64 hex digits (openssl rand -base64 32)",
     }),
   ),
+  // Unset: no metrics listener. 0 picks a free port (tests). Binds HOST, like the web role.
+  METRICS_PORT: optional(
+    z.coerce
+      .number({ message: "must be a port number (0–65535)" })
+      .int({ message: "must be a port number (0–65535)" })
+      .min(0, { message: "must be a port number (0–65535)" })
+      .max(65535, { message: "must be a port number (0–65535)" }),
+  ),
+  METRICS_TOKEN: optional(
+    z.string().regex(/^[A-Za-z0-9._~+/=-]{16,200}$/, {
+      message: "must be 16–200 characters of A-Z, a-z, 0-9 and ._~+/=- (openssl rand -hex 24)",
+    }),
+  ),
   TRUST_PROXY: z.preprocess(
     blankToUndefined,
     z
@@ -182,6 +195,11 @@ export interface Config {
    * generated on first use (the quickstart; processes on other machines must set the same key)
    */
   readonly secretBoxKey: string | undefined;
+  /**
+   * /metrics: `port` — a listener of its own on HOST (METRICS_PORT; any role), `token` — the bearer
+   * token it requires (METRICS_TOKEN). The web role's port serves /metrics only when a token is set.
+   */
+  readonly metrics: { readonly port: number | undefined; readonly token: string | undefined };
   /** which proxies' X-Forwarded-For the web role believes (TRUST_PROXY): none, a hop count, or addresses/CIDRs */
   readonly trustProxy: false | number | readonly string[];
   readonly console: {
@@ -249,6 +267,7 @@ export function loadConfig(
     media: { maxBytes: e.MEDIA_MAX_BYTES, dir: e.MEDIA_DIR },
     secretBoxKey:
       e.SECRET_BOX_KEY === undefined ? undefined : parseSecretBoxKey(e.SECRET_BOX_KEY)!.toString("base64"),
+    metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },
     trustProxy: parseTrustProxy(e.TRUST_PROXY)!,
     console: {
       allowedOrigins: (e.CONSOLE_ALLOWED_ORIGINS ?? "")

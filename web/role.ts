@@ -5,6 +5,7 @@
  */
 import type { RoleContext } from "../shared/health";
 import type { Logger } from "../shared/logger";
+import type { MetricsEndpoint } from "../shared/metrics/exposition";
 import type { WebhookRoute } from "../shared/webhook";
 import { ConsoleServer, type ConsoleOptions } from "./console/server";
 import { WebServer } from "./server";
@@ -20,6 +21,8 @@ export interface WebRoleOptions {
   console: Omit<ConsoleOptions, "logger">;
   /** the web chat widget, when its channel is configured */
   webchat?: Omit<WebchatServerOptions, "logger">;
+  /** /metrics on this port (only when METRICS_TOKEN is set: the port is public) */
+  metrics?: MetricsEndpoint;
 }
 
 export async function startWeb(
@@ -42,6 +45,7 @@ export async function startWeb(
     routes: options.routes,
     extensions: webchat ? [librarianConsole, webchat] : [librarianConsole],
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   await web.start();
   ctx.closer.add("web", () => web.close());

@@ -11,6 +11,7 @@ import { errorMessage } from "../shared/errors";
 import { once } from "../shared/lifecycle";
 import type { HealthReport } from "../shared/health";
 import type { Logger } from "../shared/logger";
+import type { MetricsEndpoint } from "../shared/metrics/exposition";
 import type { WebhookRoute } from "../shared/webhook";
 import { webhookRoutes } from "./webhooks";
 
@@ -34,6 +35,8 @@ export interface WebOptions {
    * hop count trusts that many proxies nearest to us; a list trusts those addresses / CIDRs.
    */
   trustProxy?: false | number | readonly string[];
+  /** GET /metrics (Prometheus), behind its bearer token; absent: not served on this port */
+  metrics?: MetricsEndpoint;
 }
 
 export class WebServer {
@@ -79,6 +82,15 @@ export class WebServer {
         .header("cache-control", "no-store")
         .send(Buffer.from(JSON.stringify(report))); // a Buffer: Fastify adds no charset
     });
+    const metrics = options.metrics;
+    if (metrics) {
+      app.get("/metrics", async (request, reply) => {
+        const refused = metrics.refuse(request.headers.authorization);
+        if (refused) return reply.code(refused).header("www-authenticate", 'Bearer realm="metrics"').send();
+        const { contentType, body } = await metrics.render();
+        return reply.header("content-type", contentType).header("cache-control", "no-store").send(body);
+      });
+    }
     void app.register(webhookRoutes(options.routes, options.logger));
     for (const extension of options.extensions ?? []) {
       extension.attach?.(app.server);

@@ -6,6 +6,7 @@
  */
 import type { Sql } from "../db";
 import type { DeadLetterReason } from "../entities/dead-letter";
+import { hopMetrics } from "../metrics/events";
 
 /** Longest payload kept (a Telegram webhook body is at most 1 MB); longer ones are cut, and say so. */
 export const MAX_DEAD_LETTER_PAYLOAD = 1024 * 1024;
@@ -75,6 +76,7 @@ export class DeadLetters {
         input.attempts,
       ],
     );
+    hopMetrics.deadLettered(input.channel, input.reason);
   }
 
   /** The newest first, for the console. */

@@ -254,6 +254,8 @@ export class MessageLog {
         attachment?: Omit<OutboundAttachment, "bytes">;
       };
       send_attempts: number;
+      in_reply_to: string | null;
+      asked_ms_ago: number | null;
     }>(
       `WITH next AS (
          SELECT m.id FROM message m
@@ -265,7 +267,9 @@ export class MessageLog {
        FROM next, conversation c
        WHERE m.id = next.id AND c.id = m.conversation_id AND m.status = 'queued'
          AND (m.send_claimed_at IS NULL OR m.send_claimed_at < now() - make_interval(secs => $2))
-       RETURNING m.id, m.seq, m.channel, c.chat_id, m.kind, m.text, m.meta, m.send_attempts`,
+       RETURNING m.id, m.seq, m.channel, c.chat_id, m.kind, m.text, m.meta, m.send_attempts, m.in_reply_to,
+         (SELECT extract(epoch FROM clock_timestamp() - i.created_at) * 1000 FROM message i
+          WHERE i.id = m.in_reply_to)::float8 AS asked_ms_ago`,
       [conversationId, staleAfterMs / 1000],
     );
     const row = rows[0];
@@ -278,6 +282,8 @@ export class MessageLog {
       kind: row.kind,
       text: row.text ?? "",
       sendAttempts: row.send_attempts,
+      ...(row.in_reply_to ? { inReplyTo: row.in_reply_to } : {}),
+      ...(row.asked_ms_ago !== null ? { askedAt: Date.now() - row.asked_ms_ago } : {}),
       ...(row.meta.buttons ? { buttons: row.meta.buttons } : {}),
       ...(row.meta.requestContact ? { requestContact: row.meta.requestContact } : {}),
       ...(row.meta.removeKeyboard ? { removeKeyboard: true } : {}),

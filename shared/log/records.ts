@@ -83,4 +83,12 @@ export interface QueuedOutbound {
   attachment?: Omit<OutboundAttachment, "bytes">;
   /** transient send failures so far (egress gives up at its cap) */
   sendAttempts: number;
+  /** the inbound message it answers (in_reply_to): the correlation id in egress's logs */
+  inReplyTo?: string;
+  /**
+   * When that message was recorded, as a time on this process's clock (Date.now() units): its age
+   * read from the database's clock at the claim, so clocks of different machines never meet.
+   * The end-to-end latency histogram (shared/metrics/events.ts) is observed from it when sent.
+   */
+  askedAt?: number;
 }

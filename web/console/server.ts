@@ -138,6 +138,11 @@ export class ConsoleServer {
     return this.live?.io;
   }
 
+  /** Librarians' sockets connected to this node now (/metrics). */
+  get clients(): number {
+    return this.io?.engine.clientsCount ?? 0;
+  }
+
   /** Attach Socket.IO to the web role's HTTP server (before it listens). */
   attach(server: HttpServer): void {
     const { options } = this;

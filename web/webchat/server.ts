@@ -64,6 +64,11 @@ export class WebchatServer {
   private nsp: WidgetNamespace | undefined;
   private reader: WidgetPushReader | undefined;
 
+  /** Widgets connected to this node now (/metrics). */
+  get clients(): number {
+    return this.io?.engine.clientsCount ?? 0;
+  }
+
   constructor(private readonly options: WebchatServerOptions) {
     const dir = widgetPublicDir();
     this.script = buildWidgetScript(dir);

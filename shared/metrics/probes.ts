@@ -90,10 +90,17 @@ export class Probes {
           );
           this.reset();
           oldest.reset();
-          for (const direction of ["in", "out"]) this.set({ direction, channel: "all" }, 0);
+          // channel "all": the totals, present (0) even when nothing waits, so a panel never goes blank.
+          for (const direction of ["in", "out"]) {
+            const mine = rows.filter((r) => r.direction === direction);
+            this.set(
+              { direction, channel: "all" },
+              mine.reduce((n, r) => n + r.n, 0),
+            );
+            oldest.set({ direction, channel: "all" }, Math.max(0, ...mine.map((r) => r.age)));
+          }
           for (const r of rows) {
             this.set({ direction: r.direction, channel: r.channel }, r.n);
-            this.inc({ direction: r.direction, channel: "all" }, r.n);
             oldest.set({ direction: r.direction, channel: r.channel }, r.age);
           }
         }),

@@ -4,7 +4,9 @@
  * readings are there, and no patron data is in the text. Who may read it (METRICS_TOKEN), and
  * the METRICS_PORT listener: on HOST (127.0.0.1) only, gone after close().
  */
+import { readFileSync } from "node:fs";
 import { connect } from "node:net";
+import { join } from "node:path";
 import { networkInterfaces } from "node:os";
 import { expect } from "chai";
 import type { App } from "../../main";
@@ -89,6 +91,20 @@ describe("metrics: /metrics on the web role and on METRICS_PORT", function () {
     for (const probe of ["queues", "backlog"])
       expect(metricValue(after, "pustaka_probe_up", { probe })).to.equal(1);
     expect(metricValue(after, "pustaka_process_resident_memory_bytes")).to.be.greaterThan(0);
+
+    // Every metric the Grafana dashboard (docs/) draws is in the exposition under that name
+    const dashboard = JSON.parse(
+      readFileSync(join(__dirname, "../../docs/grafana-dashboard.json"), "utf8"),
+    ) as {
+      panels: Array<{ targets: Array<{ expr: string }> }>;
+    };
+    const drawn = new Set(
+      dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/pustaka_\w+/g) ?? [])),
+    );
+    expect(drawn.size).to.be.at.least(12);
+    // (declared, that is: a labelled counter has no series until it first counts)
+    for (const name of drawn)
+      expect(after, name).to.match(new RegExp(`^# TYPE ${name.replace(/_(bucket|sum|count)$/, "")} `, "m"));
 
     // Traffic volume, never a patron: no chat id, name or text anywhere in the exposition.
     for (const patronData of [String(id), "Sulastri", "Wijayakusuma", "Kuningan-rahasia", "p-metrics"])

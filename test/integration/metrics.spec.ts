@@ -178,6 +178,27 @@ describe("metrics: without METRICS_TOKEN, and the listener's lifetime", function
     }
   });
 
+  it("a relay process listens only when METRICS_PORT is set, and serves its own counters there", async () => {
+    const quiet = await startTestApp(undefined, { roles: ["relay"] });
+    try {
+      expect(quiet.app.metricsUrl).to.equal(undefined);
+      expect(quiet.app.web).to.equal(undefined);
+    } finally {
+      await quiet.app.close();
+    }
+    const { app } = await startTestApp(undefined, { roles: ["relay"], env: { METRICS_PORT: "0" } });
+    try {
+      const { status, text } = await scrape(app.metricsUrl!, "");
+      expect(status).to.equal(200);
+      expect(text).to.contain("# TYPE pustaka_jobs_total counter");
+      expect(metricValue(text, "pustaka_queue_jobs", { queue: "inbound", state: "active" })).to.be.at.least(
+        0,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
   it("a bad METRICS_PORT or METRICS_TOKEN is a configuration error naming the variable", async () => {
     expect(() => loadConfig({ METRICS_PORT: "70000" })).to.throw(/METRICS_PORT/);
     expect(() => loadConfig({ METRICS_PORT: "abc" })).to.throw(/METRICS_PORT/);

@@ -45,7 +45,7 @@ describe("correlation id: one message, one id, in every role's log lines", funct
   });
 
   it("ingress, relay and egress log the inbound message's id as correlationId", async () => {
-    const chat = 93_001;
+    const chat = 7_320_001;
     fake.sendText(chat, "/jam");
     await fake.waitForSent(1, { chatId: String(chat) });
     const rows = await eventually(async () => {

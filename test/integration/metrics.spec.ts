@@ -28,7 +28,7 @@ async function scrape(
 describe("metrics: /metrics on the web role and on METRICS_PORT", function () {
   let fake: FakeTelegram;
   let app: App;
-  let chat = 91_000;
+  let chat = 7_310_000;
 
   before(async () => {
     fake = await FakeTelegram.start();
@@ -107,8 +107,10 @@ describe("metrics: /metrics on the web role and on METRICS_PORT", function () {
       expect(after, name).to.match(new RegExp(`^# TYPE ${name.replace(/_(bucket|sum|count)$/, "")} `, "m"));
 
     // Traffic volume, never a patron: no chat id, name or text anywhere in the exposition.
+    // (Everything but the sample values: a number such as RSS may contain the chat id's digits.)
+    const words = after.replace(/ [-+\d.e]+$/gm, "").replace(/\bInf\b|NaN/g, "");
     for (const patronData of [String(id), "Sulastri", "Wijayakusuma", "Kuningan-rahasia", "p-metrics"])
-      expect(after, patronData).not.to.contain(patronData);
+      expect(words, patronData).not.to.contain(patronData);
   });
 
   it("counts a 429 from the channel and the send that followed it", async () => {

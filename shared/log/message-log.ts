@@ -23,6 +23,7 @@ import type { Handling, Reply } from "./handling";
 import { linkPatron, unlinkPatron } from "./patron-link";
 import { PatronDirectory } from "./patrons";
 import { countInboundFailure } from "./inbound-failures";
+import { commitPlainHandling, isPlainHandling } from "./handled-commit";
 import { nextPendingInbound } from "./pending-inbound";
 import type { PendingInbound, QueuedOutbound, RecordedInbound, RecordedStaffMessage } from "./records";
 import { recordStaffMessage, type StaffMessageInput } from "./staff-messages";
@@ -134,7 +135,8 @@ export class MessageLog {
   /**
    * Relay hop: take the oldest unhandled inbound message of a conversation, let `handle` decide,
    * and write its replies and the handled mark in one short transaction. Returns null when
-   * nothing was pending.
+   * nothing was pending; `more` false when the commit saw no further pending message of the
+   * conversation (handled-commit.ts: the drain may stop without another read).
    *
    * No transaction (and no pool connection) is held while `handle` runs: it may call the library
    * system or Redis, and a stalled outside system must not starve PostgreSQL for ingress, the
@@ -146,12 +148,17 @@ export class MessageLog {
   async handleNextInbound(
     conversationId: number,
     handle: (message: PendingInbound) => Promise<Handling>,
-  ): Promise<{ message: PendingInbound; handling: Handling; committed: boolean } | null> {
+  ): Promise<{ message: PendingInbound; handling: Handling; committed: boolean; more: boolean } | null> {
     const pending = await nextPendingInbound(this.db, conversationId);
     if (!pending) return null;
     const handling = await handle(pending);
+    // The common shape in one statement (handled-commit.ts); anything more in a transaction.
+    if (isPlainHandling(pending, handling)) {
+      const { committed, more } = await commitPlainHandling(this.db, pending, handling, replyMeta);
+      return { message: pending, handling, committed, more };
+    }
     const committed = await this.db.transaction((tx) => this.commitHandling(tx, pending, handling));
-    return { message: pending, handling, committed };
+    return { message: pending, handling, committed, more: true };
   }
 
   /** Count one more failure of the relay on `messageId` (inbound-failures.ts); returns the count. */

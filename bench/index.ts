@@ -10,7 +10,7 @@
  *
  * Env: BENCH_QUICK=1 (a run under 3 minutes), BENCH_BURST (messages, default 10,000; quick
  * 3,000), BENCH_CHATS (200), BENCH_RATES ("100,300,500,1000"), BENCH_RATE_SECONDS (10; quick 3),
- * BENCH_CPU_PROF=<dir> (a --cpu-prof of the service), BENCH_SKIP_LOG_WRITE=1.
+ * BENCH_CPU_PROF=<dir> (a --cpu-prof of the service), BENCH_SKIP_LOG_WRITE=1, BENCH_SHOW_STATEMENTS (how many statement kinds to list, 8).
  * Its own database (dropped) and its own redis-server (stopped); 127.0.0.1 only.
  */
 import { execFile } from "node:child_process";
@@ -22,7 +22,7 @@ import { bareBullmq, type Baseline } from "./baseline";
 import { burst } from "./burst";
 import { Counters } from "./counters";
 import { fixedRate } from "./latency";
-import { FakeBotApi, startApp, waitHealthy, type AppProcess } from "./processes";
+import { FakeBotApi, readStatements, startApp, waitHealthy, type AppProcess } from "./processes";
 import { loadAverage } from "./proc-stats";
 import { startServices } from "./services";
 import { freePort } from "../test/helpers/process";
@@ -81,12 +81,20 @@ async function main() {
         PORT: String(port),
         LOG_LEVEL: "warn",
         DATA_DIR: dataDir,
+        BENCH_QUERY_COUNTS: path.join(dataDir, "statements.json"),
       },
       process.env.BENCH_CPU_PROF,
     );
     await waitHealthy(port, app);
     counters = await Counters.open(services.databaseUrl, services.redisUrl, services.database);
-    const watched = { app: app.child.pid!, fake: fake.pid, redis: services.redisPid, counters };
+    const service = app;
+    const watched = {
+      app: app.child.pid!,
+      fake: fake.pid,
+      redis: services.redisPid,
+      counters,
+      statements: () => readStatements(service, path.join(dataDir, "statements.json")),
+    };
     let chat = 1_000_000;
 
     // Warm up (statements prepared, caches, JIT) on chats the measured runs do not use.

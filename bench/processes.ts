@@ -59,7 +59,8 @@ export interface AppProcess {
 /** `node --import tsx main.ts <roles>`; `cpuProfDir` adds --cpu-prof (written at a clean exit). */
 export function startApp(roles: string[], env: Record<string, string>, cpuProfDir?: string): AppProcess {
   const flags = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const child = spawn(process.execPath, [...flags, "--import", "tsx", "main.ts", ...roles], {
+  const counter = ["--import", "./bench/query-counter.ts"];
+  const child = spawn(process.execPath, [...flags, "--import", "tsx", ...counter, "main.ts", ...roles], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -91,4 +92,19 @@ export async function waitHealthy(port: number, app: AppProcess, timeoutMs = 60_
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the service was not healthy within ${timeoutMs} ms:\n${app.output()}`);
+}
+
+/** Statement counts from bench/query-counter.ts in the service (SIGUSR2, then the file). */
+export async function readStatements(app: AppProcess, file: string): Promise<Record<string, number>> {
+  const { readFile, stat } = await import("node:fs/promises");
+  const before = await stat(file).then((s) => s.mtimeMs, () => 0);
+  app.child.kill("SIGUSR2");
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const now = await stat(file).then((s) => s.mtimeMs, () => 0);
+    if (now !== before) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, 20));
+  return JSON.parse(await readFile(file, "utf8").catch(() => "{}")) as Record<string, number>;
 }

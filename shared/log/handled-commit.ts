@@ -14,7 +14,7 @@
  * statement's snapshot requested its own drain after its commit, while this drain was still
  * active, and the queue keeps that request as a follow-up (docs/message-path.md §2).
  */
-import type { Sql } from "../db";
+import { type Sql, prepared } from "../db";
 import type { Handling, Reply } from "./handling";
 import type { PendingInbound } from "./records";
 
@@ -36,7 +36,9 @@ export async function commitPlainHandling(
   replyMeta: (r: Reply) => Record<string, unknown>,
 ): Promise<{ committed: boolean; more: boolean }> {
   const { rows } = await db.query<{ committed: boolean; more: boolean }>(
-    `WITH marked AS (
+    prepared(
+      "commit_plain_handling",
+      `WITH marked AS (
        UPDATE message SET status = $2, status_at = now(), handled_by = $3, error = $4
        WHERE id = $1 AND status = 'received'
        RETURNING id
@@ -58,6 +60,7 @@ export async function commitPlainHandling(
             EXISTS (SELECT 1 FROM message m
                     WHERE m.conversation_id = $5 AND m.direction = 'in' AND m.status = 'received'
                       AND m.id <> $1) AS more`,
+    ),
     [
       pending.id,
       handling.failed ? "failed" : "handled",

@@ -9,7 +9,7 @@
  * (channel, "r:<inbound id>:<n>"). A redelivered update or a re-run job writes nothing twice.
  */
 import { recordAudit } from "../audit";
-import type { Db, Sql } from "../db";
+import { type Db, type Sql, prepared } from "../db";
 import {
   DELIVERIES,
   type Button,
@@ -69,7 +69,9 @@ export class MessageLog {
       seq: number;
       redacted: boolean;
     }>(
-      `WITH conv AS (
+      prepared(
+        "record_inbound",
+        `WITH conv AS (
          INSERT INTO conversation (channel, chat_id, patron_id, last_seq) VALUES ($1, $2, $3, 1)
          ON CONFLICT (channel, chat_id) WHERE state <> 'closed'
          DO UPDATE SET last_seq = conversation.last_seq + 1, last_message_at = now()
@@ -92,6 +94,7 @@ export class MessageLog {
        FROM msg
        ON CONFLICT (channel, channel_key) DO NOTHING
        RETURNING id, conversation_id, seq, meta ? 'redacted' AS redacted`,
+      ),
       [
         msg.channel,
         msg.chatId,
@@ -262,7 +265,9 @@ export class MessageLog {
       };
       send_attempts: number;
     }>(
-      `WITH next AS (
+      prepared(
+        "claim_next_outbound",
+        `WITH next AS (
          SELECT m.id FROM message m
          WHERE m.conversation_id = $1 AND m.direction = 'out' AND m.status = 'queued'
          ORDER BY m.seq LIMIT 1
@@ -273,6 +278,7 @@ export class MessageLog {
        WHERE m.id = next.id AND c.id = m.conversation_id AND m.status = 'queued'
          AND (m.send_claimed_at IS NULL OR m.send_claimed_at < now() - make_interval(secs => $2))
        RETURNING m.id, m.seq, m.channel, c.chat_id, m.kind, m.text, m.meta, m.send_attempts`,
+      ),
       [conversationId, staleAfterMs / 1000],
     );
     const row = rows[0];
@@ -325,9 +331,12 @@ export class MessageLog {
 
   async markSent(messageId: string, channelMessageId: string): Promise<void> {
     await this.db.query(
-      `UPDATE message SET status = 'sent', status_at = now(), channel_message_id = $2, error = NULL,
+      prepared(
+        "mark_sent",
+        `UPDATE message SET status = 'sent', status_at = now(), channel_message_id = $2, error = NULL,
               send_claimed_at = NULL
        WHERE id = $1 AND status = 'queued'`,
+      ),
       [messageId, channelMessageId],
     );
   }

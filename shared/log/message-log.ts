@@ -10,20 +10,14 @@
  */
 import { recordAudit } from "../audit";
 import { type Db, type Sql, prepared } from "../db";
-import {
-  DELIVERIES,
-  type Button,
-  type ChannelName,
-  type DeliveryReport,
-  type InboundMessage,
-  type OutboundAttachment,
-} from "../envelope";
+import { DELIVERIES, type ChannelName, type DeliveryReport, type InboundMessage } from "../envelope";
 import { closeByPatron, startWaiting } from "./conversation-state";
 import type { Handling, Reply } from "./handling";
 import { linkPatron, unlinkPatron } from "./patron-link";
 import { PatronDirectory } from "./patrons";
 import { countInboundFailure } from "./inbound-failures";
 import { commitPlainHandling, isPlainHandling } from "./handled-commit";
+import { claimNextOutbound, markSentAndClaimNext } from "./outbound-claim";
 import { nextPendingInbound } from "./pending-inbound";
 import type { PendingInbound, QueuedOutbound, RecordedInbound, RecordedStaffMessage } from "./records";
 import { recordStaffMessage, type StaffMessageInput } from "./staff-messages";
@@ -243,60 +237,22 @@ export class MessageLog {
   /**
    * Egress hop: claim the oldest reply of a conversation still waiting to be sent, or null when
    * there is none — or when another run holds a fresh claim on it (a drain re-run after its job
-   * lost its lock): that run sends it and the ones after it, so this one stops. The claim is one
-   * conditional UPDATE (the row lock makes two claimers take turns, the second sees the first's
-   * claim), held only around the send; a claim older than `staleAfterMs` belongs to a run that
-   * died (kill -9) and is taken over (its one reply on the wire may then be sent twice).
+   * lost its lock): that run sends it and the ones after it, so this one stops. Held only around
+   * the send; a stale claim is taken over (its one reply on the wire may then be sent twice).
+   * (outbound-claim.ts)
    */
-  async claimNextOutbound(conversationId: number, staleAfterMs: number): Promise<QueuedOutbound | null> {
-    const { rows } = await this.db.query<{
-      id: string;
-      seq: number;
-      channel: ChannelName;
-      chat_id: string;
-      kind: "text" | "delete";
-      text: string | null;
-      meta: {
-        buttons?: Button[][];
-        requestContact?: string;
-        removeKeyboard?: boolean;
-        target?: string;
-        attachment?: Omit<OutboundAttachment, "bytes">;
-      };
-      send_attempts: number;
-    }>(
-      prepared(
-        "claim_next_outbound",
-        `WITH next AS (
-         SELECT m.id FROM message m
-         WHERE m.conversation_id = $1 AND m.direction = 'out' AND m.status = 'queued'
-         ORDER BY m.seq LIMIT 1
-         FOR UPDATE
-       )
-       UPDATE message m SET send_claimed_at = now()
-       FROM next, conversation c
-       WHERE m.id = next.id AND c.id = m.conversation_id AND m.status = 'queued'
-         AND (m.send_claimed_at IS NULL OR m.send_claimed_at < now() - make_interval(secs => $2))
-       RETURNING m.id, m.seq, m.channel, c.chat_id, m.kind, m.text, m.meta, m.send_attempts`,
-      ),
-      [conversationId, staleAfterMs / 1000],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      seq: row.seq,
-      channel: row.channel,
-      chatId: row.chat_id,
-      kind: row.kind,
-      text: row.text ?? "",
-      sendAttempts: row.send_attempts,
-      ...(row.meta.buttons ? { buttons: row.meta.buttons } : {}),
-      ...(row.meta.requestContact ? { requestContact: row.meta.requestContact } : {}),
-      ...(row.meta.removeKeyboard ? { removeKeyboard: true } : {}),
-      ...(row.meta.target !== undefined ? { target: String(row.meta.target) } : {}),
-      ...(row.meta.attachment ? { attachment: row.meta.attachment } : {}),
-    };
+  claimNextOutbound(conversationId: number, staleAfterMs: number): Promise<QueuedOutbound | null> {
+    return claimNextOutbound(this.db, conversationId, staleAfterMs);
+  }
+
+  /** Egress: mark a claimed reply sent and claim the next, in one statement (outbound-claim.ts). */
+  markSentAndClaimNext(
+    messageId: string,
+    channelMessageId: string,
+    conversationId: number,
+    staleAfterMs: number,
+  ): Promise<QueuedOutbound | null> {
+    return markSentAndClaimNext(this.db, { messageId, channelMessageId }, conversationId, staleAfterMs);
   }
 
   /** Egress: give a claimed reply back unsent (a 429 wait), so a run that is alive may take it. */

@@ -97,11 +97,17 @@ export async function waitHealthy(port: number, app: AppProcess, timeoutMs = 60_
 /** Statement counts from bench/query-counter.ts in the service (SIGUSR2, then the file). */
 export async function readStatements(app: AppProcess, file: string): Promise<Record<string, number>> {
   const { readFile, stat } = await import("node:fs/promises");
-  const before = await stat(file).then((s) => s.mtimeMs, () => 0);
+  const before = await stat(file).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   app.child.kill("SIGUSR2");
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
-    const now = await stat(file).then((s) => s.mtimeMs, () => 0);
+    const now = await stat(file).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    );
     if (now !== before) break;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -53,7 +53,11 @@ async function main() {
     `pustaka-relay bench ${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model} · ` +
       `Node ${process.version} · load average ${loadAverage()}${QUICK ? " · BENCH_QUICK" : ""}`,
   );
-  if (process.env.BENCH_SKIP_LOG_WRITE !== "1") await logWrite();
+  // One section failing (e.g. the shared server out of connections) must not cost the others.
+  if (process.env.BENCH_SKIP_LOG_WRITE !== "1")
+    await logWrite().catch((err: { stderr?: string; message: string }) =>
+      console.log(`  log-write section failed: ${(err.stderr || err.message).split("\n")[0]}`),
+    );
 
   const services = await startServices();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "pustaka-bench-"));

@@ -110,11 +110,20 @@ export class Egress {
     const { messageLog, adapter } = this.options;
     const { conversationId } = job.data;
     let sent = 0;
+    // The next reply, already claimed by the statement that marked the previous one sent.
+    let carried: QueuedOutbound | null | undefined;
     for (;;) {
-      if (this.abort.signal.aborted) throw new Error("egress closing; the drain resumes on restart");
+      if (this.abort.signal.aborted) {
+        if (carried) await messageLog.releaseOutbound(carried.id).catch(() => undefined);
+        throw new Error("egress closing; the drain resumes on restart");
+      }
       // Claimed, not just read: a second run of this drain (a job that lost its lock) finds the
       // claim and stops, instead of sending the same reply again.
-      const reply = await messageLog.claimNextOutbound(conversationId, this.claimStaleMs);
+      const reply =
+        carried !== undefined
+          ? carried
+          : await messageLog.claimNextOutbound(conversationId, this.claimStaleMs);
+      carried = undefined;
       if (!reply) return sent;
       // The correlation id: the inbound message this answers (a librarian's own message: the reply's id).
       const logger = this.options.logger.child({ correlationId: reply.inReplyTo ?? reply.id });
@@ -148,12 +157,26 @@ export class Egress {
         });
         // Delivered: from here on, resending would duplicate it, so the status write is retried
         // (a database outage) rather than failing the drain.
-        await this.untilDone(() => messageLog.markSent(reply.id, receipt.channelMessageId));
+        // Marked sent together with the claim of the next reply: one round trip, not two.
+        carried = await this.untilDone(() =>
+          messageLog.markSentAndClaimNext(
+            reply.id,
+            receipt.channelMessageId,
+            conversationId,
+            this.claimStaleMs,
+          ),
+        );
         hopMetrics.send(adapter.name, "sent", reply);
         logger.debug({ messageId: reply.id, conversationId }, "egress: sent");
         await this.options.onStatus?.({ conversationId, messageId: reply.id, status: "sent" });
         sent++;
       } catch (err) {
+        // Failed after the reply was marked sent (a status hook): the next one's claim is given
+        // back, so a retried drain takes it at once rather than after the claim goes stale.
+        if (carried) {
+          await messageLog.releaseOutbound(carried.id).catch(() => undefined);
+          carried = undefined;
+        }
         if (err instanceof ChannelRateLimitedError) {
           // Not delivered: give the claim back while waiting, so no claim outlives its run's interest.
           await messageLog.releaseOutbound(reply.id);
@@ -241,7 +264,7 @@ export class Egress {
     }
   }
 
-  private async untilDone(write: () => Promise<void>): Promise<void> {
+  private async untilDone<T>(write: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await write();

@@ -134,6 +134,8 @@ export class InboundWorker {
       this.log(result.message, result.handling.handledBy);
       await this.options.handoff?.after(result.message, result.handling);
       if (result.handling.replies.length) channels.add(result.message.channel);
+      // The commit saw nothing else pending: a later message requests its own follow-up drain.
+      if (!result.more) break;
     }
     for (const channel of channels) await this.outbound.request(channel, conversationId);
     return handled;

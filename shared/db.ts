@@ -5,9 +5,22 @@
 import type { Pool, PoolClient, QueryResultRow } from "pg";
 import type { DataSource } from "typeorm";
 
+/**
+ * A statement PostgreSQL parses and plans once per connection (a named prepared statement), for
+ * the hot path: planning the message path's statements cost PostgreSQL more than running them
+ * (docs/PERFORMANCE.md). The name must be unique per text and the text fixed (no interpolation
+ * of values): each connection keeps every named statement it has seen.
+ */
+export interface Prepared {
+  name: string;
+  text: string;
+}
+
+export const prepared = (name: string, text: string): Prepared => ({ name, text });
+
 export interface Sql {
   query<R extends QueryResultRow = QueryResultRow>(
-    text: string,
+    text: string | Prepared,
     params?: unknown[],
   ): Promise<{ rows: R[]; rowCount: number }>;
 }
@@ -27,8 +40,11 @@ export function dbFromDataSource(dataSource: DataSource): Db {
 
 export function dbFromPool(pool: Pool): Db {
   const wrap = (runner: Pool | PoolClient): Sql => ({
-    async query<R extends QueryResultRow>(text: string, params: unknown[] = []) {
-      const result = await runner.query<R>(text, params);
+    async query<R extends QueryResultRow>(text: string | Prepared, params: unknown[] = []) {
+      const result =
+        typeof text === "string"
+          ? await runner.query<R>(text, params)
+          : await runner.query<R>({ name: text.name, text: text.text, values: params });
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
   });

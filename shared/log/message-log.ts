@@ -9,20 +9,15 @@
  * (channel, "r:<inbound id>:<n>"). A redelivered update or a re-run job writes nothing twice.
  */
 import { recordAudit } from "../audit";
-import type { Db, Sql } from "../db";
-import {
-  DELIVERIES,
-  type Button,
-  type ChannelName,
-  type DeliveryReport,
-  type InboundMessage,
-  type OutboundAttachment,
-} from "../envelope";
+import { type Db, type Sql, prepared } from "../db";
+import { DELIVERIES, type ChannelName, type DeliveryReport, type InboundMessage } from "../envelope";
 import { closeByPatron, startWaiting } from "./conversation-state";
 import type { Handling, Reply } from "./handling";
 import { linkPatron, unlinkPatron } from "./patron-link";
 import { PatronDirectory } from "./patrons";
 import { countInboundFailure } from "./inbound-failures";
+import { commitPlainHandling, isPlainHandling } from "./handled-commit";
+import { claimNextOutbound, markSentAndClaimNext } from "./outbound-claim";
 import { nextPendingInbound } from "./pending-inbound";
 import type { PendingInbound, QueuedOutbound, RecordedInbound, RecordedStaffMessage } from "./records";
 import { recordStaffMessage, type StaffMessageInput } from "./staff-messages";
@@ -68,7 +63,9 @@ export class MessageLog {
       seq: number;
       redacted: boolean;
     }>(
-      `WITH conv AS (
+      prepared(
+        "record_inbound",
+        `WITH conv AS (
          INSERT INTO conversation (channel, chat_id, patron_id, last_seq) VALUES ($1, $2, $3, 1)
          ON CONFLICT (channel, chat_id) WHERE state <> 'closed'
          DO UPDATE SET last_seq = conversation.last_seq + 1, last_message_at = now()
@@ -91,6 +88,7 @@ export class MessageLog {
        FROM msg
        ON CONFLICT (channel, channel_key) DO NOTHING
        RETURNING id, conversation_id, seq, meta ? 'redacted' AS redacted`,
+      ),
       [
         msg.channel,
         msg.chatId,
@@ -134,7 +132,8 @@ export class MessageLog {
   /**
    * Relay hop: take the oldest unhandled inbound message of a conversation, let `handle` decide,
    * and write its replies and the handled mark in one short transaction. Returns null when
-   * nothing was pending.
+   * nothing was pending; `more` false when the commit saw no further pending message of the
+   * conversation (handled-commit.ts: the drain may stop without another read).
    *
    * No transaction (and no pool connection) is held while `handle` runs: it may call the library
    * system or Redis, and a stalled outside system must not starve PostgreSQL for ingress, the
@@ -146,12 +145,17 @@ export class MessageLog {
   async handleNextInbound(
     conversationId: number,
     handle: (message: PendingInbound) => Promise<Handling>,
-  ): Promise<{ message: PendingInbound; handling: Handling; committed: boolean } | null> {
+  ): Promise<{ message: PendingInbound; handling: Handling; committed: boolean; more: boolean } | null> {
     const pending = await nextPendingInbound(this.db, conversationId);
     if (!pending) return null;
     const handling = await handle(pending);
+    // The common shape in one statement (handled-commit.ts); anything more in a transaction.
+    if (isPlainHandling(pending, handling)) {
+      const { committed, more } = await commitPlainHandling(this.db, pending, handling, replyMeta);
+      return { message: pending, handling, committed, more };
+    }
     const committed = await this.db.transaction((tx) => this.commitHandling(tx, pending, handling));
-    return { message: pending, handling, committed };
+    return { message: pending, handling, committed, more: true };
   }
 
   /** Count one more failure of the relay on `messageId` (inbound-failures.ts); returns the count. */
@@ -233,63 +237,22 @@ export class MessageLog {
   /**
    * Egress hop: claim the oldest reply of a conversation still waiting to be sent, or null when
    * there is none — or when another run holds a fresh claim on it (a drain re-run after its job
-   * lost its lock): that run sends it and the ones after it, so this one stops. The claim is one
-   * conditional UPDATE (the row lock makes two claimers take turns, the second sees the first's
-   * claim), held only around the send; a claim older than `staleAfterMs` belongs to a run that
-   * died (kill -9) and is taken over (its one reply on the wire may then be sent twice).
+   * lost its lock): that run sends it and the ones after it, so this one stops. Held only around
+   * the send; a stale claim is taken over (its one reply on the wire may then be sent twice).
+   * (outbound-claim.ts)
    */
-  async claimNextOutbound(conversationId: number, staleAfterMs: number): Promise<QueuedOutbound | null> {
-    const { rows } = await this.db.query<{
-      id: string;
-      seq: number;
-      channel: ChannelName;
-      chat_id: string;
-      kind: "text" | "delete";
-      text: string | null;
-      meta: {
-        buttons?: Button[][];
-        requestContact?: string;
-        removeKeyboard?: boolean;
-        target?: string;
-        attachment?: Omit<OutboundAttachment, "bytes">;
-      };
-      send_attempts: number;
-      in_reply_to: string | null;
-      asked_ms_ago: number | null;
-    }>(
-      `WITH next AS (
-         SELECT m.id FROM message m
-         WHERE m.conversation_id = $1 AND m.direction = 'out' AND m.status = 'queued'
-         ORDER BY m.seq LIMIT 1
-         FOR UPDATE
-       )
-       UPDATE message m SET send_claimed_at = now()
-       FROM next, conversation c
-       WHERE m.id = next.id AND c.id = m.conversation_id AND m.status = 'queued'
-         AND (m.send_claimed_at IS NULL OR m.send_claimed_at < now() - make_interval(secs => $2))
-       RETURNING m.id, m.seq, m.channel, c.chat_id, m.kind, m.text, m.meta, m.send_attempts, m.in_reply_to,
-         (SELECT extract(epoch FROM clock_timestamp() - i.created_at) * 1000 FROM message i
-          WHERE i.id = m.in_reply_to)::float8 AS asked_ms_ago`,
-      [conversationId, staleAfterMs / 1000],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      seq: row.seq,
-      channel: row.channel,
-      chatId: row.chat_id,
-      kind: row.kind,
-      text: row.text ?? "",
-      sendAttempts: row.send_attempts,
-      ...(row.in_reply_to ? { inReplyTo: row.in_reply_to } : {}),
-      ...(row.asked_ms_ago !== null ? { askedAt: Date.now() - row.asked_ms_ago } : {}),
-      ...(row.meta.buttons ? { buttons: row.meta.buttons } : {}),
-      ...(row.meta.requestContact ? { requestContact: row.meta.requestContact } : {}),
-      ...(row.meta.removeKeyboard ? { removeKeyboard: true } : {}),
-      ...(row.meta.target !== undefined ? { target: String(row.meta.target) } : {}),
-      ...(row.meta.attachment ? { attachment: row.meta.attachment } : {}),
-    };
+  claimNextOutbound(conversationId: number, staleAfterMs: number): Promise<QueuedOutbound | null> {
+    return claimNextOutbound(this.db, conversationId, staleAfterMs);
+  }
+
+  /** Egress: mark a claimed reply sent and claim the next, in one statement (outbound-claim.ts). */
+  markSentAndClaimNext(
+    messageId: string,
+    channelMessageId: string,
+    conversationId: number,
+    staleAfterMs: number,
+  ): Promise<QueuedOutbound | null> {
+    return markSentAndClaimNext(this.db, { messageId, channelMessageId }, conversationId, staleAfterMs);
   }
 
   /** Egress: give a claimed reply back unsent (a 429 wait), so a run that is alive may take it. */
@@ -324,9 +287,12 @@ export class MessageLog {
 
   async markSent(messageId: string, channelMessageId: string): Promise<void> {
     await this.db.query(
-      `UPDATE message SET status = 'sent', status_at = now(), channel_message_id = $2, error = NULL,
+      prepared(
+        "mark_sent",
+        `UPDATE message SET status = 'sent', status_at = now(), channel_message_id = $2, error = NULL,
               send_claimed_at = NULL
        WHERE id = $1 AND status = 'queued'`,
+      ),
       [messageId, channelMessageId],
     );
   }

@@ -3,7 +3,7 @@
  * contact. The one writer of the patron and channel_identity rows' creation (the member link is
  * shared/log/patron-link.ts). Ingress asks once per message, so answers are cached (bounded).
  */
-import type { Db } from "../db";
+import { type Db, prepared } from "../db";
 import type { ChannelName } from "../envelope";
 
 export class PatronDirectory {
@@ -20,7 +20,9 @@ export class PatronDirectory {
     const cached = this.ids.get(cacheKey);
     if (cached !== undefined) return cached;
     const found = await this.db.query<{ patron_id: number }>(
-      `WITH existing AS (
+      prepared(
+        "patron_for_identity",
+        `WITH existing AS (
          SELECT patron_id FROM channel_identity WHERE channel = $1 AND external_user_id = $2
        ), created AS (
          INSERT INTO patron (display_name) SELECT $3 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id
@@ -29,6 +31,7 @@ export class PatronDirectory {
          SELECT $1, $2, id FROM created ON CONFLICT (channel, external_user_id) DO NOTHING RETURNING patron_id
        )
        SELECT patron_id FROM existing UNION ALL SELECT patron_id FROM linked`,
+      ),
       [channel, externalUserId, displayName.slice(0, 200)],
     );
     let patronId = found.rows[0]?.patron_id;

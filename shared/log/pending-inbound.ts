@@ -1,5 +1,5 @@
 import { pressedButton } from "../buttons";
-import type { Sql } from "../db";
+import { type Sql, prepared } from "../db";
 import type { ChannelName, ChatType, InboundContact, Language, MessageKind } from "../envelope";
 import type { ConversationState } from "../entities/conversation";
 import { isPasswordStepExit } from "../secret-box";
@@ -30,7 +30,9 @@ export async function nextPendingInbound(tx: Sql, conversationId: number): Promi
     member_id: string | null;
   }>(
     // The patron is the sender's (their channel identity), not the conversation's first writer.
-    `SELECT m.id, m.seq, m.kind, m.text, m.meta, m.channel, m.channel_message_id, c.chat_id, c.state, c.unknown_streak, c.patron_id, c.dialog,
+    prepared(
+      "next_pending_inbound",
+      `SELECT m.id, m.seq, m.kind, m.text, m.meta, m.channel, m.channel_message_id, c.chat_id, c.state, c.unknown_streak, c.patron_id, c.dialog,
             p.id AS sender_patron_id, p.language, p.display_name, p.member_id,
             EXISTS (SELECT 1 FROM message o WHERE o.channel = m.channel AND o.channel_key = m.meta->>'editOf'
                       AND o.meta ? 'redacted') AS edit_of_redacted
@@ -40,6 +42,7 @@ export async function nextPendingInbound(tx: Sql, conversationId: number): Promi
      JOIN patron p ON p.id = coalesce(si.patron_id, c.patron_id)
      WHERE m.conversation_id = $1 AND m.direction = 'in' AND m.status = 'received'
      ORDER BY m.seq LIMIT 1`,
+    ),
     [conversationId],
   );
   const r = rows[0];

@@ -1,0 +1,161 @@
+/**
+ * `npm run bench`: the whole message path measured in one invocation, figures not pass/fail.
+ *
+ *   1. the message-log write micro-benchmark (bench/log-write.ts)
+ *   2. the bare BullMQ two-hop no-op baseline (bench/bare-bullmq.ts), before and after the burst
+ *   3. the end-to-end burst: the real Telegram adapter polling a fake Bot API in its own process,
+ *      `TELEGRAM_MAX_PER_SECOND=10000`, the hours answer, every role in one process (`main.ts all`)
+ *   4. the fixed-rate latency table (100, 300, 500, 1,000 msg/s from fresh chats)
+ * with CPU and RSS of each process and PostgreSQL/Redis work per message for 3 and 4.
+ *
+ * Env: BENCH_QUICK=1 (a run under 3 minutes), BENCH_BURST (messages, default 10,000; quick
+ * 3,000), BENCH_CHATS (200), BENCH_RATES ("100,300,500,1000"), BENCH_RATE_SECONDS (10; quick 3),
+ * BENCH_CPU_PROF=<dir> (a --cpu-prof of the service), BENCH_SKIP_LOG_WRITE=1, BENCH_SHOW_STATEMENTS (how many statement kinds to list, 8).
+ * Its own database (dropped) and its own redis-server (stopped); 127.0.0.1 only.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { bareBullmq, type Baseline } from "./baseline";
+import { burst } from "./burst";
+import { Counters } from "./counters";
+import { fixedRate } from "./latency";
+import { FakeBotApi, readStatements, startApp, waitHealthy, type AppProcess } from "./processes";
+import { loadAverage } from "./proc-stats";
+import { startServices } from "./services";
+import { freePort } from "../test/helpers/process";
+
+const QUICK = process.env.BENCH_QUICK === "1";
+const BURST = Number(process.env.BENCH_BURST ?? (QUICK ? 3000 : 10_000));
+const CHATS = Number(process.env.BENCH_CHATS ?? 200);
+const RATES = (process.env.BENCH_RATES ?? "100,300,500,1000").split(",").map(Number);
+const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? (QUICK ? 3 : 10));
+const CONCURRENCY = 50; // the relay's default RELAY_CONCURRENCY
+
+async function logWrite() {
+  console.log("\n== message-log write (bench/log-write.ts)");
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", path.join(__dirname, "log-write.ts")],
+    {
+      env: { ...process.env, BENCH_MESSAGES: QUICK ? "500" : "2000", BENCH_ROUNDS: QUICK ? "3" : "5" },
+      timeout: 180_000,
+    },
+  );
+  process.stdout.write(stdout);
+}
+
+async function main() {
+  const t0 = Date.now();
+  console.log(
+    `pustaka-relay bench ${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model} · ` +
+      `Node ${process.version} · load average ${loadAverage()}${QUICK ? " · BENCH_QUICK" : ""}`,
+  );
+  // One section failing (e.g. the shared server out of connections) must not cost the others.
+  if (process.env.BENCH_SKIP_LOG_WRITE !== "1")
+    await logWrite().catch((err: { stderr?: string; message: string }) =>
+      console.log(`  log-write section failed: ${(err.stderr || err.message).split("\n")[0]}`),
+    );
+
+  const services = await startServices();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "pustaka-bench-"));
+  let fake: FakeBotApi | undefined;
+  let app: AppProcess | undefined;
+  let counters: Counters | undefined;
+  try {
+    console.log("\n== bare BullMQ baseline (before)");
+    const baselines: Baseline[] = [await bareBullmq(services.redisUrl, BURST, CONCURRENCY, "bare1")];
+
+    fake = await FakeBotApi.start();
+    const port = await freePort();
+    app = startApp(
+      ["all"],
+      {
+        DATABASE_URL: services.databaseUrl,
+        REDIS_URL: services.redisUrl,
+        QUEUE_PREFIX: "bench",
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        TELEGRAM_MAX_PER_SECOND: "10000",
+        // A burst sends 50 messages per chat: every one must be answered.
+        INBOUND_MAX_PER_MINUTE: "1000",
+        RELAY_CONCURRENCY: String(CONCURRENCY),
+        PORT: String(port),
+        LOG_LEVEL: "warn",
+        DATA_DIR: dataDir,
+        BENCH_QUERY_COUNTS: path.join(dataDir, "statements.json"),
+      },
+      process.env.BENCH_CPU_PROF,
+    );
+    await waitHealthy(port, app);
+    counters = await Counters.open(services.databaseUrl, services.redisUrl, services.database);
+    const service = app;
+    const watched = {
+      app: app.child.pid!,
+      fake: fake.pid,
+      redis: services.redisPid,
+      counters,
+      statements: () => readStatements(service, path.join(dataDir, "statements.json")),
+    };
+    let chat = 1_000_000;
+
+    // Warm up (statements prepared, caches, JIT) on chats the measured runs do not use.
+    await fake.run({
+      op: "burst",
+      chats: 50,
+      perChat: 4,
+      text: "jam buka perpustakaan?",
+      firstChat: chat,
+      timeoutMs: 60_000,
+    });
+    chat += 1000;
+
+    console.log(`\n== end-to-end burst (load average ${loadAverage()})`);
+    const b = await burst(fake, watched, CHATS, Math.ceil(BURST / CHATS), chat);
+    chat += CHATS;
+
+    console.log("\n== bare BullMQ baseline (after)");
+    baselines.push(await bareBullmq(services.redisUrl, BURST, CONCURRENCY, "bare2"));
+
+    console.log(`\n== fixed-rate latency, fresh chats (load average ${loadAverage()})`);
+    const rows = [];
+    for (const rate of RATES) {
+      rows.push(await fixedRate(fake, watched, rate, RATE_SECONDS, chat));
+      chat += rate * RATE_SECONDS + 10;
+    }
+
+    const bare = baselines.reduce((s, x) => s + x.perSecond, 0) / baselines.length;
+    console.log("\n== summary");
+    console.log(`| measurement | figure |\n|---|---|`);
+    console.log(`| burst ${BURST} from ${CHATS} chats | ${b.perSecond.toFixed(0)} msg/s |`);
+    console.log(
+      `| bare BullMQ two-hop, concurrency ${CONCURRENCY} | ${baselines.map((x) => x.perSecond.toFixed(0)).join(" / ")} jobs/s |`,
+    );
+    console.log(
+      `| service CPU per message (burst) | ${b.cpuMsPerMessage.app.toFixed(2)} ms (bare: ${baselines.map((x) => x.cpuMsPerJob.toFixed(2)).join(" / ")} ms) |`,
+    );
+    console.log(
+      `| per message (burst) | ${b.perMessage.pg.xact_commit!.toFixed(2)} PostgreSQL transactions, ${b.perMessage.redisTotal.toFixed(1)} Redis commands |`,
+    );
+    for (const r of rows)
+      console.log(
+        `| latency at ${r.perSecond} msg/s | p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${r.replies}/${r.count}) |`,
+      );
+    console.log(`\n${b.perSecond.toFixed(0)} msg/s`);
+    console.log(`ratio to bare BullMQ: ${(b.perSecond / bare).toFixed(2)}`);
+    console.log(`(load average ${loadAverage()}, ${((Date.now() - t0) / 1000).toFixed(0)} s in all)`);
+  } finally {
+    await counters?.close();
+    await app?.stop();
+    await fake?.stop();
+    await services.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+/** Around one section: CPU and RSS of each process, PostgreSQL and Redis work, per message. */
+import { Counters, delta } from "./counters";
+import { sample, sumOf, type ProcSample } from "./proc-stats";
+
+export interface Watched {
+  app: number;
+  fake: number;
+  redis: number;
+  counters: Counters;
+  /** SQL statements the service sent so far, by their first words (bench/query-counter.ts) */
+  statements: () => Promise<Record<string, number>>;
+}
+
+export async function measured<T extends { replies: number }>(w: Watched, run: () => Promise<T>) {
+  const pgPids = await w.counters.backendPids();
+  const before = await w.counters.read();
+  const q0 = await w.statements();
+  const s0 = { app: sample(w.app), fake: sample(w.fake), redis: sample(w.redis), pg: sumOf(pgPids) };
+  const result = await run();
+  const s1 = { app: sample(w.app), fake: sample(w.fake), redis: sample(w.redis), pg: sumOf(pgPids) };
+  const after = await w.counters.read();
+  const q1 = await w.statements();
+  const n = Math.max(1, result.replies);
+  const cpu = (a: ProcSample, b: ProcSample) => (b.cpuMs - a.cpuMs) / n;
+  return {
+    result,
+    cpuMsPerMessage: {
+      app: cpu(s0.app, s1.app),
+      fake: cpu(s0.fake, s1.fake),
+      redis: cpu(s0.redis, s1.redis),
+      postgres: cpu(s0.pg, s1.pg),
+    },
+    rssMb: { app: s1.app.rssMb, fake: s1.fake.rssMb, redis: s1.redis.rssMb },
+    perMessage: delta(before, after, n),
+    statements: Object.entries(q1)
+      .map(([k, v]): [string, number] => [k, (v - (q0[k] ?? 0)) / n])
+      .filter(([, v]) => v > 0)
+      .sort((a, b) => b[1] - a[1]),
+  };
+}
+
+export function printMeasured(m: Awaited<ReturnType<typeof measured>>): void {
+  const c = m.cpuMsPerMessage;
+  console.log(
+    `  CPU ms/message: service ${c.app.toFixed(2)}, fake Bot API ${c.fake.toFixed(2)}, redis ${c.redis.toFixed(2)}, postgres backends ${c.postgres.toFixed(2)}`,
+  );
+  console.log(
+    `  RSS MB: service ${m.rssMb.app.toFixed(0)}, fake ${m.rssMb.fake.toFixed(0)}, redis ${m.rssMb.redis.toFixed(0)}`,
+  );
+  const pg = m.perMessage.pg;
+  console.log(
+    `  PostgreSQL per message: ${pg.xact_commit!.toFixed(2)} transactions, ${pg.idx_scan!.toFixed(1)} index scans, ` +
+      `${pg.tup_fetched!.toFixed(1)} tuples fetched, ${pg.tup_inserted!.toFixed(2)} inserted, ${pg.tup_updated!.toFixed(2)} updated`,
+  );
+  const total = m.statements.reduce((sum, [, v]) => sum + v, 0);
+  console.log(`  SQL statements per message: ${total.toFixed(2)}`);
+  for (const [k, v] of m.statements.slice(0, Number(process.env.BENCH_SHOW_STATEMENTS ?? 8)))
+    console.log(`    ${v.toFixed(2)}  ${k}`);
+  console.log(
+    `  Redis per message: ${m.perMessage.redisTotal.toFixed(1)} commands (${m.perMessage.redisTop
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(", ")})`,
+  );
+}

@@ -25,7 +25,7 @@ import { startRelay } from "./relay/role";
 import { loadConfig, type Config } from "./shared/config";
 import { ChannelStatusBoard } from "./shared/channel-status";
 import { ConsoleEventPublisher } from "./shared/console-events";
-import { dbFromDataSource } from "./shared/db";
+import { dbFromDataSource, poolOf } from "./shared/db";
 import { ConfigError, errorMessage } from "./shared/errors";
 import { Health, type HealthReport, type RoleContext } from "./shared/health";
 import { DemoLibrary } from "./shared/library/demo";
@@ -47,6 +47,7 @@ import { dataDirSecret, SECRET_FILES } from "./shared/quickstart/secrets";
 import type { HolidayCalendar } from "./shared/time/calendar";
 import type { ConsoleServer } from "./web/console/server";
 import { startWeb } from "./web/role";
+import { manifestKey } from "./web/export/manifest";
 import type { WebServer } from "./web/server";
 
 export const ROLES = ["web", "bot", "relay"] as const;
@@ -230,6 +231,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         trustProxy: config.trustProxy,
         console: {
           db,
+          pool: poolOf(dataSource),
+          exportKey: manifestKey(secretKey),
           messageLog,
           media,
           redis,

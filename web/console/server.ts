@@ -20,6 +20,7 @@ import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import type { FastifyPluginAsync } from "fastify";
 import type { Redis } from "ioredis";
+import type { Pool } from "pg";
 import { ChannelStatusBoard } from "../../shared/channel-status";
 import type { Db } from "../../shared/db";
 import { DeadLetters } from "../../shared/log/dead-letters";
@@ -46,9 +47,14 @@ import { createConsoleIo } from "./socket-io";
 import { connected } from "./sockets/connection";
 import { StaffStore } from "./staff";
 import { consoleHeaders, pageRoutes, publicDir } from "./static";
+import { exportApi } from "../export/http";
 
 export interface ConsoleOptions {
   db: Db;
+  /** the same database's pool, for the auditors' export (a server-side cursor holds a connection) */
+  pool: Pool;
+  /** signs export manifests (derived from SECRET_BOX_KEY: web/export/manifest.ts) */
+  exportKey: Buffer;
   messageLog: MessageLog;
   /** patrons' files and librarians' attachments (GET/POST /api/media) */
   media: MediaStore;
@@ -131,6 +137,17 @@ export class ConsoleServer {
         allowedOrigins: options.allowedOrigins,
       }),
       { prefix: "/api/media" },
+    );
+    await app.register(
+      exportApi({
+        pool: options.pool,
+        db: options.db,
+        staff: this.staff,
+        manifestKey: options.exportKey,
+        timeZone: options.timeZone,
+        logger: options.logger,
+      }),
+      { prefix: "/api/export" },
     );
   };
 

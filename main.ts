@@ -233,6 +233,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           db,
           pool: poolOf(dataSource),
           exportKey: manifestKey(secretKey),
+          serviceHours: config.library.hours,
           messageLog,
           media,
           redis,

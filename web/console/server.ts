@@ -48,6 +48,8 @@ import { connected } from "./sockets/connection";
 import { StaffStore } from "./staff";
 import { consoleHeaders, pageRoutes, publicDir } from "./static";
 import { exportApi } from "../export/http";
+import { reportApi } from "../report/http";
+import type { WeeklyHours } from "../../shared/time/service-hours";
 
 export interface ConsoleOptions {
   db: Db;
@@ -55,6 +57,8 @@ export interface ConsoleOptions {
   pool: Pool;
   /** signs export manifests (derived from SECRET_BOX_KEY: web/export/manifest.ts) */
   exportKey: Buffer;
+  /** the library's weekly service hours: the report counts response times only within them */
+  serviceHours: WeeklyHours;
   messageLog: MessageLog;
   /** patrons' files and librarians' attachments (GET/POST /api/media) */
   media: MediaStore;
@@ -148,6 +152,16 @@ export class ConsoleServer {
         logger: options.logger,
       }),
       { prefix: "/api/export" },
+    );
+    await app.register(
+      reportApi({
+        db: options.db,
+        staff: this.staff,
+        timeZone: options.timeZone,
+        hours: options.serviceHours,
+        logger: options.logger,
+      }),
+      { prefix: "/api/report" },
     );
   };
 

@@ -183,7 +183,10 @@ export async function verifyExport(
       continue;
     }
     const hash = sha256(part.row!);
-    if (rowHashes && rowHashes[n] !== hash && changed++ < 20) problems.push(`row ${n + 1} differs`);
+    if (rowHashes && rowHashes[n] !== hash && changed++ < 20)
+      problems.push(
+        n < rowHashes.length ? `row ${n + 1} differs` : `row ${n + 1} is not in the manifest (added)`,
+      );
     n++;
   }
   if (n !== header.rows) problems.push(`file has ${n} rows, manifest says ${header.rows}`);

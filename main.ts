@@ -25,7 +25,7 @@ import { startRelay } from "./relay/role";
 import { loadConfig, type Config } from "./shared/config";
 import { ChannelStatusBoard } from "./shared/channel-status";
 import { ConsoleEventPublisher } from "./shared/console-events";
-import { dbFromDataSource } from "./shared/db";
+import { dbFromDataSource, poolOf } from "./shared/db";
 import { ConfigError, errorMessage } from "./shared/errors";
 import { Health, type HealthReport, type RoleContext } from "./shared/health";
 import { DemoLibrary } from "./shared/library/demo";
@@ -51,6 +51,7 @@ import type { HolidayCalendar } from "./shared/time/calendar";
 import type { Pool } from "pg";
 import type { ConsoleServer } from "./web/console/server";
 import { startWeb } from "./web/role";
+import { manifestKey } from "./web/export/manifest";
 import type { WebServer } from "./web/server";
 
 export const ROLES = ["web", "bot", "relay"] as const;
@@ -257,6 +258,9 @@ export async function startApp(options: AppOptions): Promise<App> {
         trustProxy: config.trustProxy,
         console: {
           db,
+          pool: poolOf(dataSource),
+          exportKey: manifestKey(secretKey),
+          serviceHours: config.library.hours,
           messageLog,
           media,
           redis,

@@ -23,6 +23,7 @@
  * Docs: docs/conversation.md.
  */
 import type { ConsoleEventPublisher } from "../shared/console-events";
+import type { AuditEntry } from "../shared/audit";
 import type { ConversationState } from "../shared/entities/conversation";
 import type { Language } from "../shared/envelope";
 import type { Handling } from "../shared/log/handling";
@@ -145,6 +146,7 @@ export class Handoff {
         unknownStreak: 0,
         dialog: null,
         stateChange: { to: "closed", outcome: "patron_ended" },
+        audit: [stateAudit(message, "conversation.close", { outcome: "patron_ended", by: "patron" })],
       };
     if (step.step === "offer") return this.offer(message, lang);
     // A /pustakawan–/selesai loop would spam the waiting queue (and its sound): limited per sender.
@@ -169,6 +171,7 @@ export class Handoff {
       unknownStreak: 0,
       dialog: null,
       stateChange: { to: "waiting", reason },
+      audit: [stateAudit(message, "conversation.handoff", { reason })],
     };
   }
 
@@ -251,3 +254,18 @@ export class Handoff {
 }
 
 const endCommand = (lang: Language) => (lang === "en" ? "/done" : "/selesai");
+
+/**
+ * The audit event of a handoff or a patron's /selesai, in the handling's transaction (so the
+ * record of who moved the conversation, and when, is as complete as the console's claim,
+ * transfer and close events: issue 13's completeness).
+ */
+function stateAudit(message: PendingInbound, action: string, detail: Record<string, unknown>): AuditEntry {
+  return {
+    actorKind: "patron",
+    actorId: senderKey(message),
+    action,
+    subject: `conversation:${message.conversationId}`,
+    detail: { ...detail, messageId: message.id },
+  };
+}

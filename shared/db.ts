@@ -71,3 +71,12 @@ export function dbFromPool(pool: Pool): Db {
     },
   };
 }
+
+/** The DataSource's pg pool itself, for what needs a dedicated connection (a server-side cursor). */
+export function poolOf(dataSource: DataSource): Pool {
+  const pool = (dataSource.driver as unknown as { master?: Pool }).master;
+  if (!pool || typeof pool.connect !== "function") {
+    throw new Error("the DataSource is not an initialised PostgreSQL DataSource");
+  }
+  return pool;
+}

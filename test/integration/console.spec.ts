@@ -390,7 +390,9 @@ describe("librarian console: Socket.IO, handoff, replies to the patron's channel
       `SELECT array_agg(action ORDER BY id) AS actions FROM audit_event WHERE subject = $1`,
       [`conversation:${conversation.id}`],
     );
+    // The patron's handoff is audited by the relay (relay/handoff.ts), the rest by the console.
     expect(audits!.actions).to.deep.equal([
+      "conversation.handoff",
       "conversation.claim",
       "conversation.transfer",
       "conversation.close",

@@ -20,6 +20,7 @@ import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import type { FastifyPluginAsync } from "fastify";
 import type { Redis } from "ioredis";
+import type { Pool } from "pg";
 import { ChannelStatusBoard } from "../../shared/channel-status";
 import type { Db } from "../../shared/db";
 import { DeadLetters } from "../../shared/log/dead-letters";
@@ -46,9 +47,18 @@ import { createConsoleIo } from "./socket-io";
 import { connected } from "./sockets/connection";
 import { StaffStore } from "./staff";
 import { consoleHeaders, pageRoutes, publicDir } from "./static";
+import { exportApi } from "../export/http";
+import { reportApi } from "../report/http";
+import type { WeeklyHours } from "../../shared/time/service-hours";
 
 export interface ConsoleOptions {
   db: Db;
+  /** the same database's pool, for the auditors' export (a server-side cursor holds a connection) */
+  pool: Pool;
+  /** signs export manifests (derived from SECRET_BOX_KEY: web/export/manifest.ts) */
+  exportKey: Buffer;
+  /** the library's weekly service hours: the report counts response times only within them */
+  serviceHours: WeeklyHours;
   messageLog: MessageLog;
   /** patrons' files and librarians' attachments (GET/POST /api/media) */
   media: MediaStore;
@@ -131,6 +141,27 @@ export class ConsoleServer {
         allowedOrigins: options.allowedOrigins,
       }),
       { prefix: "/api/media" },
+    );
+    await app.register(
+      exportApi({
+        pool: options.pool,
+        db: options.db,
+        staff: this.staff,
+        manifestKey: options.exportKey,
+        timeZone: options.timeZone,
+        logger: options.logger,
+      }),
+      { prefix: "/api/export" },
+    );
+    await app.register(
+      reportApi({
+        db: options.db,
+        staff: this.staff,
+        timeZone: options.timeZone,
+        hours: options.serviceHours,
+        logger: options.logger,
+      }),
+      { prefix: "/api/report" },
     );
   };
 

@@ -30,8 +30,9 @@ import { initLogin, showLogin } from "./views/login.js";
 import { onConversationChosen, renderLists } from "./views/queue.js";
 import { initReply } from "./views/reply.js";
 import { initSearch } from "./views/search.js";
+import { initRecords } from "./views/records.js";
 
-const TABS = ["queue", "search", "admin", "dead-letters"];
+const TABS = ["queue", "search", "admin", "dead-letters", "records"];
 
 /**
  * Signed in (a new login or a session that still holds): shows the app and goes live.
@@ -49,6 +50,9 @@ function enterApp(who, csrf) {
   document
     .querySelector('[data-tab="dead-letters"]')
     ?.toggleAttribute("hidden", who.role !== "admin" && who.role !== "librarian");
+  document
+    .querySelector('[data-tab="records"]')
+    ?.toggleAttribute("hidden", who.role !== "admin" && who.role !== "auditor");
   prepareAlerts();
   connectLive();
 }
@@ -91,6 +95,7 @@ initTabs();
 initConversation();
 initReply();
 initSearch();
+initRecords();
 initAdmin();
 // Waiting times ("12 mnt") age while nobody pushes anything.
 setInterval(() => renderLists(), 60_000);

@@ -37,6 +37,11 @@ export function dbFromPool(pool: Pool): Db {
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
+      // pg-pool takes its own 'error' listener off a client while it is checked out: a server
+      // that ends the connection between two statements (PostgreSQL shut down) would emit an
+      // unhandled 'error' and kill the process. Mark it broken instead; the next query rejects.
+      const onError = () => (broken = true);
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const result = await fn(wrap(client));
@@ -50,6 +55,7 @@ export function dbFromPool(pool: Pool): Db {
         }
         throw err;
       } finally {
+        client.off("error", onError);
         client.release(broken);
       }
     },

@@ -25,7 +25,28 @@ export function dbFromDataSource(dataSource: DataSource): Db {
   return dbFromPool(pool);
 }
 
+const guarded = new WeakSet<object>();
+
+/**
+ * pg-pool takes its own 'error' listener off a client while the client is checked out. A server
+ * that ends the connection then (PostgreSQL shut down or restarted, the connection terminated)
+ * between two statements of a transaction, or in the instant between a checkout and the first
+ * query, makes the client emit 'error' with no listener: an uncaught exception that ends the
+ * process. So every client gets a listener of its own the first time it is checked out; the
+ * query on it still rejects, and the pool still drops the broken client on release.
+ */
+function guardClients(pool: Pool): void {
+  if (guarded.has(pool)) return;
+  guarded.add(pool);
+  pool.on("acquire", (client) => {
+    if (guarded.has(client)) return;
+    guarded.add(client);
+    client.on("error", () => undefined);
+  });
+}
+
 export function dbFromPool(pool: Pool): Db {
+  guardClients(pool);
   const wrap = (runner: Pool | PoolClient): Sql => ({
     async query<R extends QueryResultRow>(text: string, params: unknown[] = []) {
       const result = await runner.query<R>(text, params);
@@ -37,11 +58,6 @@ export function dbFromPool(pool: Pool): Db {
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
-      // pg-pool takes its own 'error' listener off a client while it is checked out: a server
-      // that ends the connection between two statements (PostgreSQL shut down) would emit an
-      // unhandled 'error' and kill the process. Mark it broken instead; the next query rejects.
-      const onError = () => (broken = true);
-      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const result = await fn(wrap(client));
@@ -55,7 +71,6 @@ export function dbFromPool(pool: Pool): Db {
         }
         throw err;
       } finally {
-        client.off("error", onError);
         client.release(broken);
       }
     },

@@ -10,6 +10,9 @@ import { closeSql, eventually } from "../helpers/app";
 import { burst, burstSize, expectBurstDone, send } from "../helpers/burst";
 import { faultEnv } from "../helpers/fault-env";
 
+/** bot/role.ts starts each channel's egress with this many drains at a time (Egress default). */
+const EGRESS_CONCURRENCY = 20;
+
 describe("faults: kill -9 of one role mid-burst", function () {
   this.timeout(240_000);
   let fake: FakeTelegram;
@@ -72,13 +75,15 @@ describe("faults: kill -9 of one role mid-burst", function () {
     const total = b.chats.length * b.perChat;
     const killAt = Math.ceil(total / 4);
     const before = fake.sent.length;
-    let inFlight = -1;
+    let killed = false;
     // On the fake's receipt of that sendMessage: it is delivered (in fake.sent), its answer not yet
     // written, so egress cannot have marked it sent. Kill the bot there; the answer goes nowhere.
+    // Other drains of the same process may be at the same point (a response written, not yet
+    // recorded): at most one reply per drain, so at most EGRESS_CONCURRENCY in all.
     fake.onAnswer("sendMessage", async () => {
-      if (inFlight >= 0 || fake.sent.length - before < killAt) return;
+      if (killed || fake.sent.length - before < killAt) return;
+      killed = true;
       fake.onAnswer("sendMessage", undefined);
-      inFlight = fake.calls.filter((c) => c.method === "sendMessage" && c.status === undefined).length;
       bot.child.kill("SIGKILL");
       await bot.exited;
     });
@@ -88,13 +93,13 @@ describe("faults: kill -9 of one role mid-burst", function () {
     bot = start(["bot"], env);
     const counts = await expectBurstDone(fake, b, "kill -9 bot", {
       startedAt,
-      maxResent: inFlight,
+      maxResent: EGRESS_CONCURRENCY,
       timeoutMs: 180_000,
     });
     console.log(
-      `      [kill -9 bot] killed on delivery ${killAt} of ${total}; ${inFlight} sendMessage(s) unanswered at that instant`,
+      `      [kill -9 bot] killed on delivery ${killAt} of ${total}; resent ${counts.resent}, at most ${counts.resentInOneChat} to one chat`,
     );
-    // The reply the kill caught is sent again (a repeat, never a loss), and nothing else is.
-    expect(counts.resent).to.be.within(1, inFlight);
+    // The reply the kill caught is sent again (a repeat, never a loss).
+    expect(counts.resent).to.be.at.least(1);
   });
 });

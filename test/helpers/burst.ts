@@ -57,6 +57,8 @@ export interface BurstCounts {
   delivered: number;
   /** deliveries beyond one per reply row (the documented in-flight resend after a kill -9) */
   resent: number;
+  /** the most deliveries beyond one per reply row in a single conversation */
+  resentInOneChat: number;
   /** conversations whose inbound rows or deliveries are not in message order */
   outOfOrder: number;
   /** updates the fake still holds unconfirmed */
@@ -80,6 +82,7 @@ export function countBurst(fake: FakeTelegram, b: Burst, rows: Row[]): BurstCoun
     duplicateRows: 0,
     delivered: 0,
     resent: 0,
+    resentInOneChat: 0,
     outOfOrder: 0,
     unconfirmed: fake.pendingUpdates.length,
   };
@@ -107,6 +110,7 @@ export function countBurst(fake: FakeTelegram, b: Burst, rows: Row[]): BurstCoun
     const delivered = fake.sentTo(chat);
     counts.delivered += delivered.length;
     counts.resent += Math.max(0, delivered.length - out.length);
+    counts.resentInOneChat = Math.max(counts.resentInOneChat, delivered.length - out.length);
     const seqOf = new Map(inbound.map((r) => [r.id, r.seq]));
     const byMessageId = new Map(out.map((o) => [o.channel_message_id, o]));
     const order = delivered
@@ -160,5 +164,9 @@ export async function expectBurstDone(
     unconfirmed: 0,
   });
   expect(counts.resent, `${label}: replies delivered twice`).to.be.at.most(options.maxResent ?? 0);
+  // A drain sends one reply at a time: a kill can catch at most one per conversation on the wire.
+  expect(counts.resentInOneChat, `${label}: replies resent to one chat`).to.be.at.most(
+    Math.min(1, options.maxResent ?? 0),
+  );
   return counts;
 }

@@ -27,10 +27,17 @@ describe("faults: kill -9 of one role mid-burst", function () {
     fake = await FakeTelegram.start();
   });
 
-  after(async () => {
+  // Every test's processes end with it: a bot left polling the shared fake would take the next
+  // test's updates (another QUEUE_PREFIX, the same bot token) and answer them behind its back.
+  const stopAll = async () => {
     for (const r of running)
       if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill("SIGKILL");
     await Promise.all(running.map((r) => r.exited));
+  };
+  afterEach(stopAll);
+
+  after(async () => {
+    await stopAll();
     await fake?.close();
     await closeSql();
   });

@@ -24,9 +24,16 @@ describe("faults", function () {
     fake = await FakeTelegram.start();
   });
 
-  after(async () => {
+  // A process a failed test left polling the shared fake would take the next test's updates.
+  const stopAll = async () => {
     for (const r of running)
       if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill("SIGKILL");
+    await Promise.all(running.map((r) => r.exited));
+  };
+  afterEach(stopAll);
+
+  after(async () => {
+    await stopAll();
     await fake?.close();
     await closeSql();
   });

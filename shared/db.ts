@@ -38,7 +38,28 @@ export function dbFromDataSource(dataSource: DataSource): Db {
   return dbFromPool(pool);
 }
 
+const guarded = new WeakSet<object>();
+
+/**
+ * pg-pool takes its own 'error' listener off a client while the client is checked out. A server
+ * that ends the connection then (PostgreSQL shut down or restarted, the connection terminated)
+ * between two statements of a transaction, or in the instant between a checkout and the first
+ * query, makes the client emit 'error' with no listener: an uncaught exception that ends the
+ * process. So every client gets a listener of its own the first time it is checked out; the
+ * query on it still rejects, and the pool still drops the broken client on release.
+ */
+function guardClients(pool: Pool): void {
+  if (guarded.has(pool)) return;
+  guarded.add(pool);
+  pool.on("acquire", (client) => {
+    if (guarded.has(client)) return;
+    guarded.add(client);
+    client.on("error", () => undefined);
+  });
+}
+
 export function dbFromPool(pool: Pool): Db {
+  guardClients(pool);
   const wrap = (runner: Pool | PoolClient): Sql => ({
     async query<R extends QueryResultRow>(text: string | Prepared, params: unknown[] = []) {
       const result =

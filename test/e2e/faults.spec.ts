@@ -13,6 +13,7 @@ import { FakeTelegram } from "../helpers/fake-telegram";
 import { freePort, runService, type Running } from "../helpers/process";
 import { chatLog, closeSql, eventually } from "../helpers/app";
 import { testRedisUrl, testDatabaseUrl, uniquePrefix } from "../support/services";
+import { burst, burstSize, expectBurstDone, send } from "../helpers/burst";
 
 describe("faults", function () {
   this.timeout(150_000);
@@ -23,9 +24,16 @@ describe("faults", function () {
     fake = await FakeTelegram.start();
   });
 
-  after(async () => {
+  // A process a failed test left polling the shared fake would take the next test's updates.
+  const stopAll = async () => {
     for (const r of running)
       if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill("SIGKILL");
+    await Promise.all(running.map((r) => r.exited));
+  };
+  afterEach(stopAll);
+
+  after(async () => {
+    await stopAll();
     await fake?.close();
     await closeSql();
   });
@@ -95,7 +103,8 @@ describe("faults", function () {
     expect(await second.exited).to.equal(0);
   });
 
-  it("the database goes away mid-burst and comes back: nothing lost", async () => {
+  it("PostgreSQL away for 20 s mid-burst: intake holds, /healthz 503, everything logged after", async () => {
+    const outageMs = 20_000;
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "pustaka-fault-"));
     await fs.chmod(dataDir, 0o755); // the private cluster runs as user postgres when we are root
     const [pgPort, closedPort, webPort] = [await freePort(), await freePort(), await freePort()];
@@ -108,6 +117,8 @@ describe("faults", function () {
         privatePorts: { postgres: pgPort, redis: closedPort },
       });
     let db: LocalServices = await start();
+    const { Pool } = await import("pg");
+    let pool: InstanceType<typeof Pool> | undefined;
     try {
       const app = runService(["all"], {
         DATABASE_URL: db.databaseUrl,
@@ -116,42 +127,60 @@ describe("faults", function () {
         INBOUND_MAX_PER_MINUTE: "1000",
         TELEGRAM_BOT_TOKEN: fake.token,
         TELEGRAM_API_ROOT: fake.apiRoot,
+        TELEGRAM_MAX_PER_SECOND: "10000",
         PORT: String(webPort),
       });
       running.push(app);
       const health = `http://127.0.0.1:${webPort}/healthz`;
       await eventually(async () => (await fetch(health)).status === 200, `healthy\n${app.output()}`, 60_000);
-      const chatId = 9802;
-      const burst = 20;
-      for (let i = 0; i < burst / 2; i++) fake.sendText(chatId, `halo ${i}`);
-      await fake.waitForSent(2, { chatId: String(chatId), timeoutMs: 20_000 });
+      const size = burstSize({ chats: 200, perChat: 10 }, { chats: 20, perChat: 6 });
+      const b = burst(9_802_000, size.chats, size.perChat);
+      const half = b.perChat / 2;
+      const startedAt = Date.now();
+      send(fake, b, 0, half);
+      await fake.waitForSent(fake.sent.length + 5, { timeoutMs: 20_000 });
       await db.stop();
-      await eventually(
-        async () => (await fetch(health)).status === 503,
-        "healthz 503 while the database is down",
-      );
-      for (let i = burst / 2; i < burst; i++) fake.sendText(chatId, `halo ${i}`);
-      db = await start();
-      const { Pool } = await import("pg");
-      const pool = new Pool({ connectionString: db.databaseUrl, max: 2 });
-      pool.on("error", () => undefined);
-      try {
-        const query = async (id: number | string) =>
-          (
-            await pool.query(
-              `SELECT m.seq, m.direction, m.text, m.status, m.channel_message_id, m.in_reply_to, m.id
-               FROM message m JOIN conversation c ON c.id = m.conversation_id
-               WHERE c.chat_id = $1 ORDER BY m.seq`,
-              [String(id)],
-            )
-          ).rows as Awaited<ReturnType<typeof chatLog>>;
-        await expectAllAnswered(chatId, burst, 0, query);
-      } finally {
-        await pool.end();
+      const downAt = Date.now();
+      send(fake, b, half);
+      const sentWhileDown = (b.perChat - half) * b.chats.length;
+      // For the whole outage: /healthz says 503 once it has noticed, and the updates sent during
+      // it stay unconfirmed at the fake (the poller does not move its offset past what is unrecorded).
+      const statuses = new Map<number, number>();
+      let leastPending = Infinity;
+      while (Date.now() - downAt < outageMs) {
+        const status = await fetch(health).then(
+          (r) => r.status,
+          () => 0, // the web server not answering at all: counted as 0
+        );
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (Date.now() - downAt > 5000) leastPending = Math.min(leastPending, fake.pendingUpdates.length);
+        await new Promise((r) => setTimeout(r, 250)); // a sampling interval, not a synchronisation
       }
+      if (statuses.has(0)) console.log(`      the service stopped answering:\n${app.output().slice(-2000)}`);
+      const healthSeen = [...statuses].map(([s, n]) => `${n}× ${s}`).join(", ");
+      console.log(
+        `      [PostgreSQL down ${outageMs / 1000} s] /healthz: ${healthSeen}; ` +
+          `at least ${leastPending} of ${sentWhileDown} updates sent meanwhile stayed unconfirmed after 5 s`,
+      );
+      expect(statuses.get(200) ?? 0, "/healthz 200 while the database is down").to.be.at.most(
+        outageMs / 250 / 4, // the first seconds, before the pool notices
+      );
+      expect(statuses.get(503) ?? 0, "/healthz 503 while the database is down").to.be.greaterThan(0);
+      expect(leastPending, "updates sent during the outage unconfirmed").to.be.at.least(sentWhileDown);
+      db = await start();
+      pool = new Pool({ connectionString: db.databaseUrl, max: 2 });
+      pool.on("error", () => undefined);
+      const p = pool;
+      await expectBurstDone(fake, b, `PostgreSQL down ${outageMs / 1000} s`, {
+        startedAt,
+        timeoutMs: 120_000,
+        query: async (text, params) => (await p.query(text, params)).rows,
+      });
+      await eventually(async () => (await fetch(health)).status === 200, "/healthz 200 again");
       app.child.kill("SIGTERM");
       expect(await app.exited).to.equal(0);
     } finally {
+      await pool?.end();
       await db.stop();
       await fs.rm(dataDir, { recursive: true, force: true });
     }

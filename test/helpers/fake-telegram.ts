@@ -86,6 +86,7 @@ interface Redelivery {
 }
 
 type Handler = (body: Record<string, unknown>) => unknown;
+type AnswerHook = (call: ApiCall) => void | Promise<void>;
 
 export class FakeTelegram {
   readonly calls: ApiCall[] = [];
@@ -109,6 +110,8 @@ export class FakeTelegram {
   private readonly commands = new Map<string, unknown[]>();
   private readonly nextFaults = new Map<string, Array<{ fault: Fault; remaining: number }>>();
   private readonly everyFaults = new Map<string, { n: number; fault: Fault; count: number }>();
+  private readonly storms = new Map<string, { until: number; retryAfter: number }>();
+  private readonly answerHooks = new Map<string, AnswerHook>();
   private readonly handlers: Map<string, { method: string; handler: Handler }>;
   private closing: Promise<void> | null = null;
 
@@ -370,9 +373,29 @@ export class FakeTelegram {
     this.everyFaults.set(method.toLowerCase(), { n, fault: error, count: 0 });
   }
 
+  /**
+   * A flood wait: every call of `method` answers 429 with `retry_after` = `retryAfterSeconds`
+   * until `forMs` have passed, as Telegram does when a bot overruns its limits.
+   */
+  rateLimitFor(method: string, forMs: number, retryAfterSeconds: number): void {
+    this.storms.set(method.toLowerCase(), { until: Date.now() + forMs, retryAfter: retryAfterSeconds });
+  }
+
+  /**
+   * Runs `hook` after a successful `method` call took effect (a sendMessage is in `sent`) and
+   * before its answer is written; the answer waits for the hook's promise. A test holds the
+   * answer there, or kills the caller between "sent" and "told it was sent". undefined removes it.
+   */
+  onAnswer(method: string, hook: AnswerHook | undefined): void {
+    if (hook) this.answerHooks.set(method.toLowerCase(), hook);
+    else this.answerHooks.delete(method.toLowerCase());
+  }
+
   clearFaults(): void {
     this.nextFaults.clear();
     this.everyFaults.clear();
+    this.storms.clear();
+    this.answerHooks.clear();
   }
 
   /** Idempotent. Answers a pending long poll with [] first, then drops every connection. */
@@ -421,7 +444,10 @@ export class FakeTelegram {
       const fault = this.takeFault(method);
       if (fault) throw new ApiError(fault.status, faultDescription(fault), fault.retryAfter);
       if (isGetUpdates) return this.apiGetUpdates(body, res, call);
-      this.respond(res, call, 200, { ok: true, result: route?.handler(body) });
+      const result = route?.handler(body);
+      const hook = this.answerHooks.get(method.toLowerCase());
+      if (hook) await hook(call);
+      this.respond(res, call, 200, { ok: true, result });
     } catch (error) {
       // A bug in the fake itself becomes a 500 the test can see, not an unhandled rejection.
       const e =
@@ -454,6 +480,8 @@ export class FakeTelegram {
 
   private takeFault(method: string): Fault | undefined {
     const key = method.toLowerCase();
+    const storm = this.storms.get(key);
+    if (storm && Date.now() < storm.until) return { status: 429, retryAfter: storm.retryAfter };
     const every = this.everyFaults.get(key);
     if (every && ++every.count % every.n === 0) return every.fault;
     const next = this.nextFaults.get(key)?.[0];

@@ -16,6 +16,7 @@ export interface SoakResult {
   seconds: number;
   samples: Array<{ done: number; rssMb: number; redisMb: number }>;
   jobsKept: Record<string, number>;
+  keyShapes: Array<[string, { keys: number; noTtl: number }]>;
 }
 
 async function usedMemoryMb(redis: Redis): Promise<number> {
@@ -31,6 +32,27 @@ async function jobsKept(redis: Redis, prefix: string): Promise<Record<string, nu
     .then(async (a) => [...a, ...(await redis.keys(`${prefix}:*:failed`))]))
     out[key.slice(prefix.length + 1)] = await redis.zcard(key);
   return out;
+}
+
+/** Redis keys by shape (digits as #), with how many have no TTL: what grows, and whether it expires. */
+async function keyShapes(redis: Redis): Promise<Array<[string, { keys: number; noTtl: number }]>> {
+  const shapes = new Map<string, { keys: number; noTtl: number }>();
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "COUNT", 1000);
+    cursor = next;
+    const pipeline = redis.pipeline();
+    for (const key of keys) pipeline.pttl(key);
+    const ttls = (await pipeline.exec()) ?? [];
+    keys.forEach((key, i) => {
+      const shape = key.replace(/\d+/g, "#");
+      const entry = shapes.get(shape) ?? { keys: 0, noTtl: 0 };
+      entry.keys++;
+      if (ttls[i]?.[1] === -1) entry.noTtl++;
+      shapes.set(shape, entry);
+    });
+  } while (cursor !== "0");
+  return [...shapes].sort((a, b) => b[1].keys - a[1].keys);
 }
 
 export async function soak(
@@ -67,12 +89,23 @@ export async function soak(
       replies += r.replies;
       seconds += r.seconds;
       samples.push(await at(sent));
+      const last = samples[samples.length - 1]!;
+      console.log(
+        `  ${sent}: ${(r.replies / r.seconds).toFixed(0)} msg/s, RSS ${last.rssMb.toFixed(0)} MB, Redis ${last.redisMb.toFixed(1)} MB`,
+      );
       if (r.replies < r.sent) break; // a tenth that timed out: the rest would only add noise
     }
     // Let the last removeOnComplete trims and the idle timers run before the "after" sample.
     await new Promise((r) => setTimeout(r, 2000));
     samples.push(await at(sent));
-    const result = { sent, replies, seconds, samples, jobsKept: await jobsKept(redis, prefix) };
+    const result = {
+      sent,
+      replies,
+      seconds,
+      samples,
+      jobsKept: await jobsKept(redis, prefix),
+      keyShapes: await keyShapes(redis),
+    };
     print(result);
     return result;
   } finally {
@@ -96,5 +129,11 @@ function print(r: SoakResult): void {
         .map(([k, v]) => `${k} ${v}`)
         .join(", ") || "none"
     }`,
+  );
+  console.log(
+    `  Redis keys at the end, by shape (top 8; of them without TTL): ${r.keyShapes
+      .slice(0, 8)
+      .map(([k, v]) => `${k} ${v.keys} (${v.noTtl})`)
+      .join(", ")}`,
   );
 }

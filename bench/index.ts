@@ -6,11 +6,14 @@
  *   3. the end-to-end burst: the real Telegram adapter polling a fake Bot API in its own process,
  *      `TELEGRAM_MAX_PER_SECOND=10000`, the hours answer, every role in one process (`main.ts all`)
  *   4. the fixed-rate latency table (100, 300, 500, 1,000 msg/s from fresh chats)
+ *   5. soak (bench/soak.ts): BENCH_SOAK messages (200,000; quick 10,000), RSS and Redis memory
+ *      every 10 %, BullMQ jobs kept at the end
  * with CPU and RSS of each process and PostgreSQL/Redis work per message for 3 and 4.
  *
  * Env: BENCH_QUICK=1 (a run under 3 minutes), BENCH_BURST (messages, default 10,000; quick
  * 3,000), BENCH_CHATS (200), BENCH_RATES ("100,300,500,1000"), BENCH_RATE_SECONDS (10; quick 3),
- * BENCH_CPU_PROF=<dir> (a --cpu-prof of the service), BENCH_SKIP_LOG_WRITE=1, BENCH_SHOW_STATEMENTS (how many statement kinds to list, 8).
+ * BENCH_ONLY=<sections> (comma-separated: log-write, baseline, burst, latency, soak; default all),
+ * BENCH_SOAK (messages), BENCH_CPU_PROF=<dir> (a --cpu-prof of the service), BENCH_SKIP_LOG_WRITE=1, BENCH_SHOW_STATEMENTS (how many statement kinds to list, 8).
  * Its own database (dropped) and its own redis-server (stopped); 127.0.0.1 only.
  */
 import { execFile } from "node:child_process";
@@ -25,6 +28,7 @@ import { fixedRate } from "./latency";
 import { FakeBotApi, readStatements, startApp, waitHealthy, type AppProcess } from "./processes";
 import { loadAverage } from "./proc-stats";
 import { startServices } from "./services";
+import { soak } from "./soak";
 import { freePort } from "../test/helpers/process";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -32,7 +36,10 @@ const BURST = Number(process.env.BENCH_BURST ?? (QUICK ? 3000 : 10_000));
 const CHATS = Number(process.env.BENCH_CHATS ?? 200);
 const RATES = (process.env.BENCH_RATES ?? "100,300,500,1000").split(",").map(Number);
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? (QUICK ? 3 : 10));
+const SOAK = Number(process.env.BENCH_SOAK ?? (QUICK ? 10_000 : 200_000));
 const CONCURRENCY = 50; // the relay's default RELAY_CONCURRENCY
+const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
+const runs = (section: string) => !ONLY || ONLY.includes(section);
 
 async function logWrite() {
   console.log("\n== message-log write (bench/log-write.ts)");
@@ -54,7 +61,7 @@ async function main() {
       `Node ${process.version} · load average ${loadAverage()}${QUICK ? " · BENCH_QUICK" : ""}`,
   );
   // One section failing (e.g. the shared server out of connections) must not cost the others.
-  if (process.env.BENCH_SKIP_LOG_WRITE !== "1")
+  if (process.env.BENCH_SKIP_LOG_WRITE !== "1" && runs("log-write"))
     await logWrite().catch((err: { stderr?: string; message: string }) =>
       console.log(`  log-write section failed: ${(err.stderr || err.message).split("\n")[0]}`),
     );
@@ -65,8 +72,11 @@ async function main() {
   let app: AppProcess | undefined;
   let counters: Counters | undefined;
   try {
-    console.log("\n== bare BullMQ baseline (before)");
-    const baselines: Baseline[] = [await bareBullmq(services.redisUrl, BURST, CONCURRENCY, "bare1")];
+    const baselines: Baseline[] = [];
+    if (runs("baseline")) {
+      console.log("\n== bare BullMQ baseline (before)");
+      baselines.push(await bareBullmq(services.redisUrl, BURST, CONCURRENCY, "bare1"));
+    }
 
     fake = await FakeBotApi.start();
     const port = await freePort();
@@ -112,39 +122,55 @@ async function main() {
     });
     chat += 1000;
 
-    console.log(`\n== end-to-end burst (load average ${loadAverage()})`);
-    const b = await burst(fake, watched, CHATS, Math.ceil(BURST / CHATS), chat);
-    chat += CHATS;
+    let b: Awaited<ReturnType<typeof burst>> | undefined;
+    if (runs("burst")) {
+      console.log(`\n== end-to-end burst (load average ${loadAverage()})`);
+      b = await burst(fake, watched, CHATS, Math.ceil(BURST / CHATS), chat);
+      chat += CHATS;
+    }
 
-    console.log("\n== bare BullMQ baseline (after)");
-    baselines.push(await bareBullmq(services.redisUrl, BURST, CONCURRENCY, "bare2"));
+    if (runs("baseline")) {
+      console.log("\n== bare BullMQ baseline (after)");
+      baselines.push(await bareBullmq(services.redisUrl, BURST, CONCURRENCY, "bare2"));
+    }
 
-    console.log(`\n== fixed-rate latency, fresh chats (load average ${loadAverage()})`);
     const rows = [];
-    for (const rate of RATES) {
-      rows.push(await fixedRate(fake, watched, rate, RATE_SECONDS, chat));
-      chat += rate * RATE_SECONDS + 10;
+    if (runs("latency")) {
+      console.log(`\n== fixed-rate latency, fresh chats (load average ${loadAverage()})`);
+      for (const rate of RATES) {
+        rows.push(await fixedRate(fake, watched, rate, RATE_SECONDS, chat));
+        chat += rate * RATE_SECONDS + 10;
+      }
+    }
+
+    if (runs("soak")) {
+      console.log(`\n== soak, ${SOAK} messages (load average ${loadAverage()})`);
+      await soak(fake, app.child.pid!, services.redisUrl, "bench", SOAK, CHATS, chat);
+      chat += CHATS * 10;
     }
 
     const bare = baselines.reduce((s, x) => s + x.perSecond, 0) / baselines.length;
     console.log("\n== summary");
     console.log(`| measurement | figure |\n|---|---|`);
-    console.log(`| burst ${BURST} from ${CHATS} chats | ${b.perSecond.toFixed(0)} msg/s |`);
-    console.log(
-      `| bare BullMQ two-hop, concurrency ${CONCURRENCY} | ${baselines.map((x) => x.perSecond.toFixed(0)).join(" / ")} jobs/s |`,
-    );
-    console.log(
-      `| service CPU per message (burst) | ${b.cpuMsPerMessage.app.toFixed(2)} ms (bare: ${baselines.map((x) => x.cpuMsPerJob.toFixed(2)).join(" / ")} ms) |`,
-    );
-    console.log(
-      `| per message (burst) | ${b.perMessage.pg.xact_commit!.toFixed(2)} PostgreSQL transactions, ${b.perMessage.redisTotal.toFixed(1)} Redis commands |`,
-    );
+    if (b) console.log(`| burst ${BURST} from ${CHATS} chats | ${b.perSecond.toFixed(0)} msg/s |`);
+    if (baselines.length)
+      console.log(
+        `| bare BullMQ two-hop, concurrency ${CONCURRENCY} | ${baselines.map((x) => x.perSecond.toFixed(0)).join(" / ")} jobs/s |`,
+      );
+    if (b) {
+      console.log(
+        `| service CPU per message (burst) | ${b.cpuMsPerMessage.app.toFixed(2)} ms (bare: ${baselines.map((x) => x.cpuMsPerJob.toFixed(2)).join(" / ")} ms) |`,
+      );
+      console.log(
+        `| per message (burst) | ${b.perMessage.pg.xact_commit!.toFixed(2)} PostgreSQL transactions, ${b.perMessage.redisTotal.toFixed(1)} Redis commands |`,
+      );
+    }
     for (const r of rows)
       console.log(
         `| latency at ${r.perSecond} msg/s | p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${r.replies}/${r.count}) |`,
       );
-    console.log(`\n${b.perSecond.toFixed(0)} msg/s`);
-    console.log(`ratio to bare BullMQ: ${(b.perSecond / bare).toFixed(2)}`);
+    if (b) console.log(`\n${b.perSecond.toFixed(0)} msg/s`);
+    if (b && baselines.length) console.log(`ratio to bare BullMQ: ${(b.perSecond / bare).toFixed(2)}`);
     console.log(`(load average ${loadAverage()}, ${((Date.now() - t0) / 1000).toFixed(0)} s in all)`);
   } finally {
     await counters?.close();

@@ -16,7 +16,8 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * hash of them) into a row chained to the previous checkpoint, optionally HMAC'd. Append-only.
  *
  * The message trigger gains exactly one more allowed UPDATE: the anonymising one (text erased,
- * the personal keys of meta dropped, `anonymised` set, nothing else changed), and only inside
+ * meta reduced to keys that say nothing about the person, the channel's key — a WhatsApp key
+ * holds the phone number — replaced by `anon:<id>`, nothing else changed), and only inside
  * `anonymise_messages()`, which marks its transaction. The marker is a guard against mistakes,
  * not against a role that can run arbitrary SQL (that role is what the hash chain is for).
  */
@@ -28,6 +29,10 @@ const prefixed = (prefix: string, cols: string) =>
     .map((c) => `${prefix}.${c.trim()}`)
     .join(", ");
 
+/** What the anonymising UPDATE may leave unchanged, and must: everything but text, meta and the channel's key. */
+const COLUMNS_KEPT_BY_ANONYMISING = `conversation_id, seq, direction, author, author_staff_id, kind, channel, in_reply_to,
+  created_at`;
+
 const MARKER = "[disembunyikan: kata sandi / redacted: password]";
 
 /** The LateRedaction trigger body, plus the anonymising UPDATE. */
@@ -37,8 +42,9 @@ function messageTrigger(withAnonymise: boolean): string {
           IF current_setting('pustaka.anonymising', true) = 'on'
              AND NOT (OLD.meta ? 'anonymised')
              AND NEW.text IS NULL
-             AND NEW.meta = (OLD.meta - 'contact' - 'sanitised') || '{"anonymised": true}'::jsonb
-             AND (${prefixed("NEW", COLUMNS_BUT_TEXT_AND_META)}) IS NOT DISTINCT FROM (${prefixed("OLD", COLUMNS_BUT_TEXT_AND_META)}) THEN
+             AND NEW.meta = anonymised_meta(OLD.meta)
+             AND NEW.channel_key = 'anon:' || OLD.id
+             AND (${prefixed("NEW", COLUMNS_KEPT_BY_ANONYMISING)}) IS NOT DISTINCT FROM (${prefixed("OLD", COLUMNS_KEPT_BY_ANONYMISING)}) THEN
             RETURN NEW;
           END IF;`
     : "";
@@ -126,6 +132,12 @@ export class EvidenceChain1765100000000 implements MigrationInterface {
       await q.query(`
         CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
         FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate()`);
+    // Meta keys that say nothing about the person (statistics keep them); all else goes.
+    await q.query(`
+      CREATE FUNCTION anonymised_meta(meta jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+        SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) || '{"anonymised": true}'::jsonb
+        FROM jsonb_each(meta) WHERE key IN ('chatType', 'waType', 'hasMedia', 'redacted', 'redactedLate', 'handoff')
+      $$`);
     await q.query(messageTrigger(true));
     // The one way to anonymise: rows of `ids` lose their text and personal meta, their salts are
     // erased; returns how many rows changed. SECURITY DEFINER so the runtime role (which has no
@@ -136,7 +148,8 @@ export class EvidenceChain1765100000000 implements MigrationInterface {
       DECLARE changed integer;
       BEGIN
         PERFORM set_config('pustaka.anonymising', 'on', true);
-        UPDATE message SET text = NULL, meta = (meta - 'contact' - 'sanitised') || '{"anonymised": true}'::jsonb
+        UPDATE message SET text = NULL, meta = anonymised_meta(meta), channel_key = 'anon:' || id,
+                           channel_message_id = NULL, error = NULL
          WHERE id = ANY(ids) AND NOT (meta ? 'anonymised');
         GET DIAGNOSTICS changed = ROW_COUNT;
         UPDATE evidence_hash SET content_salt = NULL
@@ -153,6 +166,7 @@ export class EvidenceChain1765100000000 implements MigrationInterface {
     await q.query(`DROP INDEX message_unanonymised`);
     await q.query(`DROP FUNCTION anonymise_messages`);
     await q.query(messageTrigger(false));
+    await q.query(`DROP FUNCTION anonymised_meta`);
     await q.query(`DROP TABLE evidence_checkpoint`);
     await q.query(`DROP TABLE evidence_hash`);
     await q.query(`DROP FUNCTION evidence_checkpoint_append_only`);

@@ -43,7 +43,6 @@ export const MESSAGE_FIELDS = [
   "author_staff_id",
   "kind",
   "channel",
-  "channel_key",
   "in_reply_to",
   "created_at",
 ] as const;
@@ -61,7 +60,8 @@ const message: EvidenceSourceSpec = {
     id: String(r.id),
     chain: `c:${String(r.conversation_id)}`,
     fields: Object.fromEntries(MESSAGE_FIELDS.map((f) => [f, r[f] ?? null])),
-    content: { text: r.text ?? null, meta: r.meta ?? {} },
+    // The channel's key is content too: a WhatsApp key holds the phone number, which retention erases.
+    content: { text: r.text ?? null, meta: r.meta ?? {}, channelKey: r.channel_key },
     anonymised: (r.meta as Record<string, unknown> | null)?.anonymised === true,
   }),
 };

@@ -31,7 +31,7 @@ describe("tamper evidence: hash chains, checkpoints, verify", () => {
 
   /** `tamper` as a superuser with triggers off, then verify on the same connection; rolled back. */
   async function verifyAfter(
-    tamper: (c: Client) => Promise<void>,
+    tamper: (c: Client) => Promise<unknown>,
     chainAfter = false,
   ): Promise<VerifyReport> {
     await client.query("BEGIN");

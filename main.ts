@@ -238,6 +238,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           prefix,
           ...config.console,
           timeZone: config.library.timeZone,
+          checkpointKey: config.audit.checkpointKey,
           ...(librarySystem ? { library: librarySystem } : {}),
           ...(options.consoleRecoveryMs ? { recoveryMs: options.consoleRecoveryMs } : {}),
           ...(options.consoleSessionCheckMs ? { sessionCheckMs: options.consoleSessionCheckMs } : {}),

@@ -89,7 +89,9 @@ const schema = z.object({
   // a new row is not yet chained), the optional HMAC key of checkpoints, and how many days personal
   // data is kept (unset: retention off).
   AUDIT_CHAIN_INTERVAL_MS: intInRange(500, 60_000, 2000),
-  AUDIT_CHECKPOINT_KEY: optional(z.string().min(32, { message: "must be at least 32 characters (openssl rand -base64 32)" })),
+  AUDIT_CHECKPOINT_KEY: optional(
+    z.string().min(32, { message: "must be at least 32 characters (openssl rand -base64 32)" }),
+  ),
   RETENTION_DAYS: optional(
     z.coerce
       .number({ message: "must be a whole number of days" })

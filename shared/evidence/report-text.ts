@@ -9,7 +9,9 @@ export function reportLines(report: VerifyReport): string[] {
   for (const issue of report.issues) {
     lines.push(`  ${issue.kind.padEnd(10)} ${issue.detail}`);
     for (const d of issue.differs ?? [])
-      lines.push(`             ${d.field}: chained ${JSON.stringify(d.chained)}, now ${JSON.stringify(d.now)}`);
+      lines.push(
+        `             ${d.field}: chained ${JSON.stringify(d.chained)}, now ${JSON.stringify(d.now)}`,
+      );
   }
   return lines;
 }

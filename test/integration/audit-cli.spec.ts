@@ -18,7 +18,8 @@ describe("audit CLI (npm run audit:verify, npm run audit -- erase)", function ()
   let pool: Pool;
   let conv: Written;
   const out: string[] = [];
-  const run = (...argv: string[]) => runAuditCli(argv, { env: { DATABASE_URL: url }, out: (l) => out.push(l) });
+  const run = (...argv: string[]) =>
+    runAuditCli(argv, { env: { DATABASE_URL: url }, out: (l) => out.push(l) });
 
   before(async () => {
     url = databaseUrlFor(testPgAdminUrl(), database);
@@ -31,7 +32,9 @@ describe("audit CLI (npm run audit:verify, npm run audit -- erase)", function ()
     await ds.runMigrations({ transaction: "each" });
     await ds.destroy();
     pool = new Pool({ connectionString: url, max: 2 });
-    conv = await writeConversation(dbFromPool(pool), ["boleh pinjam 3 buku?", "Boleh, maksimal 3."], { ageDays: 2 });
+    conv = await writeConversation(dbFromPool(pool), ["boleh pinjam 3 buku?", "Boleh, maksimal 3."], {
+      ageDays: 2,
+    });
     await pool.query(`UPDATE patron SET member_id = '2099000001' WHERE id = $1`, [conv.patronId]);
     await pool.query(
       `INSERT INTO staff_user (username, display_name, role, password_hash) VALUES
@@ -50,7 +53,9 @@ describe("audit CLI (npm run audit:verify, npm run audit -- erase)", function ()
 
   it("exits 0 on an untouched database", async () => {
     expect(await run("verify")).to.equal(0);
-    expect(out[0]).to.match(/^audit:verify OK at .*: 2 rows in 1 chains, 1 checkpoints, 0 rows not yet sealed$/);
+    expect(out[0]).to.match(
+      /^audit:verify OK at .*: 2 rows in 1 chains, 1 checkpoints, 0 rows not yet sealed$/,
+    );
   });
 
   it("exits 1 when a message's text was edited in PostgreSQL, naming the row (text and JSON)", async () => {
@@ -60,7 +65,9 @@ describe("audit CLI (npm run audit:verify, npm run audit -- erase)", function ()
     await client.query(`UPDATE message SET text = 'Boleh, maksimal 10.' WHERE id = $1`, [conv.messageIds[1]]);
     await client.end();
     expect(await run("verify")).to.equal(1);
-    expect(out.join("\n")).to.include(`edited     message ${conv.messageIds[1]} (conversation ${conv.conversationId}, seq 2)`);
+    expect(out.join("\n")).to.include(
+      `edited     message ${conv.messageIds[1]} (conversation ${conv.conversationId}, seq 2)`,
+    );
     out.length = 0;
     expect(await run("verify", "--json")).to.equal(1);
     const report = JSON.parse(out.join("\n")) as { ok: boolean; issues: Array<{ rowId: string }> };

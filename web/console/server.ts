@@ -22,6 +22,7 @@ import type { FastifyPluginAsync } from "fastify";
 import type { Redis } from "ioredis";
 import { ChannelStatusBoard } from "../../shared/channel-status";
 import type { Db } from "../../shared/db";
+import { auditApi } from "./audit-api";
 import { DeadLetters } from "../../shared/log/dead-letters";
 import { errorMessage } from "../../shared/errors";
 import type { LibrarySystem } from "../../shared/library/port";
@@ -69,6 +70,8 @@ export interface ConsoleOptions {
   recoveryMs?: number;
   /** how often live sockets are checked against their sessions (ended, expired, account disabled) */
   sessionCheckMs?: number;
+  /** AUDIT_CHECKPOINT_KEY, for the auditor's verify (audit-api.ts) */
+  checkpointKey?: string | undefined;
 }
 
 /** The parts that exist once Socket.IO is attached to the HTTP server. */
@@ -131,6 +134,16 @@ export class ConsoleServer {
         allowedOrigins: options.allowedOrigins,
       }),
       { prefix: "/api/media" },
+    );
+    await app.register(
+      auditApi({
+        db: options.db,
+        staff: this.staff,
+        logger: options.logger,
+        allowedOrigins: options.allowedOrigins,
+        checkpointKey: options.checkpointKey,
+      }),
+      { prefix: "/api/audit" },
     );
   };
 

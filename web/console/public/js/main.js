@@ -24,6 +24,7 @@ import { connectLive } from "./live.js";
 import { prepareAlerts } from "./notify.js";
 import { state } from "./state.js";
 import { loadAdmin, initAdmin } from "./views/admin.js";
+import { initAudit, loadAudit } from "./views/audit.js";
 import { loadDeadLetters } from "./views/dead-letters.js";
 import { initConversation, openConversation, renderConversation } from "./views/conversation.js";
 import { initLogin, showLogin } from "./views/login.js";
@@ -31,7 +32,7 @@ import { onConversationChosen, renderLists } from "./views/queue.js";
 import { initReply } from "./views/reply.js";
 import { initSearch } from "./views/search.js";
 
-const TABS = ["queue", "search", "admin", "dead-letters"];
+const TABS = ["queue", "search", "admin", "dead-letters", "audit"];
 
 /**
  * Signed in (a new login or a session that still holds): shows the app and goes live.
@@ -49,6 +50,9 @@ function enterApp(who, csrf) {
   document
     .querySelector('[data-tab="dead-letters"]')
     ?.toggleAttribute("hidden", who.role !== "admin" && who.role !== "librarian");
+  document
+    .querySelector('[data-tab="audit"]')
+    ?.toggleAttribute("hidden", who.role !== "admin" && who.role !== "auditor");
   prepareAlerts();
   connectLive();
 }
@@ -62,6 +66,7 @@ function initTabs() {
       for (const name of TABS) $(`tab-${name}`).hidden = name !== tab;
       if (tab === "admin") void loadAdmin();
       if (tab === "dead-letters") void loadDeadLetters();
+      if (tab === "audit") loadAudit();
     });
   }
 }
@@ -92,6 +97,7 @@ initConversation();
 initReply();
 initSearch();
 initAdmin();
+initAudit();
 // Waiting times ("12 mnt") age while nobody pushes anything.
 setInterval(() => renderLists(), 60_000);
 void boot();

@@ -86,7 +86,7 @@ export async function chainOnce(db: Db, options: ChainOptions = {}): Promise<Cha
 async function lastCheckpoint(tx: Sql): Promise<LastCheckpoint | null> {
   const { rows } = await tx.query<LastCheckpoint>(
     `SELECT id::text, (extract(epoch FROM at) * 1000)::float8 AS at_ms, upto_evidence_id::text, checkpoint_hash, floors
-     FROM evidence_checkpoint ORDER BY id DESC LIMIT 1`,
+     FROM evidence_checkpoint c ORDER BY c.id DESC LIMIT 1`,
   );
   return rows[0] ?? null;
 }

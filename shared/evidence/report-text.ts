@@ -13,5 +13,6 @@ export function reportLines(report: VerifyReport): string[] {
         `             ${d.field}: chained ${JSON.stringify(d.chained)}, now ${JSON.stringify(d.now)}`,
       );
   }
+  for (const w of report.warnings) lines.push(`  warning    ${w.detail}`);
   return lines;
 }

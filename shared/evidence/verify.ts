@@ -7,7 +7,8 @@
  * What it finds:
  *   edited      a chained row's immutable fields differ (which, chained and now), or its text/meta
  *               no longer match the commitment
- *   deleted     a chained row is gone; a conversation misses a seq or its last messages
+ *   deleted     a chained row is gone (a conversation missing a seq or its last messages is a
+ *               warning: see VerifyReport.warnings)
  *   inserted    a row not chained although older than the chainer's window, or chained with a
  *               time earlier than the message before it (back-dated)
  *   chain       an evidence link was changed, removed or reordered
@@ -38,6 +39,12 @@ export interface VerifyReport {
   /** chained rows no checkpoint seals yet (the newest: normal) */
   unsealed: number;
   issues: VerifyIssue[];
+  /**
+   * Worth a look, not proof: a conversation whose seq has a hole or whose count runs past its
+   * last message may have lost a message before it was chained (the window), but the service
+   * also numbers a message it then does not write (a deduplicated notice). Verify does not fail on them.
+   */
+  warnings: VerifyIssue[];
 }
 
 export interface VerifyOptions {
@@ -154,14 +161,15 @@ export async function verifyEvidence(sql: Sql, options: VerifyOptions = {}): Pro
     }
   }
 
-  // 3. Messages removed before they were chained leave a hole in their conversation's seq.
+  // 3. Messages removed before they were chained leave a hole in their conversation's seq (warnings).
+  const warnings: VerifyIssue[] = [];
   const { rows: holes } = await sql.query<{ conversation_id: number; seq: number }>(
     `SELECT m.conversation_id, m.seq - 1 AS seq FROM message m
      WHERE m.seq > 1 AND NOT EXISTS (SELECT 1 FROM message p WHERE p.conversation_id = m.conversation_id AND p.seq = m.seq - 1)
      ORDER BY 1, 2 LIMIT ${maxIssues}`,
   );
   for (const h of holes)
-    add({
+    warnings.push({
       kind: "deleted",
       source: "message",
       chain: `c:${h.conversation_id}`,
@@ -172,7 +180,7 @@ export async function verifyEvidence(sql: Sql, options: VerifyOptions = {}): Pro
      GROUP BY c.id HAVING c.last_seq > max(m.seq) ORDER BY c.id LIMIT ${maxIssues}`,
   );
   for (const t of tails)
-    add({
+    warnings.push({
       kind: "deleted",
       source: "message",
       chain: `c:${t.id}`,
@@ -196,6 +204,7 @@ export async function verifyEvidence(sql: Sql, options: VerifyOptions = {}): Pro
     checkpoints,
     unsealed: Number(unsealed[0]!.n),
     issues,
+    warnings,
   };
 }
 
@@ -333,7 +342,7 @@ async function verifyCheckpoints(
   for (;;) {
     const { rows }: { rows: CheckpointRow[] } = await sql.query<CheckpointRow>(
       `SELECT id::text, ${UTC_TEXT("at")} AS at, upto_evidence_id::text, heads, heads_root, prev_hash, checkpoint_hash, hmac, floors
-       FROM evidence_checkpoint WHERE id > $1 ORDER BY id LIMIT 500`,
+       FROM evidence_checkpoint c WHERE c.id > $1 ORDER BY c.id LIMIT 500`,
       [lastId],
     );
     if (rows.length === 0) return count;

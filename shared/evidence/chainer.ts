@@ -69,7 +69,7 @@ export async function chainOnce(db: Db, options: ChainOptions = {}): Promise<Cha
       const n = await chainSource(tx, spec, floor, batchSize);
       chained += n;
       if (n < batchSize)
-        floors[spec.source] = await nextFloor(tx, spec.source, floor, options.floorAgeMs ?? 600_000);
+        floors[spec.source] = await nextFloor(tx, spec, floor, options.floorAgeMs ?? 600_000);
     }
     const due =
       !last || Date.now() - last.at_ms >= (options.checkpointEveryMs ?? 60_000) || chained >= batchSize;
@@ -98,7 +98,7 @@ async function chainSource(
   batchSize: number,
 ): Promise<number> {
   const { rows } = await tx.query(
-    `${spec.select(`t.id > $1 AND NOT EXISTS (SELECT 1 FROM evidence_hash e WHERE e.source = '${spec.source}' AND e.row_id = t.id)`)}
+    `${spec.select(`t.id > $1 AND ${spec.ready} AND NOT EXISTS (SELECT 1 FROM evidence_hash e WHERE e.source = '${spec.source}' AND e.row_id = t.id)`)}
      ORDER BY t.id LIMIT $2`,
     [floor, batchSize],
   );
@@ -147,11 +147,17 @@ async function chainSource(
   return links.length;
 }
 
-/** Past which id every row of `source` is chained: the newest row older than `ageMs` (all visible rows are chained now). */
-async function nextFloor(tx: Sql, source: string, floor: string, ageMs: number): Promise<string> {
+/**
+ * Past which id every row of the source is chained: the newest row older than `ageMs` (all
+ * visible rows that are ready are chained now), but never past a row still waiting to be ready
+ * (an inbound message not yet handled).
+ */
+async function nextFloor(tx: Sql, spec: EvidenceSourceSpec, floor: string, ageMs: number): Promise<string> {
+  const table = spec.source === "message" ? "message" : "audit_event";
   const { rows } = await tx.query<{ id: string | null }>(
-    `SELECT max(id)::text AS id FROM ${source === "message" ? "message" : "audit_event"}
-     WHERE id > $1 AND ${source === "message" ? "created_at" : "at"} < now() - make_interval(secs => $2)`,
+    `SELECT max(t.id)::text AS id FROM ${table} t
+     WHERE t.id > $1 AND t.${spec.timeColumn} < now() - make_interval(secs => $2)
+       AND t.id < coalesce((SELECT min(t.id) FROM ${table} t WHERE t.id > $1 AND NOT (${spec.ready})), 9223372036854775807)`,
     [floor, ageMs / 1000],
   );
   return rows[0]?.id ?? floor;

@@ -29,6 +29,13 @@ export interface EvidenceSourceSpec {
   salted: boolean;
   /** the row's own time column (when it was written) */
   timeColumn: string;
+  /**
+   * SQL on alias `t`: the row's content is final, so it may be chained. An inbound message waits
+   * until it is handled: a password typed before its step was committed is redacted in the
+   * handling transaction (the one late change of text), and chaining it first would make that
+   * redaction look like an edit.
+   */
+  ready: string;
   /** SELECT of rows as `SourceRow`s; `$where` is replaced by a condition on alias `t` */
   select(where: string): string;
   toRow(r: Record<string, unknown>): SourceRow;
@@ -51,6 +58,7 @@ const message: EvidenceSourceSpec = {
   source: "message",
   salted: true,
   timeColumn: "created_at",
+  ready: `NOT (t.direction = 'in' AND t.status = 'received')`,
   select: (where) => `
     SELECT t.id::text AS id, t.conversation_id, t.seq, t.direction, t.author, t.author_staff_id, t.kind,
            t.channel, t.channel_key, t.in_reply_to::text AS in_reply_to, ${utc("t.created_at")} AS created_at,
@@ -73,6 +81,7 @@ const auditEvent: EvidenceSourceSpec = {
   source: "audit_event",
   salted: false,
   timeColumn: "at",
+  ready: "true",
   select: (where) => `
     SELECT t.id::text AS id, ${utc("t.at")} AS at, t.actor_kind, t.actor_id, t.action, t.subject, t.detail
     FROM audit_event t WHERE ${where}`,

@@ -145,7 +145,7 @@ export async function verifyEvidence(sql: Sql, options: VerifyOptions = {}): Pro
   // 2. Rows the chainer should have linked by now and did not: written out of band (or it is not running).
   for (const spec of EVIDENCE_SOURCE_SPECS) {
     const { rows } = await sql.query(
-      `${spec.select(`NOT EXISTS (SELECT 1 FROM evidence_hash e WHERE e.source = '${spec.source}' AND e.row_id = t.id)
+      `${spec.select(`${spec.ready} AND NOT EXISTS (SELECT 1 FROM evidence_hash e WHERE e.source = '${spec.source}' AND e.row_id = t.id)
          AND t.${spec.timeColumn} < now() - make_interval(secs => $1)`)} ORDER BY t.id LIMIT ${maxIssues}`,
       [(options.graceMs ?? 60_000) / 1000],
     );

@@ -216,6 +216,31 @@ describe("tamper evidence: hash chains, checkpoints, verify", () => {
     }
   });
 
+  it("chains an inbound message once it is handled, so a late password redaction is no edit", async () => {
+    const w = await writeConversation(dbFromPool(pool), []);
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO message (conversation_id, seq, direction, author, kind, text, channel, channel_key, status)
+       VALUES ($1, 1, 'in', 'patron', 'text', 'rahasia123', 'test', $2, 'received') RETURNING id::text`,
+      [w.conversationId, `late-redaction-${w.conversationId}`],
+    );
+    await pool.query(`UPDATE conversation SET last_seq = 1 WHERE id = $1`, [w.conversationId]);
+    const id = rows[0]!.id;
+    const linked = async () =>
+      (await pool.query(`SELECT 1 FROM evidence_hash WHERE source = 'message' AND row_id = $1`, [id]))
+        .rowCount;
+    await chainAll();
+    expect(await linked(), "chained while still received").to.equal(0);
+    // What the relay does when a password arrived before its step was committed (message-log.ts).
+    await pool.query(
+      `UPDATE message SET text = '[disembunyikan: kata sandi / redacted: password]', status = 'handled',
+              meta = meta || '{"redacted": true, "redactedLate": true}'::jsonb WHERE id = $1`,
+      [id],
+    );
+    await chainAll();
+    expect(await linked()).to.equal(1);
+    expect((await verifyEvidence(dbFromPool(pool))).issues).to.deep.equal([]);
+  });
+
   it("chains checkpoints in id order past ten of them (each follows the one before, sealing only what moved)", async () => {
     for (let i = 0; i < 12; i++) {
       await writeConversation(dbFromPool(pool), [`pertanyaan ${i}`]);

@@ -16,6 +16,7 @@ import { Availability1764800000000 } from "./migrations/1764800000000-Availabili
 import { RenewalMoment1764850000000 } from "./migrations/1764850000000-RenewalMoment";
 import { Media1764900000000 } from "./migrations/1764900000000-Media";
 import { DeliveryAcks1764950000000 } from "./migrations/1764950000000-DeliveryAcks";
+import { EvidenceChain1765100000000 } from "./migrations/1765100000000-EvidenceChain";
 
 export const MIGRATIONS = [
   Init1764300000000,
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   RenewalMoment1764850000000,
   Media1764900000000,
   DeliveryAcks1764950000000,
+  EvidenceChain1765100000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {

@@ -4,7 +4,9 @@
  */
 import type { Redis } from "ioredis";
 import type { ConsoleEventPublisher } from "../shared/console-events";
-import type { Sql } from "../shared/db";
+import type { Db, Sql } from "../shared/db";
+import { EvidenceChainer } from "../shared/evidence/chainer";
+import { RetentionScheduler } from "../shared/evidence/retention";
 import type { ChannelName } from "../shared/envelope";
 import type { RoleContext } from "../shared/health";
 import type { LibrarySystem } from "../shared/library/port";
@@ -44,6 +46,16 @@ export interface RelayRoleOptions {
   contactlessChannels?: readonly ChannelName[];
   undeletableChannels?: readonly ChannelName[];
   sweepIntervalMs: number;
+  /**
+   * Tamper evidence and retention (docs/audit.md), run here, off the hot path: the chainer links
+   * new rows every `chainIntervalMs`; with `retentionDays`, the daily anonymising job scheduler.
+   */
+  audit?: {
+    db: Db;
+    chainIntervalMs: number;
+    checkpointKey: string | undefined;
+    retentionDays: number | undefined;
+  };
   /** the library's holidays for "when do librarians answer" (default: the library system's) */
   holidays?: () => Promise<HolidayCalendar>;
   /** test hooks */
@@ -102,4 +114,26 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
   sweeper.start();
   ctx.closer.add("inbound sweeper", () => sweeper.close());
   ctx.health.track("relay", () => worker.ready);
+  if (options.audit) {
+    const chainer = new EvidenceChainer({
+      db: options.audit.db,
+      logger: options.logger.child({ role: "relay", part: "evidence-chainer" }),
+      intervalMs: options.audit.chainIntervalMs,
+      checkpointKey: options.audit.checkpointKey,
+    });
+    chainer.start();
+    ctx.closer.add("evidence chainer", () => chainer.close());
+    if (options.audit.retentionDays !== undefined) {
+      const retention = new RetentionScheduler({
+        db: options.audit.db,
+        connection: redis,
+        prefix,
+        logger: options.logger.child({ role: "relay", part: "retention" }),
+        days: options.audit.retentionDays,
+        timeZone: options.library.timeZone,
+      });
+      await retention.start();
+      ctx.closer.add("retention", () => retention.close());
+    }
+  }
 }

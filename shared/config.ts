@@ -98,6 +98,20 @@ const schema = z.object({
       message: "must be 16–200 characters of A-Z, a-z, 0-9 and ._~+/=- (openssl rand -hex 24)",
     }),
   ),
+  // Tamper evidence and retention (docs/audit.md): how often the chainer runs (the window in which
+  // a new row is not yet chained), the optional HMAC key of checkpoints, and how many days personal
+  // data is kept (unset: retention off).
+  AUDIT_CHAIN_INTERVAL_MS: intInRange(500, 60_000, 2000),
+  AUDIT_CHECKPOINT_KEY: optional(
+    z.string().min(32, { message: "must be at least 32 characters (openssl rand -base64 32)" }),
+  ),
+  RETENTION_DAYS: optional(
+    z.coerce
+      .number({ message: "must be a whole number of days" })
+      .int({ message: "must be a whole number of days" })
+      .min(1, { message: "must be at least 1 day" })
+      .max(36_500, { message: "must be at most 36500 days" }),
+  ),
   TRUST_PROXY: z.preprocess(
     blankToUndefined,
     z
@@ -202,6 +216,15 @@ export interface Config {
   readonly metrics: { readonly port: number | undefined; readonly token: string | undefined };
   /** which proxies' X-Forwarded-For the web role believes (TRUST_PROXY): none, a hop count, or addresses/CIDRs */
   readonly trustProxy: false | number | readonly string[];
+  /** tamper evidence and retention (docs/audit.md) */
+  readonly audit: {
+    /** the chainer's interval: a new row is chained within about this long */
+    readonly chainIntervalMs: number;
+    /** HMAC key for checkpoints; undefined: checkpoints are hashed, not signed */
+    readonly checkpointKey: string | undefined;
+    /** anonymise personal data older than this many days; undefined: retention off */
+    readonly retentionDays: number | undefined;
+  };
   readonly console: {
     /** origins besides the console's own that may open a Socket.IO connection */
     readonly allowedOrigins: readonly string[];
@@ -269,6 +292,11 @@ export function loadConfig(
       e.SECRET_BOX_KEY === undefined ? undefined : parseSecretBoxKey(e.SECRET_BOX_KEY)!.toString("base64"),
     metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },
     trustProxy: parseTrustProxy(e.TRUST_PROXY)!,
+    audit: {
+      chainIntervalMs: e.AUDIT_CHAIN_INTERVAL_MS,
+      checkpointKey: e.AUDIT_CHECKPOINT_KEY,
+      retentionDays: e.RETENTION_DAYS,
+    },
     console: {
       allowedOrigins: (e.CONSOLE_ALLOWED_ORIGINS ?? "")
         .split(",")

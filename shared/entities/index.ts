@@ -3,6 +3,8 @@ import { AuditEvent } from "./audit-event";
 import { CannedReply } from "./canned-reply";
 import { ChannelIdentity } from "./channel-identity";
 import { DeadLetter } from "./dead-letter";
+import { EvidenceCheckpoint } from "./evidence-checkpoint";
+import { EvidenceHash } from "./evidence-hash";
 import { Conversation } from "./conversation";
 import { InboundFailure } from "./inbound-failure";
 import { Media } from "./media";
@@ -19,6 +21,8 @@ export {
   ChannelIdentity,
   Conversation,
   DeadLetter,
+  EvidenceCheckpoint,
+  EvidenceHash,
   InboundFailure,
   Media,
   Message,
@@ -42,4 +46,6 @@ export const ENTITIES = [
   InboundFailure,
   RenewalIntent,
   Media,
+  EvidenceHash,
+  EvidenceCheckpoint,
 ];

@@ -26,7 +26,10 @@ import { runExport } from "../../web/export/run";
 import { memoryChannel, type MemoryChannel } from "../helpers/memory-channel";
 import { closeSql, eventually, sql, startTestApp } from "../helpers/app";
 import { addStaff, clientKey, connect, login, request, type ConsoleClient } from "../helpers/console";
-import { testDatabaseUrl } from "../support/services";
+import { databaseUrlFor, testDatabaseUrl, testPgAdminUrl } from "../support/services";
+import { createDataSource } from "../../ormconfig";
+import { runMigrations } from "../../shared/migrate";
+import { silentLogger } from "../../shared/logger";
 
 const jakarta = (local: string) => new Date(`${local}+07:00`);
 const SECRET = randomBytes(32).toString("base64");
@@ -355,9 +358,21 @@ describe("auditors' export: CSV, JSON Lines, transcript, manifest", function () 
     expect(event!.detail.sha256).to.equal(createHash("sha256").update(bytes).digest("hex"));
   });
 
-  describe("generated rows (as the superuser, in a throwaway conversation, cleaned up)", () => {
+  describe("generated rows (in a database of their own, dropped after)", () => {
+    // Rows inserted behind the service's back are exactly what the evidence chain reports as
+    // tampering (docs/audit.md): they live in a throwaway database, never in the shared one.
     let throwaway: number;
+    let pool: Pool;
+    const database = `export_gen_${process.pid}_${randomBytes(3).toString("hex")}`;
     before(async () => {
+      const admin = new Pool({ connectionString: testPgAdminUrl(), max: 1 });
+      await admin.query(`CREATE DATABASE "${database}"`);
+      await admin.end();
+      const dataSource = createDataSource(databaseUrlFor(testPgAdminUrl(), database));
+      await dataSource.initialize();
+      await runMigrations(dataSource, silentLogger);
+      await dataSource.destroy();
+      pool = new Pool({ connectionString: databaseUrlFor(testPgAdminUrl(), database), max: 3 });
       const [patron] = (
         await pool.query<{ id: number }>(
           `INSERT INTO patron (display_name) VALUES ('Generated') RETURNING id`,
@@ -372,16 +387,10 @@ describe("auditors' export: CSV, JSON Lines, transcript, manifest", function () 
       throwaway = conv!.id;
     });
     after(async () => {
-      const client = await pool.connect();
-      try {
-        // The log refuses DELETE by trigger; the superuser lifts triggers for this session only.
-        await client.query(`SET session_replication_role = replica`);
-        await client.query(`DELETE FROM message WHERE conversation_id = $1`, [throwaway]);
-        await client.query(`DELETE FROM conversation WHERE id = $1`, [throwaway]);
-      } finally {
-        await client.query(`RESET session_replication_role`);
-        client.release();
-      }
+      await pool?.end();
+      const admin = new Pool({ connectionString: testPgAdminUrl(), max: 1 });
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
     });
 
     const insert = (seq: number, at: string, text: string) =>

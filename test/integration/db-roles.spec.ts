@@ -102,6 +102,8 @@ describe("db:roles: a migration owner and a runtime role without DDL rights", fu
       `DELETE FROM message`,
       `DELETE FROM audit_event`,
       `UPDATE audit_event SET action = 'forged'`,
+      `UPDATE evidence_hash SET content_salt = NULL`,
+      `DELETE FROM evidence_checkpoint`,
       `CREATE TABLE mine (id int)`,
     ])
       expect(await refused(statement), statement).to.match(/must be owner|permission denied/);

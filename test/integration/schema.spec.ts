@@ -9,6 +9,7 @@ import { createDataSource } from "../../ormconfig";
 import { ACTOR_KINDS } from "../../shared/entities/audit-event";
 import { CONVERSATION_STATES } from "../../shared/entities/conversation";
 import { DEAD_LETTER_REASONS } from "../../shared/entities/dead-letter";
+import { EVIDENCE_SOURCES } from "../../shared/entities/evidence-hash";
 import { MEDIA_STORAGES } from "../../shared/entities/media";
 import { AUTHORS, DIRECTIONS, MESSAGE_STATUSES } from "../../shared/entities/message";
 import { DELIVERIES } from "../../shared/envelope";
@@ -88,5 +89,6 @@ describe("entities and the migrated schema", () => {
     expect(listed("dead_letter", "reason")).to.deep.equal([...DEAD_LETTER_REASONS]);
     expect(listed("renewal_intent", "stage")).to.deep.equal([...RENEWAL_STAGES]);
     expect(listed("media", "storage")).to.deep.equal([...MEDIA_STORAGES]);
+    expect(listed("evidence_hash", "source")).to.deep.equal([...EVIDENCE_SOURCES]);
   });
 });

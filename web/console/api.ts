@@ -9,6 +9,8 @@ import type { Me } from "./events";
 import type { Staff } from "./staff";
 import type { StaffRole } from "../../shared/entities/staff-user";
 import type { DeadLetterRow } from "../../shared/log/dead-letters";
+import type { ErasureResult } from "../../shared/evidence/retention";
+import type { VerifyReport } from "../../shared/evidence/verify";
 
 export type { Staff };
 
@@ -62,6 +64,10 @@ export interface ConsoleApi {
    * MEDIA_MAX_BYTES; 415 not a PDF, PNG, JPEG or WebP by content. (GET /api/media/:id serves a file.)
    */
   "POST /api/media": { body: Blob; reply: { media: AttachmentInfo } };
+  /** auditors and admins (403 otherwise): audit:verify now (docs/audit.md); audited (audit-api.ts) */
+  "POST /api/audit/verify": { body: Record<string, never>; reply: { report: VerifyReport } };
+  /** admins: a member's erasure request; 404 no patron linked to it; audited */
+  "POST /api/audit/erase": { body: { memberId: string }; reply: { result: ErasureResult } };
 }
 
 export type ApiRoute = keyof ConsoleApi;

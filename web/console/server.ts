@@ -23,6 +23,7 @@ import type { Redis } from "ioredis";
 import type { Pool } from "pg";
 import { ChannelStatusBoard } from "../../shared/channel-status";
 import type { Db } from "../../shared/db";
+import { auditApi } from "./audit-api";
 import { DeadLetters } from "../../shared/log/dead-letters";
 import { errorMessage } from "../../shared/errors";
 import type { LibrarySystem } from "../../shared/library/port";
@@ -79,6 +80,8 @@ export interface ConsoleOptions {
   recoveryMs?: number;
   /** how often live sockets are checked against their sessions (ended, expired, account disabled) */
   sessionCheckMs?: number;
+  /** AUDIT_CHECKPOINT_KEY, for the auditor's verify (audit-api.ts) */
+  checkpointKey?: string | undefined;
 }
 
 /** The parts that exist once Socket.IO is attached to the HTTP server. */
@@ -162,6 +165,16 @@ export class ConsoleServer {
         logger: options.logger,
       }),
       { prefix: "/api/report" },
+    );
+    await app.register(
+      auditApi({
+        db: options.db,
+        staff: this.staff,
+        logger: options.logger,
+        allowedOrigins: options.allowedOrigins,
+        checkpointKey: options.checkpointKey,
+      }),
+      { prefix: "/api/audit" },
     );
   };
 

@@ -24,6 +24,7 @@ import { connectLive } from "./live.js";
 import { prepareAlerts } from "./notify.js";
 import { state } from "./state.js";
 import { loadAdmin, initAdmin } from "./views/admin.js";
+import { initAudit, loadAudit } from "./views/audit.js";
 import { loadDeadLetters } from "./views/dead-letters.js";
 import { initConversation, openConversation, renderConversation } from "./views/conversation.js";
 import { initLogin, showLogin } from "./views/login.js";
@@ -32,7 +33,7 @@ import { initReply } from "./views/reply.js";
 import { initSearch } from "./views/search.js";
 import { initRecords } from "./views/records.js";
 
-const TABS = ["queue", "search", "admin", "dead-letters", "records"];
+const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit"];
 
 /**
  * Signed in (a new login or a session that still holds): shows the app and goes live.
@@ -53,6 +54,9 @@ function enterApp(who, csrf) {
   document
     .querySelector('[data-tab="records"]')
     ?.toggleAttribute("hidden", who.role !== "admin" && who.role !== "auditor");
+  document
+    .querySelector('[data-tab="audit"]')
+    ?.toggleAttribute("hidden", who.role !== "admin" && who.role !== "auditor");
   prepareAlerts();
   connectLive();
 }
@@ -66,6 +70,7 @@ function initTabs() {
       for (const name of TABS) $(`tab-${name}`).hidden = name !== tab;
       if (tab === "admin") void loadAdmin();
       if (tab === "dead-letters") void loadDeadLetters();
+      if (tab === "audit") loadAudit();
     });
   }
 }
@@ -97,6 +102,7 @@ initReply();
 initSearch();
 initRecords();
 initAdmin();
+initAudit();
 // Waiting times ("12 mnt") age while nobody pushes anything.
 setInterval(() => renderLists(), 60_000);
 void boot();

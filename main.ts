@@ -91,6 +91,7 @@ export function createLibrarySystem(config: Config): LibrarySystem {
     ? new SlimsLibrary({
         url: config.slimsDatabaseUrl,
         queryTimeoutMs: config.slimsQueryTimeoutMs,
+        holidayCacheMs: config.slimsHolidayCacheMs,
         ...common,
       })
     : new DemoLibrary(common);

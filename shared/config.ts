@@ -54,6 +54,7 @@ const schema = z.object({
   RELAY_CONCURRENCY: intInRange(1, 1000, 50),
   DATABASE_POOL_SIZE: intInRange(0, 500, 0),
   SLIMS_QUERY_TIMEOUT_MS: intInRange(100, 120_000, 5000),
+  SLIMS_HOLIDAY_CACHE_MS: intInRange(0, 86_400_000, 60_000),
   ANSWER_TIMEOUT_MS: intInRange(1000, 300_000, 20_000),
   INBOUND_MAX_PER_MINUTE: intInRange(1, 1000, 20),
   HANDOFF_MAX_PER_10MIN: intInRange(1, 100, 3),
@@ -192,6 +193,8 @@ export interface Config {
   readonly databasePoolSize: number;
   /** bound on every SLiMS query, connecting included */
   readonly slimsQueryTimeoutMs: number;
+  /** how long SLiMS's `holiday` table is reused once read (0: read every time) */
+  readonly slimsHolidayCacheMs: number;
   /** bound on one automated answer, every outside call included */
   readonly answerTimeoutMs: number;
   /** per sender: messages answered per minute, librarian requests per 10 minutes */
@@ -281,6 +284,7 @@ export function loadConfig(
     relayConcurrency: e.RELAY_CONCURRENCY,
     databasePoolSize: e.DATABASE_POOL_SIZE || databasePoolSizeFor(e.RELAY_CONCURRENCY),
     slimsQueryTimeoutMs: e.SLIMS_QUERY_TIMEOUT_MS,
+    slimsHolidayCacheMs: e.SLIMS_HOLIDAY_CACHE_MS,
     answerTimeoutMs: e.ANSWER_TIMEOUT_MS,
     senderLimits: {
       messagesPerMinute: e.INBOUND_MAX_PER_MINUTE,

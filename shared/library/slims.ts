@@ -123,6 +123,12 @@ export interface SlimsLibraryOptions extends Partial<RenewalPolicy> {
    */
   queryTimeoutMs?: number;
   /**
+   * How long the `holiday` table, once read, is reused (default 60 000 ms; 0: read every time).
+   * Every loan list, renewal, hours question and handoff needs it, and it changes a few times a
+   * year; SLiMS's own staff session keeps it from login to logout, far longer.
+   */
+  holidayCacheMs?: number;
+  /**
    * Test hook, never set in production: awaited in renew() after the loan was read and decided,
    * just before the guarded UPDATE, so a test can act at the desk in between (the race the
    * UPDATE's WHERE clause must lose cleanly).
@@ -206,12 +212,15 @@ export class SlimsLibrary implements LibrarySystem {
   private readonly clock: () => Date;
   private readonly policy: RenewalPolicy;
   private readonly queryTimeoutMs: number;
+  private readonly holidayCacheMs: number;
+  private holidayCache: { until: number; calendar: Promise<HolidayCalendar> } | undefined;
   private readonly beforeRenewalWrite: SlimsLibraryOptions["beforeRenewalWrite"];
   /** Whether system_log has sub_module and action (SLiMS ≥ 9.3); false once refused. */
   private systemLogHasDetail = true;
 
   constructor(options: SlimsLibraryOptions) {
     this.queryTimeoutMs = options.queryTimeoutMs ?? 5000;
+    this.holidayCacheMs = options.holidayCacheMs ?? 60_000;
     this.beforeRenewalWrite = options.beforeRenewalWrite;
     this.timeZone = assertTimeZone(options.timeZone);
     this.clock = options.clock ?? (() => new Date());
@@ -501,7 +510,22 @@ export class SlimsLibrary implements LibrarySystem {
     return resolveLoanTerms(loan, context.member.memberTypeId, context.memberType, context.rules);
   }
 
-  async holidays(): Promise<HolidayCalendar> {
+  /** The `holiday` table as a calendar, reused for `holidayCacheMs`; a failed read is not kept. */
+  holidays(): Promise<HolidayCalendar> {
+    const now = this.clock().getTime();
+    if (this.holidayCache && now < this.holidayCache.until) return this.holidayCache.calendar;
+    const calendar = this.readHolidays();
+    if (this.holidayCacheMs > 0) {
+      const entry = { until: now + this.holidayCacheMs, calendar };
+      this.holidayCache = entry;
+      calendar.catch(() => {
+        if (this.holidayCache === entry) this.holidayCache = undefined;
+      });
+    }
+    return calendar;
+  }
+
+  private async readHolidays(): Promise<HolidayCalendar> {
     const rows = await this.rows<
       RowDataPacket & { holiday_dayname: string | null; holiday_date: string | null }
     >(`SELECT holiday_dayname, holiday_date FROM holiday`);

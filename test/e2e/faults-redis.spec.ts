@@ -6,7 +6,7 @@
  * lost drains again from the log (docs/message-path.md §5).
  */
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { freePort, runService, type Running } from "../helpers/process";
+import { freePort, runService, type Running, killAll } from "../helpers/process";
 import { closeSql, eventually } from "../helpers/app";
 import { burst, burstSize, expectBurstDone, FULL, send } from "../helpers/burst";
 import { faultEnv } from "../helpers/fault-env";
@@ -24,11 +24,7 @@ describe("faults: Redis restarted mid-burst", function () {
 
   // Every test's processes end with it: a bot left polling the shared fake would take the next
   // test's updates (another QUEUE_PREFIX, the same bot token) and answer them behind its back.
-  const stopAll = async () => {
-    for (const r of running)
-      if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill("SIGKILL");
-    await Promise.all(running.map((r) => r.exited));
-  };
+  const stopAll = () => killAll(running);
   afterEach(stopAll);
 
   after(async () => {

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { FakeTelegram } from "../helpers/fake-telegram";
 import { chatLog, closeSql, eventually } from "../helpers/app";
 import { metricValue } from "../helpers/prometheus-text";
-import { freePort, runService, type Running } from "../helpers/process";
+import { freePort, runService, type Running, killAll } from "../helpers/process";
 import { testDatabaseUrl, testRedisUrl, uniquePrefix } from "../support/services";
 
 type Line = { msg?: string; correlationId?: string; pid?: number; handledBy?: string };
@@ -31,8 +31,7 @@ describe("metrics and correlation ids across real processes (web+bot, relay)", f
   });
 
   after(async () => {
-    for (const r of running)
-      if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill("SIGKILL");
+    await killAll(running);
     await fake?.close();
     await closeSql();
   });

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { FakeTelegram } from "../helpers/fake-telegram";
-import { freePort, runService, type Running } from "../helpers/process";
+import { freePort, runService, type Running, killAll } from "../helpers/process";
 import { chatLog, closeSql, eventually } from "../helpers/app";
 import { testRedisUrl, testDatabaseUrl, uniquePrefix } from "../support/services";
 
@@ -18,7 +18,7 @@ describe("the service process", function () {
   });
 
   after(async () => {
-    for (const r of running) if (r.child.exitCode === null) r.child.kill("SIGKILL");
+    await killAll(running);
     await fake?.close();
     await closeSql();
   });

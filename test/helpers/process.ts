@@ -36,3 +36,10 @@ export function runService(args: string[], env: Record<string, string>): Running
   child.stderr!.on("data", (d) => (out += String(d)));
   return { child, output: () => out, exited: once(child, "exit").then(([code]) => code as number | null) };
 }
+
+/** SIGKILL every one of `running` still alive, and wait until all have exited. */
+export async function killAll(running: readonly Running[]): Promise<void> {
+  for (const r of running)
+    if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill("SIGKILL");
+  await Promise.all(running.map((r) => r.exited));
+}

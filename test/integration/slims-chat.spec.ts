@@ -83,7 +83,12 @@ function slimsByChat(this: Mocha.Suite, version: SlimsVersion): void {
     ).loanId;
     ({ app } = await startTestApp(fake, {
       now: () => NOW,
-      env: { SLIMS_DATABASE_URL: slims.relayUrl, LINK_MAX_ATTEMPTS_PER_HOUR: "3" },
+      // Holidays read afresh: a test below adds one while the app runs (the default reuses the table 60 s).
+      env: {
+        SLIMS_DATABASE_URL: slims.relayUrl,
+        LINK_MAX_ATTEMPTS_PER_HOUR: "3",
+        SLIMS_HOLIDAY_CACHE_MS: "0",
+      },
       // A crash after the renewal was done, before the reply was committed: the job is retried.
       afterHandle: (m) => {
         if (m.text?.startsWith("/perpanjang ya") && !faultedOnce) {

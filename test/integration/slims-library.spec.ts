@@ -96,6 +96,23 @@ for (const { version, engine } of SCHEMAS) {
     });
 
     describe("reading", () => {
+      it("reuses the holiday table for holidayCacheMs, reads it again after; 0 reads every time", async () => {
+        await fx.holiday("sun");
+        let now = Date.parse("2025-06-11T03:00:00Z");
+        const clock = () => new Date(now);
+        const cached = library({ holidayCacheMs: 60_000, clock });
+        const fresh = library({ holidayCacheMs: 0, clock });
+        expect([...(await cached.holidays()).closedWeekdays]).to.deep.equal(["sun"]);
+        await fx.holiday("sat");
+        expect([...(await cached.holidays()).closedWeekdays], "within the minute").to.deep.equal(["sun"]);
+        expect([...(await fresh.holidays()).closedWeekdays].sort()).to.deep.equal(["sat", "sun"]);
+        now += 60_001;
+        expect([...(await cached.holidays()).closedWeekdays].sort(), "after it").to.deep.equal([
+          "sat",
+          "sun",
+        ]);
+      });
+
       it("lists the member's open loans with titles (SLiMS's utf8: any BMP script), earliest due first", async () => {
         const a = await fx.member({ name: "Siti Rahmawati" });
         const later = await fx.loan({

@@ -9,15 +9,15 @@
  *
  * POST for verify too: it is an action worth an audit event, and it costs a scan.
  */
-import type { FastifyError, FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import type { Db } from "../../shared/db";
-import { errorMessage } from "../../shared/errors";
 import { erasePatron } from "../../shared/evidence/retention";
 import { verifyEvidence } from "../../shared/evidence/verify";
 import type { Logger } from "../../shared/logger";
 import { HttpError } from "../http-error";
 import type { ApiBody, ApiError, ApiReply, ApiRoute } from "./api";
 import { requestGuards, requireRole } from "./guards";
+import { jsonOnly, useJsonApi } from "./json-api";
 import type { StaffStore } from "./staff";
 
 export interface AuditApiOptions {
@@ -34,39 +34,11 @@ type Route<R extends ApiRoute> = { Body: Partial<ApiBody<R>>; Reply: ApiReply<R>
 export function auditApi(options: AuditApiOptions): FastifyPluginAsync {
   const { staff, db } = options;
   const { signedInWithCsrf } = requestGuards(staff, options.allowedOrigins);
-  const jsonOnly = async (request: FastifyRequest) => {
-    if (!String(request.headers["content-type"] ?? "").startsWith("application/json"))
-      throw new HttpError(415, "expected application/json");
-  };
+
   const post = { onRequest: signedInWithCsrf, preValidation: jsonOnly, bodyLimit: 4096 };
 
   return async (app) => {
-    app.decorateRequest("staffSession", null);
-    app.addHook("onRequest", async (_request, reply) => {
-      reply.header("cache-control", "no-store");
-    });
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
-      try {
-        const value: unknown = JSON.parse(String(body) || "{}");
-        if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
-        done(null, value);
-      } catch {
-        done(new HttpError(400, "malformed JSON"), undefined);
-      }
-    });
-    // Any other type is refused by jsonOnly, unread.
-    app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
-    app.setErrorHandler((err: FastifyError, request, reply) => {
-      if (err instanceof HttpError) return reply.code(err.status).send({ error: err.message });
-      if (typeof err.code === "string" && err.code.startsWith("FST_ERR_CTP_"))
-        return reply.code(400).send({ error: "malformed JSON" });
-      options.logger.error(
-        { err: errorMessage(err), path: request.url.split("?")[0] },
-        "web: audit request failed",
-      );
-      return reply.code(500).send();
-    });
+    useJsonApi(app, options.logger, "web: audit request");
 
     app.post<Route<"POST /api/audit/verify">>("/verify", post, async (request) => {
       const session = requireRole(request.staffSession, ["auditor", "admin"]);

@@ -5,9 +5,8 @@
  * own Origin (403), then — except /api/login — a live session (401) and its CSRF token (403),
  * then the body (415 not JSON, 413 too large, 400 malformed), then the route.
  */
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { StaffRole } from "../../shared/entities/staff-user";
-import { errorMessage } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
 import type { DeadLetters } from "../../shared/log/dead-letters";
 import type { ApiBody, ApiError, ApiReply, ApiRoute } from "./api";
@@ -22,13 +21,14 @@ import {
   sessionToken,
 } from "./auth";
 import { requestGuards, requireRole } from "./guards";
+import { jsonOnly, useJsonApi } from "./json-api";
 import { HttpError } from "../http-error";
 import type { Conversations } from "./conversations";
 import type { LibrarianTexts } from "./librarian-texts";
 import { MAX_REPLY_CHARS } from "./events";
 import { ROOM, type ConsoleIo } from "./rooms";
 import { meOf } from "./socket-io";
-import { StaffError, STAFF_ROLES, type Session, type StaffErrorCode, type StaffStore } from "./staff";
+import { STAFF_ROLES, type Session, type StaffStore } from "./staff";
 import { toId } from "./sockets/input";
 
 export interface HttpApiOptions {
@@ -84,39 +84,12 @@ export function httpApi(options: HttpApiOptions): FastifyPluginAsync {
 
   // ---- guards (onRequest: before the body is read): ./guards.ts
   const { sameOrigin, signedInWithCsrf } = requestGuards(staff, options.allowedOrigins);
-  const jsonOnly = async (request: FastifyRequest) => {
-    if (!String(request.headers["content-type"] ?? "").startsWith("application/json"))
-      throw new HttpError(415, "expected application/json");
-  };
+
   const post = { onRequest: signedInWithCsrf, preValidation: jsonOnly, bodyLimit: BODY_LIMIT };
   const admin = (request: FastifyRequest): Session => requireRole(request.staffSession, ["admin"]);
 
   return async (app) => {
-    app.decorateRequest("staffSession", null);
-    app.addHook("onRequest", async (_request, reply) => {
-      reply.header("cache-control", "no-store");
-    });
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
-      try {
-        const value: unknown = JSON.parse(String(body) || "{}");
-        if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
-        done(null, value);
-      } catch {
-        done(new HttpError(400, "malformed JSON"), undefined);
-      }
-    });
-    // Any other type is refused by jsonOnly, unread.
-    app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
-    app.setErrorHandler((err: FastifyError, request, reply) => {
-      const known = httpStatus(err);
-      if (known) return reply.code(known.status).send({ error: known.message });
-      options.logger.error(
-        { err: errorMessage(err), path: request.url.split("?")[0] },
-        "web: request failed",
-      );
-      return reply.code(500).send();
-    });
+    useJsonApi(app, options.logger, "web: request");
     // Unknown API paths: 404 for GET, 405 for other methods; an unknown POST passes the guards first.
     app.setNotFoundHandler(async (request, reply) => {
       if (request.method === "POST") await signedInWithCsrf(request);
@@ -283,25 +256,4 @@ export function httpApi(options: HttpApiOptions): FastifyPluginAsync {
       },
     );
   };
-}
-
-const STAFF_STATUS: Record<StaffErrorCode, number> = {
-  STAFF_INVALID: 400,
-  STAFF_USERNAME_TAKEN: 409,
-  STAFF_NOT_FOUND: 404,
-};
-
-/** The 4xx reply for an error we expect (ours, the stores', Fastify's body handling); null for a failure. */
-function httpStatus(err: FastifyError): { status: number; message: string } | null {
-  if (err instanceof HttpError) return { status: err.status, message: err.message };
-  if (err instanceof StaffError)
-    return {
-      status: STAFF_STATUS[err.code],
-      message: err.message,
-    };
-  if (err.validation) return { status: 400, message: err.message };
-  if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") return { status: 413, message: "request body too large" };
-  if (typeof err.code === "string" && err.code.startsWith("FST_ERR_CTP_"))
-    return { status: 400, message: "malformed JSON" };
-  return null;
 }

@@ -186,7 +186,8 @@ export class RetentionScheduler {
 
   constructor(private readonly options: RetentionSchedulerOptions) {}
 
-  async start(): Promise<void> {
+  /** Idempotent: a second call returns the first's promise (a second worker would never be closed). */
+  readonly start = once(async () => {
     const { connection, prefix, logger } = this.options;
     this.queue = new Queue(RETENTION_QUEUE, { connection, prefix });
     await this.queue.upsertJobScheduler(
@@ -204,7 +205,7 @@ export class RetentionScheduler {
       { connection, prefix, concurrency: 1 },
     );
     this.worker.on("failed", (_job, err) => logger.warn({ err: errorMessage(err) }, "retention run failed"));
-  }
+  });
 
   readonly close = once(async () => {
     await this.worker?.close();

@@ -6,6 +6,7 @@
 import { Client } from "pg";
 import { Redis } from "ioredis";
 import { createDataSource } from "../../ormconfig";
+import { handlesLeftOpen } from "./open-handles";
 import {
   databaseUrlFor,
   publishTestServices,
@@ -18,6 +19,26 @@ import {
 
 const database = `pustaka_test_${process.pid}_${Date.now().toString(36)}`;
 let services: TestServices | undefined;
+
+export const mochaHooks = {
+  /**
+   * After the last test: nothing may be left open (a leaked Redis connection once kept a CI run
+   * waiting 30 minutes after its last test). When this run started servers of its own (none was
+   * running), their processes and pipes are open until the teardown: child processes and pipes are
+   * then not counted (sockets to servers still are).
+   */
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(20_000);
+    const privateServers = (services?.started.length ?? 0) > 0;
+    const open = await handlesLeftOpen(
+      10_000,
+      (h) =>
+        privateServers &&
+        (h.constructor?.name === "ChildProcess" || (h.constructor?.name === "Socket" && !h.remotePort)),
+    );
+    if (open.length) throw new Error(`left open by the tests (mocha cannot exit):\n  ${open.join("\n  ")}`);
+  },
+};
 
 export async function mochaGlobalSetup(): Promise<void> {
   services = await startTestServices((line) => process.stderr.write(`[test services] ${line}\n`));

@@ -112,17 +112,10 @@ export class ConsoleEventReader {
           ">",
         )) as Array<[string, Array<[string, string[]]>]> | null;
         if (!res) continue;
-        for (const [, entries] of res) {
-          for (const [id, fields] of entries) {
-            const raw = fields[fields.indexOf("e") + 1];
-            try {
-              if (raw) await this.options.onEvent(JSON.parse(raw) as ConsoleEvent);
-            } catch (err) {
-              this.options.onError(err);
-            }
-            await this.redis.xack(key, GROUP, id);
-          }
-        }
+        const entries = res.flatMap(([, e]) => e);
+        await this.handle(entries.map(([, fields]) => fields[fields.indexOf("e") + 1]));
+        // One acknowledgement for the batch (best effort, like the events: nothing re-reads the pending list).
+        if (entries.length) await this.redis.xack(key, GROUP, ...entries.map(([id]) => id));
       } catch (err) {
         if (this.stopped) break;
         // Redis restarted empty (it keeps nothing on disk here): the group is gone; make it again.
@@ -134,6 +127,39 @@ export class ConsoleEventReader {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+  }
+
+  /**
+   * A batch of events: in order within a conversation (a message's event before a later state
+   * change), conversations side by side, so one conversation's lookups do not delay another's.
+   */
+  private async handle(raws: Array<string | undefined>): Promise<void> {
+    const lanes = new Map<string, ConsoleEvent[]>();
+    for (const raw of raws) {
+      if (!raw) continue;
+      let event: ConsoleEvent;
+      try {
+        event = JSON.parse(raw) as ConsoleEvent;
+      } catch (err) {
+        this.options.onError(err);
+        continue;
+      }
+      const lane = "conversationId" in event ? `c${event.conversationId}` : `${event.type}:${event.channel}`;
+      const queue = lanes.get(lane);
+      if (queue) queue.push(event);
+      else lanes.set(lane, [event]);
+    }
+    await Promise.all(
+      [...lanes.values()].map(async (events) => {
+        for (const event of events) {
+          try {
+            await this.options.onEvent(event);
+          } catch (err) {
+            this.options.onError(err);
+          }
+        }
+      }),
+    );
   }
 
   readonly close = once(async () => {

@@ -23,6 +23,19 @@ export class Broadcaster {
     if (summary) this.io.to(ROOM.staff).emit("conversation:changed", summary);
   }
 
+  /**
+   * A new message, then the conversation's summary: both read at once (one round trip's wait,
+   * not two), emitted in that order.
+   */
+  async messageAndSummary(conversationId: number, messageId: string): Promise<void> {
+    const [message, summary] = await Promise.all([
+      this.conversations.message(messageId),
+      this.conversations.summary(conversationId),
+    ]);
+    if (message) this.io.to(ROOM.conversation(conversationId)).emit("message:new", message);
+    if (summary) this.io.to(ROOM.staff).emit("conversation:changed", summary);
+  }
+
   async message(conversationId: number, messageId: string): Promise<void> {
     const message = await this.conversations.message(messageId);
     if (message) this.io.to(ROOM.conversation(conversationId)).emit("message:new", message);

@@ -8,7 +8,7 @@ import { recordAudit } from "../../shared/audit";
 import { auditStaffAction } from "./staff-audit";
 import * as conversationState from "../../shared/log/conversation-state";
 import { linkPatron } from "../../shared/log/patron-link";
-import type { Db } from "../../shared/db";
+import { prepared, type Db } from "../../shared/db";
 import type { ChannelName } from "../../shared/envelope";
 import type { ConversationState } from "../../shared/entities/conversation";
 
@@ -137,7 +137,11 @@ export class Conversations {
   }
 
   async summary(id: number): Promise<ConversationSummary | null> {
-    const { rows } = await this.db.query<SummaryRow>(`${SUMMARY_SQL} WHERE c.id = $1`, [id]);
+    // Prepared: the console's fan-out runs it for every message librarians see (docs/PERFORMANCE.md).
+    const { rows } = await this.db.query<SummaryRow>(
+      prepared("console_summary", `${SUMMARY_SQL} WHERE c.id = $1`),
+      [id],
+    );
     return rows[0] ? toSummary(rows[0]) : null;
   }
 
@@ -160,7 +164,10 @@ export class Conversations {
   /** One message by id, however old (a failed reply retried long after). */
   async message(id: string): Promise<MessageRow | null> {
     const { rows } = await this.db.query<MessageDbRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM message m LEFT JOIN staff_user s ON s.id = m.author_staff_id WHERE m.id = $1`,
+      prepared(
+        "console_message",
+        `SELECT ${MESSAGE_COLUMNS} FROM message m LEFT JOIN staff_user s ON s.id = m.author_staff_id WHERE m.id = $1`,
+      ),
       [id],
     );
     return rows[0] ? toMessageRow(rows[0]) : null;

@@ -52,8 +52,7 @@ async function fanOut(
     case "conversation":
       return broadcast.summary(event.conversationId);
     case "message":
-      await broadcast.message(event.conversationId, event.messageId);
-      return broadcast.summary(event.conversationId);
+      return broadcast.messageAndSummary(event.conversationId, event.messageId);
     case "status":
       return broadcast.status({
         conversationId: event.conversationId,

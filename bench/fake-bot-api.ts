@@ -5,7 +5,9 @@
  *
  * Messages: {op:"burst", chats, perChat, text} → all at once; {op:"rate", perSecond, count, text}
  * → one message each from fresh chats, open loop; both answer {op:"done", ...} when every reply
- * arrived or `timeoutMs` passed.
+ * arrived or `timeoutMs` passed. {op:"offer", chats, count, perSecond, text} → `count` messages
+ * "<text> <k>" round robin from the given chats at a fixed rate, answered {op:"done"} once all
+ * were offered (for the console fan-out: messages to librarians get no bot reply).
  */
 import { performance } from "node:perf_hooks";
 import { FakeTelegram } from "../test/helpers/fake-telegram";
@@ -13,6 +15,7 @@ import { FakeTelegram } from "../test/helpers/fake-telegram";
 type Command =
   | { op: "burst"; chats: number; perChat: number; text: string; firstChat: number; timeoutMs: number }
   | { op: "rate"; perSecond: number; count: number; text: string; firstChat: number; timeoutMs: number }
+  | { op: "offer"; chats: number[]; count: number; perSecond: number; text: string }
   | { op: "stop" };
 
 const send = (m: unknown) => process.send!(m);
@@ -59,6 +62,22 @@ async function main() {
     latencies.length = 0;
     availableAt.clear();
     const start = performance.now();
+    if (cmd.op === "offer") {
+      await openLoop(cmd.count, cmd.perSecond, start, (k) =>
+        fake.sendText(cmd.chats[k % cmd.chats.length]!, `${cmd.text} ${k}`, {
+          first_name: "Bench",
+          language_code: "id",
+        }),
+      );
+      send({
+        op: "done",
+        sent: cmd.count,
+        replies: 0,
+        seconds: (performance.now() - start) / 1000,
+        latencies: [],
+      });
+      return;
+    }
     let total: number;
     if (cmd.op === "burst") {
       total = cmd.chats * cmd.perChat;
@@ -66,22 +85,27 @@ async function main() {
         for (let c = 0; c < cmd.chats; c++) offer(cmd.firstChat + c, cmd.text);
     } else {
       total = cmd.count;
-      const interval = 1000 / cmd.perSecond;
-      // Open loop: message k is due at start + k·interval, whatever the system does meanwhile.
-      for (let k = 0; k < cmd.count;) {
-        const due = start + k * interval;
-        const now = performance.now();
-        if (now >= due) {
-          offer(cmd.firstChat + k, cmd.text);
-          k++;
-        } else if (due - now > 2) await new Promise((r) => setTimeout(r, 1));
-        else await new Promise((r) => setImmediate(r));
-      }
+      const first = cmd.firstChat;
+      await openLoop(cmd.count, cmd.perSecond, start, (k) => offer(first + k, cmd.text));
     }
     await until(total, cmd.timeoutMs);
     send({ op: "done", sent: total, replies, seconds: (lastReplyAt - start) / 1000, latencies });
   });
   send({ op: "ready", token: fake.token, apiRoot: fake.apiRoot, pid: process.pid });
+}
+
+/** Open loop: message k is due at start + k·interval, whatever the system does meanwhile. */
+async function openLoop(count: number, perSecond: number, start: number, offerOne: (k: number) => void) {
+  const interval = 1000 / perSecond;
+  for (let k = 0; k < count;) {
+    const due = start + k * interval;
+    const now = performance.now();
+    if (now >= due) {
+      offerOne(k);
+      k++;
+    } else if (due - now > 2) await new Promise((r) => setTimeout(r, 1));
+    else await new Promise((r) => setImmediate(r));
+  }
 }
 
 void main();

@@ -8,11 +8,16 @@
  *   4. the fixed-rate latency table (100, 300, 500, 1,000 msg/s from fresh chats)
  *   5. soak (bench/soak.ts): BENCH_SOAK messages (200,000; quick 10,000), RSS and Redis memory
  *      every 10 %, BullMQ jobs kept at the end
- * with CPU and RSS of each process and PostgreSQL/Redis work per message for 3 and 4.
+ *   6. console fan-out (bench/fanout.ts): 50 librarian sockets, patrons' messages to librarians at
+ *      a fixed rate, recorded → event received; on one web node, then on two
+ *   7. scale-out (bench/scaleout.ts): the same burst with `web bot` in one process and `relay` in
+ *      one, then two, processes beside it
+ * with CPU and RSS of each process and PostgreSQL/Redis work per message for 3, 4, 6 and 7.
  *
  * Env: BENCH_QUICK=1 (a run under 3 minutes), BENCH_BURST (messages, default 10,000; quick
  * 3,000), BENCH_CHATS (200), BENCH_RATES ("100,300,500,1000"), BENCH_RATE_SECONDS (10; quick 3),
- * BENCH_ONLY=<sections> (comma-separated: log-write, baseline, burst, latency, soak; default all),
+ * BENCH_ONLY=<sections> (comma-separated: log-write, baseline, burst, latency, soak, fanout,
+ * scaleout; default all), BENCH_FANOUT_RATE (patron messages/s to librarians, 50), BENCH_SOCKETS (50),
  * BENCH_SOAK (messages), BENCH_CPU_PROF=<dir> (a --cpu-prof of the service), BENCH_SKIP_LOG_WRITE=1, BENCH_SHOW_STATEMENTS (how many statement kinds to list, 8).
  * Its own database (dropped) and its own redis-server (stopped); 127.0.0.1 only.
  */
@@ -29,6 +34,8 @@ import { FakeBotApi, readStatements, startApp, waitHealthy, type AppProcess } fr
 import { loadAverage } from "./proc-stats";
 import { startServices } from "./services";
 import { soak } from "./soak";
+import { fanout } from "./fanout";
+import { scaleOut } from "./scaleout";
 import { freePort } from "../test/helpers/process";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -38,6 +45,8 @@ const RATES = (process.env.BENCH_RATES ?? "100,300,500,1000").split(",").map(Num
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? (QUICK ? 3 : 10));
 const SOAK = Number(process.env.BENCH_SOAK ?? (QUICK ? 10_000 : 200_000));
 const CONCURRENCY = 50; // the relay's default RELAY_CONCURRENCY
+const FANOUT_RATE = Number(process.env.BENCH_FANOUT_RATE ?? 50);
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 50);
 const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
 const runs = (section: string) => !ONLY || ONLY.includes(section);
 
@@ -80,25 +89,24 @@ async function main() {
 
     fake = await FakeBotApi.start();
     const port = await freePort();
-    app = startApp(
-      ["all"],
-      {
-        DATABASE_URL: services.databaseUrl,
-        REDIS_URL: services.redisUrl,
-        QUEUE_PREFIX: "bench",
-        TELEGRAM_BOT_TOKEN: fake.token,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        TELEGRAM_MAX_PER_SECOND: "10000",
-        // A burst sends 50 messages per chat: every one must be answered.
-        INBOUND_MAX_PER_MINUTE: "1000",
-        RELAY_CONCURRENCY: String(CONCURRENCY),
-        PORT: String(port),
-        LOG_LEVEL: "warn",
-        DATA_DIR: dataDir,
-        BENCH_QUERY_COUNTS: path.join(dataDir, "statements.json"),
-      },
-      process.env.BENCH_CPU_PROF,
-    );
+    const serviceEnv = (listen: number, countsFile: string): Record<string, string> => ({
+      DATABASE_URL: services.databaseUrl,
+      REDIS_URL: services.redisUrl,
+      QUEUE_PREFIX: "bench",
+      TELEGRAM_BOT_TOKEN: fake!.token,
+      TELEGRAM_API_ROOT: fake!.apiRoot,
+      TELEGRAM_MAX_PER_SECOND: "10000",
+      // A burst sends 50 messages per chat: every one must be answered.
+      INBOUND_MAX_PER_MINUTE: "1000",
+      RELAY_CONCURRENCY: String(CONCURRENCY),
+      PORT: String(listen),
+      LOG_LEVEL: "warn",
+      DATA_DIR: dataDir,
+      BENCH_QUERY_COUNTS: path.join(dataDir, countsFile),
+      // the fan-out signs in 50 librarians from one address
+      STAFF_LOGIN_MAX_PER_15MIN: "1000",
+    });
+    app = startApp(["all"], serviceEnv(port, "statements.json"), process.env.BENCH_CPU_PROF);
     await waitHealthy(port, app);
     counters = await Counters.open(services.databaseUrl, services.redisUrl, services.database);
     const service = app;
@@ -149,6 +157,77 @@ async function main() {
       chat += CHATS * 10;
     }
 
+    const fanouts = [];
+    if (runs("fanout")) {
+      console.log(`\n== console fan-out (load average ${loadAverage()})`);
+      const base = {
+        databaseUrl: services.databaseUrl,
+        sockets: SOCKETS,
+        chats: 20,
+        perSecond: FANOUT_RATE,
+        seconds: RATE_SECONDS * 2,
+      };
+      fanouts.push(
+        await fanout(fake, watched, {
+          ...base,
+          webUrls: [`http://127.0.0.1:${port}`],
+          firstChat: chat,
+          label: "1 web node",
+        }),
+      );
+      chat += 100;
+      const port2 = await freePort();
+      const web2 = startApp(["web"], serviceEnv(port2, "statements-web2.json"));
+      try {
+        await waitHealthy(port2, web2);
+        fanouts.push(
+          await fanout(
+            fake,
+            { ...watched, others: { "web 2": web2.child.pid! } },
+            {
+              ...base,
+              webUrls: [`http://127.0.0.1:${port}`, `http://127.0.0.1:${port2}`],
+              firstChat: chat,
+              label: "2 web nodes",
+            },
+          ),
+        );
+        chat += 100;
+      } finally {
+        await web2.stop();
+      }
+    }
+
+    const scaled = [];
+    if (runs("scaleout")) {
+      // The all-in-one service stops: the topologies below are the whole system each.
+      await counters.close();
+      counters = undefined;
+      await app.stop();
+      app = undefined;
+      console.log(
+        `\n== scale-out: the same burst, roles in separate processes (load average ${loadAverage()})`,
+      );
+      for (const relays of [1, 2]) {
+        scaled.push(
+          await scaleOut({
+            fake,
+            relays,
+            env: serviceEnv,
+            databaseUrl: services.databaseUrl,
+            redisUrl: services.redisUrl,
+            database: services.database,
+            redisPid: services.redisPid,
+            countsDir: dataDir,
+            chats: CHATS,
+            perChat: Math.ceil(BURST / CHATS),
+            firstChat: chat,
+          }),
+        );
+        chat += CHATS;
+      }
+    }
+
     const bare = baselines.reduce((s, x) => s + x.perSecond, 0) / baselines.length;
     console.log("\n== summary");
     console.log(`| measurement | figure |\n|---|---|`);
@@ -168,6 +247,14 @@ async function main() {
     for (const r of rows)
       console.log(
         `| latency at ${r.perSecond} msg/s | p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${r.replies}/${r.count}) |`,
+      );
+    for (const f of fanouts)
+      console.log(
+        `| console fan-out, ${f.sockets} sockets, ${f.nodes} web node(s), ${f.perSecond} msg/s | message:new p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms; conversation:changed p99 ${f.changedP99.toFixed(0)} ms (${f.delivered}/${f.expected}) |`,
+      );
+    for (const x of scaled)
+      console.log(
+        `| burst, web+bot and ${x.relays} relay process(es) | ${x.perSecond.toFixed(0)} msg/s, service CPU ${x.cpuMsPerMessage.toFixed(2)} ms/msg (${x.perProcess}) |`,
       );
     if (b) console.log(`\n${b.perSecond.toFixed(0)} msg/s`);
     if (b && baselines.length) console.log(`ratio to bare BullMQ: ${(b.perSecond / bare).toFixed(2)}`);

@@ -4,6 +4,8 @@ import { sample, sumOf, type ProcSample } from "./proc-stats";
 
 export interface Watched {
   app: number;
+  /** more service processes (scale-out: relays, a second web node), by label; CPU counted per process and in the service's total */
+  others?: Record<string, number>;
   fake: number;
   redis: number;
   counters: Counters;
@@ -15,17 +17,33 @@ export async function measured<T extends { replies: number }>(w: Watched, run: (
   const pgPids = await w.counters.backendPids();
   const before = await w.counters.read();
   const q0 = await w.statements();
+  const others = Object.entries(w.others ?? {});
+  const o0 = others.map(([, pid]) => sample(pid));
+  const pg0 = new Map(pgPids.map((pid) => [pid, sample(pid).cpuMs]));
   const s0 = { app: sample(w.app), fake: sample(w.fake), redis: sample(w.redis), pg: sumOf(pgPids) };
   const result = await run();
-  const s1 = { app: sample(w.app), fake: sample(w.fake), redis: sample(w.redis), pg: sumOf(pgPids) };
+  // Backends opened during the run (a new pool connection, another process) count from zero; one
+  // that closed before the end is not counted (its /proc entry is gone).
+  const pgPids1 = await w.counters.backendPids();
+  const pgCpu = pgPids1.reduce((sum, pid) => sum + sample(pid).cpuMs - (pg0.get(pid) ?? 0), 0);
+  const s1 = {
+    app: sample(w.app),
+    fake: sample(w.fake),
+    redis: sample(w.redis),
+    pg: { cpuMs: s0.pg.cpuMs + pgCpu, rssMb: sumOf(pgPids1).rssMb },
+  };
+  const o1 = others.map(([, pid]) => sample(pid));
   const after = await w.counters.read();
   const q1 = await w.statements();
   const n = Math.max(1, result.replies);
   const cpu = (a: ProcSample, b: ProcSample) => (b.cpuMs - a.cpuMs) / n;
+  const perProcess = others.map(([label], i) => [label, cpu(o0[i]!, o1[i]!)] as const);
   return {
     result,
+    /** the first service process, then the others (each per message of the whole section) */
+    perProcess: [["service", cpu(s0.app, s1.app)] as const, ...perProcess],
     cpuMsPerMessage: {
-      app: cpu(s0.app, s1.app),
+      app: cpu(s0.app, s1.app) + perProcess.reduce((sum, [, v]) => sum + v, 0),
       fake: cpu(s0.fake, s1.fake),
       redis: cpu(s0.redis, s1.redis),
       postgres: cpu(s0.pg, s1.pg),
@@ -42,7 +60,7 @@ export async function measured<T extends { replies: number }>(w: Watched, run: (
 export function printMeasured(m: Awaited<ReturnType<typeof measured>>): void {
   const c = m.cpuMsPerMessage;
   console.log(
-    `  CPU ms/message: service ${c.app.toFixed(2)}, fake Bot API ${c.fake.toFixed(2)}, redis ${c.redis.toFixed(2)}, postgres backends ${c.postgres.toFixed(2)}`,
+    `  CPU ms/message: service ${c.app.toFixed(2)}${m.perProcess.length > 1 ? ` (${m.perProcess.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")})` : ""}, fake Bot API ${c.fake.toFixed(2)}, redis ${c.redis.toFixed(2)}, postgres backends ${c.postgres.toFixed(2)}`,
   );
   console.log(
     `  RSS MB: service ${m.rssMb.app.toFixed(0)}, fake ${m.rssMb.fake.toFixed(0)}, redis ${m.rssMb.redis.toFixed(0)}`,

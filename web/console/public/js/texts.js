@@ -26,7 +26,6 @@ export const ID = {
   exportDownload: "Unduh",
   exportNote:
     "Setiap ekspor dicatat (siapa, filter, jumlah baris, hash berkas). Transkrip perlu nomor percakapan.",
-  exportNeedsConversation: "Transkrip perlu nomor percakapan.",
   reportTitle: "Laporan layanan",
   reportPeriod: "Per",
   periodDay: "hari",
@@ -177,7 +176,6 @@ export const EN = {
   exportDownload: "Download",
   exportNote:
     "Every export is recorded (who, filters, row count, file hash). A transcript needs a conversation number.",
-  exportNeedsConversation: "A transcript needs a conversation number.",
   reportTitle: "Service report",
   reportPeriod: "Per",
   periodDay: "day",

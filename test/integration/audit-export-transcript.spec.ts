@@ -24,6 +24,7 @@ import { silentLogger } from "../../shared/logger";
 import { runMigrations } from "../../shared/migrate";
 import { runExportCli } from "../../web/export/cli";
 import { manifestKey } from "../../web/export/manifest";
+import { ExportRecordsChangedError, servedManifest } from "../../web/export/row-hashes";
 import { runExport } from "../../web/export/run";
 import { databaseUrlFor, testPgAdminUrl } from "../support/services";
 
@@ -448,5 +449,37 @@ describe("auditors' export: a month as a printable transcript (HTML, PDF) with i
       sha256: createHash("sha256").update(bytes).digest("hex"),
       filters: { from: "2026-01-01", to: "2026-01-31" },
     });
+  });
+
+  it("the HTTP manifest's row hashes are recomputed from the same rows, and refused (EXPORT_RECORDS_CHANGED) when those changed", async () => {
+    const manifestOut = collect();
+    const done = await runExport(
+      { pool, db: dbFromPool(pool), manifestKey: KEY },
+      {
+        filters: { from: "2026-01-01", to: "2026-01-31", conversation: conv.search },
+        format: "csv",
+        timeZone: "Asia/Jakarta",
+        fileName: "search.csv",
+        actor: { kind: "system", id: "test", label: "test" },
+      },
+      collect().stream,
+      manifestOut.stream,
+    );
+    const readAll = async (stream: AsyncIterable<unknown>) => {
+      let text = "";
+      for await (const chunk of stream) text += String(chunk);
+      return text;
+    };
+    // what HTTP serves is what the CLI writes: same header, signature and row hashes
+    const served = await readAll(await servedManifest(pool, done.header, KEY));
+    expect(JSON.parse(served)).to.deep.equal(JSON.parse(manifestOut.bytes().toString("utf8")));
+    // a row slipped into the period (back-dated) changes the records: refused, not served with wrong hashes
+    await message(conv.search, "2026-01-20T10:00:00", "patron", "disisipkan ke masa lalu");
+    const refused = await servedManifest(pool, done.header, KEY).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).to.be.instanceOf(ExportRecordsChangedError);
+    expect((refused as ExportRecordsChangedError).code).to.equal("EXPORT_RECORDS_CHANGED");
   });
 });

@@ -262,6 +262,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           db,
           pool: poolOf(dataSource),
           exportKey: manifestKey(secretKey),
+          libraryName: config.library.name,
           serviceHours: config.library.hours,
           messageLog,
           media,

@@ -58,6 +58,8 @@ export interface ConsoleOptions {
   pool: Pool;
   /** signs export manifests (derived from SECRET_BOX_KEY: web/export/manifest.ts) */
   exportKey: Buffer;
+  /** LIBRARY_NAME, on the export's printable transcripts */
+  libraryName?: string;
   /** the library's weekly service hours: the report counts response times only within them */
   serviceHours: WeeklyHours;
   messageLog: MessageLog;
@@ -152,6 +154,7 @@ export class ConsoleServer {
         staff: this.staff,
         manifestKey: options.exportKey,
         timeZone: options.timeZone,
+        ...(options.libraryName ? { library: options.libraryName } : {}),
         logger: options.logger,
       }),
       { prefix: "/api/export" },

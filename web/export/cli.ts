@@ -1,15 +1,17 @@
 /**
  * The auditors' export from the command line. Reads DATABASE_URL like the service, the library's
- * zone from LIBRARY_TIMEZONE (default Asia/Jakarta), and the manifest key from SECRET_BOX_KEY
- * (or the key file in DATA_DIR, as the service does).
+ * zone from LIBRARY_TIMEZONE (default Asia/Jakarta) and its name from LIBRARY_NAME (a transcript's
+ * first page), and the manifest key from SECRET_BOX_KEY (or the key file in DATA_DIR, as the
+ * service does).
  *
- *   npm run export -- --from 2026-01-01 --to 2026-01-31 --format csv [--out FILE] [--manifest FILE]
+ *   npm run export -- --from 2026-01-01 --to 2026-01-31 --format csv|jsonl|html|pdf [--out FILE] [--manifest FILE]
  *        [--channel telegram] [--librarian USERNAME] [--member-id ID] [--conversation N]
  *   npm run export -- verify FILE MANIFEST
  *
  * The file goes to standard output unless --out is given; its manifest to --manifest, else to
  * `<out>.manifest.json`, else `export-<from>-<to>.<format>.manifest.json` (named on stderr).
- * verify exits 0 when the file matches its manifest, 1 (naming what differs) when it does not.
+ * verify exits 0 when the file matches its manifest, 1 (naming what differs) when it does not;
+ * html and pdf (the printable transcript) are checked whole, by their sha256 and the signature.
  */
 import { readFile } from "node:fs/promises";
 import { createWriteStream } from "node:fs";
@@ -29,7 +31,7 @@ import { manifestKey, verifyExport } from "./manifest";
 import { runExport } from "./run";
 
 const USAGE = `Usage:
-  npm run export -- --from YYYY-MM-DD --to YYYY-MM-DD --format csv|jsonl [--out FILE] [--manifest FILE]
+  npm run export -- --from YYYY-MM-DD --to YYYY-MM-DD --format csv|jsonl|html|pdf [--out FILE] [--manifest FILE]
                     [--channel C] [--librarian USERNAME] [--member-id ID] [--conversation N]
   npm run export -- verify FILE MANIFEST
 DATABASE_URL must point at the service's PostgreSQL database; the manifest key comes from SECRET_BOX_KEY
@@ -110,6 +112,7 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
           timeZone,
           fileName,
           actor: { kind: "system", id: `cli:${user}`, label: `cli:${user}` },
+          library: io.env.LIBRARY_NAME || "Perpustakaan",
         },
         sink,
         manifestSink,

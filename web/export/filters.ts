@@ -7,8 +7,11 @@ import { z } from "zod";
 import { CHANNELS } from "../../shared/envelope";
 import { isIsoDate } from "../../shared/time/calendar";
 
-export const EXPORT_FORMATS = ["csv", "jsonl"] as const;
+/** csv and jsonl: one row per record; html and pdf: the printable transcript of the same records */
+export const EXPORT_FORMATS = ["csv", "jsonl", "html", "pdf"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export type TranscriptFormat = Extract<ExportFormat, "html" | "pdf">;
+export const isTranscript = (f: ExportFormat): f is TranscriptFormat => f === "html" || f === "pdf";
 
 const day = z.string().refine(isIsoDate, "must be a date YYYY-MM-DD");
 const id = z.coerce.number().int().positive();

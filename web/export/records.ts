@@ -5,8 +5,12 @@
  * the conversation (claim, transfer, close, handoff, link, renewal…). Read-only: this module
  * writes nothing (one writer per table, docs/ARCHITECTURE.md).
  *
- * Order: conversation, then time, then the message's sequence number; the cursor's rows arrive in
- * that order, so a conversation's transcript is contiguous.
+ * Order: conversation, then the message's sequence number, so a conversation's transcript is
+ * contiguous and its messages print in the order the patron saw them (seq is taken under the
+ * conversation's row lock, created_at at transaction start: two racing writes can have the two
+ * in opposite orders). A note or event has no seq: it goes after the last message (by seq)
+ * written at or before it, then by time. One order for every format, so a transcript's records
+ * hash the same as the JSON Lines export of the same filters.
  */
 import type { Pool, PoolClient } from "pg";
 import QueryStream from "pg-query-stream";
@@ -41,6 +45,8 @@ export interface ExportRecord {
   action: string | null;
   /** stored file attached to the message, as JSON; an event's detail, as JSON */
   detail: string | null;
+  /** the conversation's patron display name (transcript section headers; not a CSV column) */
+  patronName: string | null;
 }
 
 const ROW_SQL = `
@@ -56,27 +62,27 @@ WITH conv AS (
             OR EXISTS (SELECT 1 FROM audit_event sa WHERE sa.subject = 'conversation:' || c.id
                        AND sa.actor_kind = 'staff' AND sa.actor_id = s.id::text))))
 ), bounds AS (
-  SELECT ($1::date)::timestamp AT TIME ZONE $7 AS lo, ($2::date + 1)::timestamp AT TIME ZONE $7 AS hi
-)
-SELECT * FROM (
+  SELECT ($1::date)::timestamp AT TIME ZONE $7 AS lo,
+         least(($2::date + 1)::timestamp AT TIME ZONE $7, coalesce($8::timestamptz, 'infinity')) AS hi
+), r AS (
   SELECT 'message' AS type, m.id::text AS id, m.conversation_id, conv.channel, m.seq, m.created_at AS at,
          m.direction, m.author,
          CASE m.author WHEN 'librarian' THEN s.display_name WHEN 'patron' THEN conv.patron_name
                        WHEN 'bot' THEN m.handled_by ELSE NULL END AS author_name,
          conv.member_id, m.kind, m.text, m.handled_by, m.status, m.delivery, NULL AS action,
-         (m.meta -> 'media')::text AS detail
+         (m.meta -> 'media')::text AS detail, conv.patron_name
   FROM message m JOIN conv ON conv.id = m.conversation_id
        LEFT JOIN staff_user s ON s.id = m.author_staff_id, bounds
   WHERE m.created_at >= bounds.lo AND m.created_at < bounds.hi
   UNION ALL
   SELECT 'note', n.id::text, n.conversation_id, conv.channel, NULL, n.created_at, NULL, 'librarian',
-         s.display_name, conv.member_id, 'note', n.text, NULL, NULL, NULL, NULL, NULL
+         s.display_name, conv.member_id, 'note', n.text, NULL, NULL, NULL, NULL, NULL, conv.patron_name
   FROM staff_note n JOIN conv ON conv.id = n.conversation_id JOIN staff_user s ON s.id = n.staff_id, bounds
   WHERE n.created_at >= bounds.lo AND n.created_at < bounds.hi
   UNION ALL
   SELECT 'event', a.id::text, conv.id, conv.channel, NULL, a.at, NULL, a.actor_kind,
          CASE WHEN a.actor_kind = 'staff' THEN s.display_name ELSE a.actor_id END,
-         conv.member_id, 'event', NULL, NULL, NULL, NULL, a.action, a.detail::text
+         conv.member_id, 'event', NULL, NULL, NULL, NULL, a.action, a.detail::text, conv.patron_name
   FROM audit_event a
        JOIN conv ON a.subject = 'conversation:' || conv.id
          OR EXISTS (SELECT 1 FROM message em WHERE em.conversation_id = conv.id
@@ -86,8 +92,15 @@ SELECT * FROM (
                                 THEN (a.detail ->> 'messageId')::bigint END)
        LEFT JOIN staff_user s ON a.actor_kind = 'staff' AND s.id::text = a.actor_id, bounds
   WHERE a.at >= bounds.lo AND a.at < bounds.hi
-) r
-ORDER BY conversation_id, at, seq NULLS LAST, type, id::bigint`;
+), timed AS (
+  -- a note or event is anchored to the highest seq written at or before it (0: before any)
+  SELECT r.*, CASE WHEN r.type = 'message' THEN r.seq
+                   ELSE coalesce(max(r.seq) OVER (PARTITION BY r.conversation_id ORDER BY r.at, r.seq NULLS LAST,
+                                                  r.type, r.id::bigint ROWS UNBOUNDED PRECEDING), 0) END AS anchor
+  FROM r
+)
+SELECT * FROM timed
+ORDER BY conversation_id, anchor, type <> 'message', at, type, id::bigint`;
 
 interface Row {
   type: RecordType;
@@ -107,6 +120,7 @@ interface Row {
   delivery: string | null;
   action: string | null;
   detail: string | null;
+  patron_name: string | null;
 }
 
 const toRecord = (r: Row): ExportRecord => ({
@@ -127,6 +141,7 @@ const toRecord = (r: Row): ExportRecord => ({
   delivery: r.delivery,
   action: r.action,
   detail: r.detail,
+  patronName: r.patron_name,
 });
 
 /** Rows fetched per round trip: enough to amortise it, few enough to keep memory flat. */
@@ -136,8 +151,17 @@ const BATCH = 500;
  * The records matching `filters`, as an object stream that honours back-pressure (the cursor
  * reads the next batch only when the consumer wants it). The pool connection is released when
  * the stream ends, fails or is destroyed.
+ *
+ * `until`: only records before that instant. An export passes its start, so its manifest's row
+ * hashes can be recomputed later from the same rows (row-hashes.ts): what was written after,
+ * including the export's own audit event on a conversation, is not in it.
  */
-export async function openRecords(pool: Pool, filters: ExportFilters, timeZone: string): Promise<Readable> {
+export async function openRecords(
+  pool: Pool,
+  filters: ExportFilters,
+  timeZone: string,
+  until?: Date,
+): Promise<Readable> {
   const client: PoolClient = await pool.connect();
   const query = new QueryStream(
     ROW_SQL,
@@ -149,6 +173,7 @@ export async function openRecords(pool: Pool, filters: ExportFilters, timeZone: 
       filters.conversation ?? null,
       filters.librarian ?? null,
       timeZone,
+      until ?? null,
     ],
     { batchSize: BATCH, highWaterMark: BATCH },
   );

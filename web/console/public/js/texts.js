@@ -25,8 +25,7 @@ export const ID = {
   exportMake: "Buat tautan unduhan",
   exportDownload: "Unduh",
   exportNote:
-    "Setiap ekspor dicatat (siapa, filter, jumlah baris, hash berkas). Transkrip perlu nomor percakapan.",
-  exportNeedsConversation: "Transkrip perlu nomor percakapan.",
+    "Setiap ekspor dicatat (siapa, filter, jumlah baris, hash berkas). Transkrip: percakapan dalam periode dan filter ini, siap cetak.",
   reportTitle: "Laporan layanan",
   reportPeriod: "Per",
   periodDay: "hari",
@@ -176,8 +175,7 @@ export const EN = {
   exportMake: "Make download link",
   exportDownload: "Download",
   exportNote:
-    "Every export is recorded (who, filters, row count, file hash). A transcript needs a conversation number.",
-  exportNeedsConversation: "A transcript needs a conversation number.",
+    "Every export is recorded (who, filters, row count, file hash). Transcript: the conversations in this period and these filters, ready to print.",
   reportTitle: "Service report",
   reportPeriod: "Per",
   periodDay: "day",

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The records tab (auditors and admins; the server checks too): a form that makes the export's
- * download link (CSV, JSON Lines, or one conversation's transcript as HTML or PDF; a plain GET
+ * download link (CSV, JSON Lines, or the same records as a printable transcript, HTML or PDF; a plain GET
  * the session cookie authorises, so the browser streams the file to disk), and the service
  * report: its three charts are SVG images the server draws, with a CSV link beside them.
  */
@@ -15,13 +15,9 @@ const value = (id) => /** @type {HTMLInputElement | HTMLSelectElement} */ ($(id)
 /** Today in the library's zone, YYYY-MM-DD (sv-SE formats dates that way). */
 const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: state.timeZone });
 
+/** The same filters for every format: HTML and PDF are the printable transcript of those records. */
 function exportUrl() {
   const format = value("export-format");
-  const conversation = value("export-conversation");
-  if (format === "html" || format === "pdf") {
-    if (!/^\d+$/.test(conversation)) throw new Error(t("exportNeedsConversation"));
-    return `/api/export/transcript/${conversation}?format=${format}`;
-  }
   const q = new URLSearchParams({ from: value("export-from"), to: value("export-to"), format });
   for (const [name, id] of [
     ["channel", "export-channel"],

@@ -21,6 +21,8 @@ import type { LibraryProfile } from "./answers/answer";
 import { AttemptLimiter } from "./attempts";
 import { Handoff } from "./handoff";
 import { InboundWorker, type RelayOptions } from "./inbound-worker";
+import { ANSWER_REGISTRY } from "./answers";
+import { FaqService } from "./faq/service";
 import { senderLimits } from "./sender-limits";
 
 export interface RelayRoleOptions {
@@ -75,6 +77,7 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
       attempts: new AttemptLimiter(redis, prefix, options.linkMaxAttemptsPerHour),
       renewalPolicy: options.renewalPolicy,
       db: options.db,
+      faq: new FaqService(options.db, ANSWER_REGISTRY.intents),
     },
     messageLog,
     redis,

@@ -27,7 +27,11 @@ export type ErrorCode =
   | "SECRET_UNREADABLE"
   // A file refused by the media store (over MEDIA_MAX_BYTES) or unreadable from it (missing, hash mismatch).
   | "MEDIA_TOO_LARGE"
-  | "MEDIA_UNREADABLE";
+  | "MEDIA_UNREADABLE"
+  // The FAQ (shared/faq): an entry's texts refused, no such entry, a CSV file refused (with its line).
+  | "FAQ_INVALID"
+  | "FAQ_NOT_FOUND"
+  | "FAQ_CSV_INVALID";
 
 export class AppError extends Error {
   constructor(

@@ -5,6 +5,7 @@
  * here. The order of the list does not matter: menus follow `menu.order`, intents
  * `intent.precedence`.
  */
+import { faq, faqRating } from "./faq";
 import { edited, nonText, notWithLibrarian, silent, tooLong, unknown } from "./fallbacks";
 import { fines } from "./fines";
 import { acknowledgment, greeting, thanks } from "./greeting";
@@ -35,6 +36,8 @@ export const ANSWER_LIST = [
   loans,
   fines,
   renew,
+  faq,
+  faqRating,
   unknown,
   nonText,
   edited,

@@ -5,6 +5,9 @@ import { ChannelIdentity } from "./channel-identity";
 import { DeadLetter } from "./dead-letter";
 import { EvidenceCheckpoint } from "./evidence-checkpoint";
 import { EvidenceHash } from "./evidence-hash";
+import { FaqEntry } from "./faq-entry";
+import { FaqRating } from "./faq-rating";
+import { FaqVersion } from "./faq-version";
 import { Conversation } from "./conversation";
 import { InboundFailure } from "./inbound-failure";
 import { Media } from "./media";
@@ -23,6 +26,9 @@ export {
   DeadLetter,
   EvidenceCheckpoint,
   EvidenceHash,
+  FaqEntry,
+  FaqRating,
+  FaqVersion,
   InboundFailure,
   Media,
   Message,
@@ -48,4 +54,7 @@ export const ENTITIES = [
   Media,
   EvidenceHash,
   EvidenceCheckpoint,
+  FaqEntry,
+  FaqVersion,
+  FaqRating,
 ];

@@ -67,3 +67,11 @@ export function checkSlug(slug: unknown): string {
 export function sameContent(a: FaqContent, b: FaqContent): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** A group of similar questions the bot could not answer (unanswered.ts). */
+export interface UnansweredGroup {
+  count: number;
+  examples: string[];
+  lastAt: string;
+  tokens: string[];
+}

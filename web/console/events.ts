@@ -6,6 +6,9 @@
  * sockets), "conv:<id>" (everyone who opened that conversation).
  */
 import type { StaffRole } from "../../shared/entities/staff-user";
+import type { FaqContent, UnansweredGroup } from "../../shared/faq/content";
+import type { FaqStatus } from "../../shared/entities/faq-entry";
+import type { FaqEntryView, FaqVersionView } from "../../shared/faq/store";
 import type { ConversationSummary, MessageRow, SearchQuery } from "./conversations";
 import type { ChannelStatusView } from "./channel-status";
 import type { CannedReply, NoteRow } from "./librarian-texts";
@@ -97,6 +100,13 @@ export interface ClientToServerEvents {
   "channel:list": (ack: Ack<{ channels: ChannelStatusView[] }>) => void;
   /** admins only: ask a channel waiting to be paired (WhatsApp) for a code to type on that phone */
   "channel:pair": (input: { channel: string; phone: string }, ack: Ack) => void;
+  /** the FAQ (web/console/sockets/faq.ts): reading is everyone's, changes librarians' and admins' */
+  "faq:list": (ack: Ack<{ entries: FaqEntryView[] }>) => void;
+  "faq:history": (id: number, ack: Ack<{ entry: FaqEntryView; versions: FaqVersionView[] }>) => void;
+  "faq:unanswered": (ack: Ack<{ groups: UnansweredGroup[] }>) => void;
+  "faq:create": (input: { slug: string; content: FaqContent }, ack: Ack<{ entry: FaqEntryView }>) => void;
+  "faq:edit": (input: { id: number; content: FaqContent }, ack: Ack<{ entry: FaqEntryView }>) => void;
+  "faq:status": (input: { id: number; status: FaqStatus }, ack: Ack<{ entry: FaqEntryView }>) => void;
 }
 
 export interface SocketData {

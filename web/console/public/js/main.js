@@ -32,8 +32,9 @@ import { onConversationChosen, renderLists } from "./views/queue.js";
 import { initReply } from "./views/reply.js";
 import { initSearch } from "./views/search.js";
 import { initRecords } from "./views/records.js";
+import { initFaq, loadFaq } from "./views/faq.js";
 
-const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit"];
+const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit", "faq"];
 
 /**
  * Signed in (a new login or a session that still holds): shows the app and goes live.
@@ -71,6 +72,7 @@ function initTabs() {
       if (tab === "admin") void loadAdmin();
       if (tab === "dead-letters") void loadDeadLetters();
       if (tab === "audit") loadAudit();
+      if (tab === "faq") void loadFaq();
     });
   }
 }
@@ -103,6 +105,7 @@ initSearch();
 initRecords();
 initAdmin();
 initAudit();
+initFaq();
 // Waiting times ("12 mnt") age while nobody pushes anything.
 setInterval(() => renderLists(), 60_000);
 void boot();

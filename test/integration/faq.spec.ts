@@ -115,6 +115,32 @@ describe("FAQ: relay, console, CSV", function () {
     expect(row!.meta.faq).to.equal(undefined);
   });
 
+  it("offers the closest entries and a librarian when none is a clear answer; a press answers that entry", async () => {
+    const thesis = (await new FaqStore(db).bySlug("unggah-skripsi"))!;
+    const { id, replies } = await ask("skripsi");
+    const keyboard = (replies[0]!.replyMarkup as { inline_keyboard: Array<Array<{ callback_data: string }>> })
+      .inline_keyboard;
+    const pressable = keyboard.flat().map((b) => b.callback_data);
+    expect(pressable).to.include(`/faq ${thesis.id}`);
+    expect(pressable.at(-1)).to.equal("/pustakawan");
+    const before = fake.sentTo(id).length;
+    fake.pressButton(id, `/faq ${thesis.id}`);
+    const [answer] = (await fake.waitForSent(before + 1, { chatId: String(id) })).slice(before);
+    expect(answer!.text).to.equal(thesis.content.id.answer);
+    expect((await replyRows(id)).at(-1)!.meta.faq).to.include({ entryId: thesis.id, via: "choice" });
+  });
+
+  it("gives a built-in answer the question its cues missed but the one matcher reads as its own", async () => {
+    // "dibuka" is not the cue "buka" to the cue matcher (another word form); stemmed, it is.
+    const { id } = await ask("kapan perpus dibuka");
+    const inbound = await sql<{ handled_by: string }>(
+      `SELECT m.handled_by FROM message m JOIN conversation c ON c.id = m.conversation_id
+       WHERE c.chat_id = $1 AND m.direction = 'in'`,
+      [String(id)],
+    );
+    expect(inbound[0]!.handled_by).to.equal("hours");
+  });
+
   it("lets a librarian create, edit, publish and retire over the console; an auditor only reads", async () => {
     const { staff, socket } = await as("librarian");
     const auditor = await as("auditor");

@@ -80,7 +80,8 @@ export const SLANG: Readonly<Record<string, string>> = {
 
 /**
  * Words that tell nothing about the topic: particles, polite address, pronouns, the commonest
- * prepositions. Question words ("bagaimana", "kapan", "how") stay: BM25's weights already make
+ * prepositions, and "tidak" (every "ga"/"gak" a patron types, which says nothing of the topic).
+ * Question words ("bagaimana", "kapan", "how") stay: BM25's weights already make
  * them count little, and "kapan" against "bagaimana" can separate two entries.
  */
 const STOPWORDS = new Set([
@@ -148,6 +149,7 @@ const STOPWORDS = new Set([
   "bro",
   "sini",
   "hallo",
+  "tidak",
   "selamat",
   "pagi",
   "siang",

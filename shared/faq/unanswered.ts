@@ -1,5 +1,6 @@
 /**
- * The questions the bot could not answer (inbound text handled as "unknown"), grouped by the
+ * The questions the bot could not answer — inbound text handled as "unknown", or answered only
+ * with the FAQ's "did you mean" offer (its reply has `meta.faqOffered`) — grouped by the
  * matcher's own tokens: two questions are one group when their stems overlap by half (Jaccard
  * ≥ 0.5), so "wifi gak konek" and "wifinya tdk konek kak" are counted together. A group's first
  * question prefills the console's "make an FAQ entry". Redacted rows (a typed password) are never read.
@@ -20,10 +21,13 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 
 export async function unansweredGroups(sql: Sql, days = 30, limit = 2000): Promise<UnansweredGroup[]> {
   const { rows } = await sql.query<{ text: string; created_at: Date }>(
-    `SELECT text, created_at FROM message
-     WHERE direction = 'in' AND kind = 'text' AND handled_by = 'unknown' AND text IS NOT NULL
-       AND NOT meta ? 'redacted' AND created_at > now() - make_interval(days => $1)
-     ORDER BY created_at DESC LIMIT $2`,
+    `SELECT m.text, m.created_at FROM message m
+     WHERE m.direction = 'in' AND m.kind = 'text' AND m.text IS NOT NULL AND NOT m.meta ? 'redacted'
+       AND m.created_at > now() - make_interval(days => $1)
+       AND (m.handled_by = 'unknown'
+            OR (m.handled_by = 'faq' AND EXISTS (SELECT 1 FROM message r
+                WHERE r.in_reply_to = m.id AND r.direction = 'out' AND r.meta ? 'faqOffered')))
+     ORDER BY m.created_at DESC LIMIT $2`,
     [days, limit],
   );
   const groups: Array<UnansweredGroup & { set: Set<string> }> = [];

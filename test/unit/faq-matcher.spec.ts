@@ -12,7 +12,7 @@ import { ANSWER_REGISTRY } from "../../relay/answers";
 import { builtinDocuments } from "../../relay/faq/builtins";
 import { HELD_OUT } from "../fixtures/faq-questions";
 
-/** Measured: precision 1.00 (49 of 49), recall 0.94 (49 of 52). */
+/** Measured: precision 1.00 (50 of 50), recall 0.96 (50 of 52). */
 const PRECISION_FLOOR = 0.95;
 const RECALL_FLOOR = 0.9;
 
@@ -42,7 +42,9 @@ describe("FAQ matcher", () => {
       "buku",
       "pustaka",
     ]);
-    expect(stems("yg blm sdh tdk gak nggak", "id")).to.deep.equal(["tidak", "tidak", "tidak"]);
+    // Spelled out, then dropped as filler: "ga"/"gak" say nothing about the topic.
+    expect(stems("yg blm sdh tdk gak nggak", "id")).to.deep.equal([]);
+    expect(stems("pinjem bsk kpn", "id")).to.deep.equal(["pinjam", "besok", "kapan"]);
     expect(stems("printing the documents", "en")).to.deep.equal(["print", "document"]);
   });
 

@@ -10,8 +10,7 @@ import type { Reply } from "../../shared/log/handling";
 import type { FaqEntryView } from "../../shared/faq/store";
 import { BUILTIN_PREFIX } from "../faq/builtins";
 import { FAQ_PREFIX } from "../faq/service";
-import { faqTexts } from "../faq/texts";
-import { texts } from "../../shared/texts";
+import { faqTexts, texts } from "../../shared/texts";
 import { defineAnswer, type AnswerContext, type AnswerResult } from "./answer";
 
 /** The built-in answers a "did you mean" list may offer, with the command its button types. */

@@ -1,5 +1,5 @@
-/** What the FAQ answer says around an entry's own text (Bahasa Indonesia first). Plain text. */
-import type { Language } from "../../shared/envelope";
+/** What the FAQ answer (relay/answers/faq.ts) says around an entry's own text. Plain text. */
+import type { Language } from "../envelope";
 
 export const faqTexts = {
   /** above the closest entries when none is a clear answer */

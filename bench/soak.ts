@@ -77,6 +77,7 @@ export async function soak(
     let replies = 0;
     let seconds = 0;
     for (let tenth = 0; tenth < 10; tenth++) {
+      const cpu0 = { app: sample(appPid).cpuMs, fake: sample(fake.pid).cpuMs };
       const r = await fake.run({
         op: "burst",
         chats,
@@ -90,8 +91,13 @@ export async function soak(
       seconds += r.seconds;
       samples.push(await at(sent));
       const last = samples[samples.length - 1]!;
+      // CPU per message of the service and of the fake in this tenth: a cost that grows with the
+      // count shows here before it shows in msg/s.
+      const perMessage = (pid: number, before: number) =>
+        ((sample(pid).cpuMs - before) / Math.max(1, r.replies)).toFixed(2);
       console.log(
-        `  ${sent}: ${(r.replies / r.seconds).toFixed(0)} msg/s, RSS ${last.rssMb.toFixed(0)} MB, Redis ${last.redisMb.toFixed(1)} MB`,
+        `  ${sent}: ${(r.replies / r.seconds).toFixed(0)} msg/s, RSS ${last.rssMb.toFixed(0)} MB (fake ${sample(fake.pid).rssMb.toFixed(0)} MB), ` +
+          `Redis ${last.redisMb.toFixed(1)} MB, CPU ms/msg service ${perMessage(appPid, cpu0.app)}, fake ${perMessage(fake.pid, cpu0.fake)}`,
       );
       if (r.replies < r.sent) break; // a tenth that timed out: the rest would only add noise
     }

@@ -162,6 +162,8 @@ export class ConsoleServer {
         staff: this.staff,
         timeZone: options.timeZone,
         hours: options.serviceHours,
+        // Response minutes skip the library's holidays (SLiMS `holiday`), as patrons are told.
+        ...(options.library ? { holidays: () => options.library!.holidays() } : {}),
         logger: options.logger,
       }),
       { prefix: "/api/report" },

@@ -153,7 +153,7 @@ async function chainSource(
  * (an inbound message not yet handled).
  */
 async function nextFloor(tx: Sql, spec: EvidenceSourceSpec, floor: string, ageMs: number): Promise<string> {
-  const table = spec.source === "message" ? "message" : "audit_event";
+  const table = spec.source;
   const { rows } = await tx.query<{ id: string | null }>(
     `SELECT max(t.id)::text AS id FROM ${table} t
      WHERE t.id > $1 AND t.${spec.timeColumn} < now() - make_interval(secs => $2)

@@ -70,6 +70,11 @@ export class MediaStore {
     this.dir = options.dir ? path.resolve(options.dir) : undefined;
   }
 
+  /** MEDIA_DIR (absolute), when the bytes are kept there: retention removes erased files from it */
+  get directory(): string | undefined {
+    return this.dir;
+  }
+
   get storage(): MediaStorage {
     return this.dir ? "dir" : "db";
   }

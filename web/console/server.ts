@@ -175,6 +175,7 @@ export class ConsoleServer {
         logger: options.logger,
         allowedOrigins: options.allowedOrigins,
         checkpointKey: options.checkpointKey,
+        mediaDir: options.media.directory,
       }),
       { prefix: "/api/audit" },
     );

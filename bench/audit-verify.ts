@@ -59,7 +59,6 @@ async function measured<T>(fn: () => Promise<T>) {
 
 /** Messages, notes, audit events and files as the service writes them, generated inside PostgreSQL. */
 async function generate(pool: Pool): Promise<void> {
-  const perConversation = Math.ceil(ROWS / CONVERSATIONS);
   await pool.query(
     `INSERT INTO staff_user (username, display_name, role, password_hash) VALUES ('bench', 'Bench', 'librarian', 'x')`,
   );

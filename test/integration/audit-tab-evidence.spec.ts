@@ -97,22 +97,19 @@ describe("the Audit tab and audit:verify name tampered notes and files", functio
   it("an edited note, a deleted file and a note inserted out of band are each named", async () => {
     const client = new Client({ connectionString: url });
     await client.connect();
-    let forged = "";
-    try {
+    const tamper = async () => {
       await client.query(`SET session_replication_role = replica`);
       await client.query(`UPDATE staff_note SET text = 'tidak ada masalah' WHERE id = $1`, [noteId]);
       await client.query(`DELETE FROM media WHERE id = $1`, [mediaId]);
-      forged = (
-        await client.query<{ id: string }>(
-          `INSERT INTO staff_note (conversation_id, staff_id, text, created_at)
-           SELECT conversation_id, staff_id, 'disetujui kepala', now() - interval '2 hours' FROM staff_note WHERE id = $1
-           RETURNING id::text`,
-          [noteId],
-        )
-      ).rows[0]!.id;
-    } finally {
-      await client.end();
-    }
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO staff_note (conversation_id, staff_id, text, created_at)
+         SELECT conversation_id, staff_id, 'disetujui kepala', now() - interval '2 hours' FROM staff_note WHERE id = $1
+         RETURNING id::text`,
+        [noteId],
+      );
+      return rows[0]!.id;
+    };
+    const forged = await tamper().finally(() => client.end());
     const report = await verifyInTab();
     expect(report.issues.map((i) => [i.kind, i.source, i.rowId])).to.have.deep.members([
       ["edited", "staff_note", noteId],

@@ -198,7 +198,7 @@ describe("retention: anonymising old personal data, erasure on request", () => {
   it("erases old notes' text, the bytes of patrons' files only old messages show, old dead letters; keeps the rest", async () => {
     // (the run above did it; the counts are at least ours: the run's database is shared)
     const { rows: notes } = await pool.query<{ id: string; text: string; erased: boolean }>(
-      `SELECT id::text, text, erased_at IS NOT NULL AS erased FROM staff_note WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      `SELECT id::text, text, erased_at IS NOT NULL AS erased FROM staff_note WHERE id = ANY($1::bigint[]) ORDER BY created_at`,
       [[oldNote, recentNote]],
     );
     expect(notes.map((n) => [n.id, n.text, n.erased])).to.deep.equal([

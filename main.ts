@@ -219,7 +219,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         contactlessChannels: registry.filter((d) => !d.capabilities.requestContact).map((d) => d.name),
         undeletableChannels: registry.filter((d) => !d.capabilities.deleteMessage).map((d) => d.name),
         sweepIntervalMs,
-        audit: { db, ...config.audit },
+        audit: { db, ...config.audit, mediaDir: config.media.dir },
         ...(options.libraryHolidays ? { holidays: options.libraryHolidays } : {}),
         ...(options.now ? { now: options.now } : {}),
         ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),

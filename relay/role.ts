@@ -55,6 +55,8 @@ export interface RelayRoleOptions {
     chainIntervalMs: number;
     checkpointKey: string | undefined;
     retentionDays: number | undefined;
+    /** MEDIA_DIR: retention removes erased files' bytes there */
+    mediaDir?: string | undefined;
   };
   /** the library's holidays for "when do librarians answer" (default: the library system's) */
   holidays?: () => Promise<HolidayCalendar>;
@@ -130,6 +132,7 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
         prefix,
         logger: options.logger.child({ role: "relay", part: "retention" }),
         days: options.audit.retentionDays,
+        mediaDir: options.audit.mediaDir,
         timeZone: options.library.timeZone,
       });
       await retention.start();

@@ -165,6 +165,8 @@ export class ConsoleServer {
         staff: this.staff,
         timeZone: options.timeZone,
         hours: options.serviceHours,
+        // Response minutes skip the library's holidays (SLiMS `holiday`), as patrons are told.
+        ...(options.library ? { holidays: () => options.library!.holidays() } : {}),
         logger: options.logger,
       }),
       { prefix: "/api/report" },
@@ -176,6 +178,7 @@ export class ConsoleServer {
         logger: options.logger,
         allowedOrigins: options.allowedOrigins,
         checkpointKey: options.checkpointKey,
+        mediaDir: options.media.directory,
       }),
       { prefix: "/api/audit" },
     );

@@ -32,7 +32,7 @@ export const CALENDAR_PROBLEMS = [
   "no_spans",
   /** a name longer than 120 characters, or only one of its two languages */
   "bad_name",
-  /** overlaps one of the library's exceptions already stored (remove that one first) */
+  /** overlaps a stored exception of the same kind (remove that one first); a closed day may lie inside other hours */
   "exception_overlaps",
   /** the weekly hours are not an object of weekdays */
   "bad_week",
@@ -139,10 +139,10 @@ function checkName(input: ExceptionInput["name"], problems: CalendarProblem[]): 
   return { id: id || en, en: en || id };
 }
 
-/** A dated exception; `existing` are the library's stored ones (an overlap is refused). */
+/** A dated exception; `existing` are the library's stored ones (an overlap with one of its kind is refused). */
 export function checkException(
   input: unknown,
-  existing: ReadonlyArray<{ from: string; to: string }>,
+  existing: ReadonlyArray<{ kind: string; from: string; to: string }>,
 ): Checked<CheckedException> {
   const problems: CalendarProblem[] = [];
   const raw = (input ?? {}) as Partial<ExceptionInput>;
@@ -154,7 +154,7 @@ export function checkException(
     if (to < from) problems.push({ code: "range_backwards", field: "to" });
     else if (Date.parse(to) - Date.parse(from) > MAX_RANGE_DAYS * 86_400_000)
       problems.push({ code: "range_too_long", field: "to" });
-    else if (existing.some((e) => e.from <= to && from <= e.to))
+    else if (existing.some((e) => e.kind === raw.kind && e.from <= to && from <= e.to))
       problems.push({ code: "exception_overlaps", field: "from" });
   }
   const name = checkName(raw.name, problems);

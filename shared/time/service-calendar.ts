@@ -5,8 +5,8 @@
  * one calendar day is, the first opening after a moment, open at an instant. Stored and read by
  * shared/service-calendar-store.ts; docs/calendar.md says what wins over what.
  *
- * Precedence for a date: the library's own exception → the library system's dated holiday → its
- * weekly closing day → the weekly hours. So a library that keeps the library open on a SLiMS
+ * Precedence for a date: the library's own exception (a closed day before other hours) → the
+ * library system's dated holiday → its weekly closing day → the weekly hours. So a library that keeps the library open on a SLiMS
  * holiday (or sets Ramadan hours on a day SLiMS closes) adds an exception for it, and it wins.
  */
 import { addDays, daysBetween, weekdayOf, type HolidayCalendar, type Weekday } from "./calendar";
@@ -36,7 +36,7 @@ export type CalendarException =
 
 export interface ServiceCalendar {
   weekly: WeeklyHours;
-  /** the library's own exceptions, never overlapping (the store refuses overlaps) */
+  /** the library's own exceptions; two of one kind never overlap (the store refuses it) */
   exceptions: readonly CalendarException[];
   /** the library system's holidays (SLiMS), imported as they are read */
   imported: HolidayCalendar;
@@ -54,14 +54,18 @@ export type ServiceDay =
   /** a dated closing: the library's own (with its name, when it gave one) or the library system's */
   | { state: "holiday"; name: CalendarName | null; source: "library" | "library_system" };
 
-/** The library's own exception that applies on `date`, if any. */
+/**
+ * The library's own exception that applies on `date`, if any: a closed day before other hours, so
+ * a holiday inside the Ramadan period (Nyepi) closes that one day without splitting the period.
+ */
 export function exceptionOn(calendar: ServiceCalendar, date: string): CalendarException | undefined {
-  return calendar.exceptions.find(
+  const on = calendar.exceptions.filter(
     (e) =>
       e.from <= date &&
       date <= e.to &&
       (e.kind === "closed" || e.weekdays === null || e.weekdays.includes(weekdayOf(date))),
   );
+  return on.find((e) => e.kind === "closed") ?? on[0];
 }
 
 /** What `date` is in the calendar (see the precedence at the top). */

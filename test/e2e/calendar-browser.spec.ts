@@ -2,8 +2,10 @@
  * The service calendar tab in a real browser (Debian's chromium, playwright-core): an admin edits
  * the weekly hours (a typo first: the server's problem is shown by its field), adds a named
  * holiday whose name carries HTML (shown as text, never run), and the patron's `/jam` follows; a
- * librarian sees the calendar without the editing controls.
+ * librarian sees the calendar without the editing controls. A screenshot is saved in
+ * test-artifacts/.
  */
+import { mkdir } from "node:fs/promises";
 import { expect } from "chai";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { App } from "../../main";
@@ -96,6 +98,8 @@ describe("service calendar tab in Chromium", function () {
     expect(await item.textContent()).to.contain(HOSTILE);
     expect(await page.evaluate("typeof window.__pwned")).to.equal("undefined");
     expect(await jam(715_002)).to.contain("hari ini libur: <img src=x");
+    await mkdir("test-artifacts", { recursive: true });
+    await page.screenshot({ path: "test-artifacts/calendar-phone.png", fullPage: true });
 
     await item.locator("button", { hasText: "Hapus" }).click();
     await page.locator("#calendar-view", { hasText: "Belum ada pengecualian" }).waitFor();

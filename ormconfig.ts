@@ -18,6 +18,7 @@ import { Media1764900000000 } from "./migrations/1764900000000-Media";
 import { DeliveryAcks1764950000000 } from "./migrations/1764950000000-DeliveryAcks";
 import { EvidenceChain1765100000000 } from "./migrations/1765100000000-EvidenceChain";
 import { EvidenceNotesMedia1765200000000 } from "./migrations/1765200000000-EvidenceNotesMedia";
+import { ServiceCalendar1765500000000 } from "./migrations/1765500000000-ServiceCalendar";
 
 export const MIGRATIONS = [
   Init1764300000000,
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   DeliveryAcks1764950000000,
   EvidenceChain1765100000000,
   EvidenceNotesMedia1765200000000,
+  ServiceCalendar1765500000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {

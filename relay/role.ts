@@ -16,6 +16,7 @@ import { Presence } from "../shared/presence";
 import type { DrainRequests } from "../shared/queues";
 import type { SecretBox } from "../shared/secret-box";
 import { Sweeper } from "../shared/sweeper";
+import type { ServiceCalendarReader } from "../shared/service-calendar-reader";
 import type { HolidayCalendar } from "../shared/time/calendar";
 import type { LibraryProfile } from "./answers/answer";
 import { AttemptLimiter } from "./attempts";
@@ -60,6 +61,8 @@ export interface RelayRoleOptions {
   };
   /** the library's holidays for "when do librarians answer" (default: the library system's) */
   holidays?: () => Promise<HolidayCalendar>;
+  /** the service calendar: `/jam` and "when do librarians answer" (absent: LIBRARY_HOURS + `holidays`) */
+  calendar?: ServiceCalendarReader;
   /** test hooks */
   now?: () => Date;
   beforeHandle?: RelayOptions["beforeHandle"];
@@ -77,6 +80,7 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
       attempts: new AttemptLimiter(redis, prefix, options.linkMaxAttemptsPerHour),
       renewalPolicy: options.renewalPolicy,
       db: options.db,
+      ...(options.calendar ? { calendar: options.calendar } : {}),
     },
     messageLog,
     redis,
@@ -98,8 +102,9 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
       presence: new Presence(redis, prefix),
       events: options.consoleEvents,
       library: options.library,
-      // When librarians answer: service hours minus the library system's holidays.
+      // When librarians answer: the service calendar (or service hours minus the library system's holidays).
       holidays: options.holidays ?? (() => librarySystem.holidays()),
+      ...(options.calendar ? { calendar: options.calendar } : {}),
       requestLimit: limits.handoffs,
       ...(now ? { now } : {}),
     }),

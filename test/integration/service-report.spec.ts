@@ -14,6 +14,8 @@ import { closeSql, startTestApp } from "../helpers/app";
 import { addStaff, login } from "../helpers/console";
 import { SlimsFixture } from "../helpers/slims-fixture";
 import { testDatabaseUrl } from "../support/services";
+import { dbFromPool } from "../../shared/db";
+import { ServiceCalendarStore } from "../../shared/service-calendar-store";
 
 describe("service report: per day and channel, as numbers, CSV and SVG charts", function () {
   this.timeout(60_000);
@@ -161,6 +163,7 @@ describe("service report: first response minutes skip the library's SLiMS holida
   let slims: SlimsFixture;
   let pool: Pool;
   let admin: { cookie: string };
+  let adminStaffId: number;
   const conversations: number[] = [];
   const tag = randomBytes(3).toString("hex");
 
@@ -179,7 +182,9 @@ describe("service report: first response minutes skip the library's SLiMS holida
     }));
     pool = new Pool({ connectionString: testDatabaseUrl(), max: 2 });
     const librarianStaff = await addStaff(app, "librarian", "Siti");
-    admin = await login(app.web!.url, (await addStaff(app, "admin")).username);
+    const adminStaff = await addStaff(app, "admin");
+    adminStaffId = adminStaff.id;
+    admin = await login(app.web!.url, adminStaff.username);
     // Queued Monday 15:00 (WIB), answered Wednesday 08:30: 60 minutes on Monday, none on the
     // holiday, 30 on Wednesday = 90 (570 if Tuesday counted).
     const [patron] = (
@@ -225,6 +230,22 @@ describe("service report: first response minutes skip the library's SLiMS holida
   };
 
   it("a patron waiting across a SLiMS holiday waited only the open days' minutes", async () => {
+    expect(await monday()).to.deep.equal({ applied: true, minutes: 90 });
+  });
+
+  it("follows the service calendar edited in the console: special hours on a day count only their own minutes", async () => {
+    const store = new ServiceCalendarStore(dbFromPool(pool));
+    // Wednesday opens at 08:15 instead of 08:00: 60 on Monday + 15 on Wednesday.
+    const added = await store.addException(
+      { kind: "hours", from: "2024-02-14", to: "2024-02-14", spans: [{ from: "08:15", to: "16:00" }] },
+      adminStaffId,
+    );
+    if (!added.ok) throw new Error(`exception refused: ${JSON.stringify(added)}`);
+    try {
+      expect(await monday()).to.deep.equal({ applied: true, minutes: 75 });
+    } finally {
+      await store.removeException(added.value.id, adminStaffId);
+    }
     expect(await monday()).to.deep.equal({ applied: true, minutes: 90 });
   });
 

@@ -24,6 +24,7 @@ import type { StaffStore } from "../console/staff";
 import { HttpError } from "../http-error";
 import { chart, REPORT_CHARTS, reportCsv, type ReportChart } from "./charts";
 import { PERIODS, serviceReport } from "./report";
+import type { CalendarReading } from "../../shared/service-calendar-reader";
 
 export interface ReportApiOptions {
   db: Sql;
@@ -32,6 +33,12 @@ export interface ReportApiOptions {
   hours: WeeklyHours;
   /** the library system's holidays (LibrarySystem.holidays); absent: weekly hours only */
   holidays?: () => Promise<HolidayCalendar>;
+  /**
+   * The service calendar (shared/service-calendar-reader.ts): when given it is what response
+   * minutes follow — the console's weekly hours and exceptions with the library system's
+   * holidays — and `hours`/`holidays` are not used.
+   */
+  calendar?: () => Promise<CalendarReading>;
   logger: Logger;
 }
 
@@ -76,6 +83,18 @@ export function reportApi(options: ReportApiOptions): FastifyPluginAsync {
     }
   };
   const rowsFor = async (q: ReturnType<typeof parse>) => {
+    if (options.calendar) {
+      const reading = await options.calendar();
+      if (!reading.importedKnown)
+        options.logger.warn("web: report without the library system's holidays (unreadable)");
+      const rows = await serviceReport(options.db, {
+        ...q,
+        timeZone: options.timeZone,
+        hours: options.hours,
+        serviceCalendar: reading.calendar,
+      });
+      return { rows, holidaysApplied: reading.importedKnown };
+    }
     const { calendar: cal, applied } = await calendar();
     const rows = await serviceReport(options.db, {
       ...q,

@@ -7,6 +7,7 @@ import type { PresenceLoop } from "../presence-loop";
 import { ROOM, type ConsoleSocket } from "../rooms";
 import type { ConsoleDeps, SocketContext } from "./context";
 import { guardedOn } from "./guard";
+import * as calendar from "./calendar";
 import * as channels from "./channels";
 import * as messages from "./messages";
 import * as notes from "./notes";
@@ -15,7 +16,7 @@ import * as queue from "./queue";
 import * as search from "./search";
 import * as staff from "./staff";
 
-const TOPICS = [queue, messages, notes, patron, search, staff, channels];
+const TOPICS = [queue, messages, notes, patron, search, staff, channels, calendar];
 
 export async function connected(
   socket: ConsoleSocket,

@@ -25,6 +25,7 @@ import { prepareAlerts } from "./notify.js";
 import { state } from "./state.js";
 import { loadAdmin, initAdmin } from "./views/admin.js";
 import { initAudit, loadAudit } from "./views/audit.js";
+import { loadCalendar, renderCalendar } from "./views/calendar.js";
 import { loadDeadLetters } from "./views/dead-letters.js";
 import { initConversation, openConversation, renderConversation } from "./views/conversation.js";
 import { initLogin, showLogin } from "./views/login.js";
@@ -33,7 +34,7 @@ import { initReply } from "./views/reply.js";
 import { initSearch } from "./views/search.js";
 import { initRecords } from "./views/records.js";
 
-const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit"];
+const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit", "calendar"];
 
 /**
  * Signed in (a new login or a session that still holds): shows the app and goes live.
@@ -71,6 +72,7 @@ function initTabs() {
       if (tab === "admin") void loadAdmin();
       if (tab === "dead-letters") void loadDeadLetters();
       if (tab === "audit") loadAudit();
+      if (tab === "calendar") void loadCalendar();
     });
   }
 }
@@ -81,6 +83,7 @@ function initLanguage() {
     applyTexts();
     renderLists();
     if (state.current) renderConversation();
+    renderCalendar();
   });
 }
 

@@ -16,6 +16,7 @@ import { Presence } from "../shared/presence";
 import type { DrainRequests } from "../shared/queues";
 import type { SecretBox } from "../shared/secret-box";
 import { Sweeper } from "../shared/sweeper";
+import type { ServiceCalendarReader } from "../shared/service-calendar-reader";
 import type { HolidayCalendar } from "../shared/time/calendar";
 import type { LibraryProfile } from "./answers/answer";
 import { AttemptLimiter } from "./attempts";
@@ -57,9 +58,13 @@ export interface RelayRoleOptions {
     chainIntervalMs: number;
     checkpointKey: string | undefined;
     retentionDays: number | undefined;
+    /** MEDIA_DIR: retention removes erased files' bytes there */
+    mediaDir?: string | undefined;
   };
   /** the library's holidays for "when do librarians answer" (default: the library system's) */
   holidays?: () => Promise<HolidayCalendar>;
+  /** the service calendar: `/jam` and "when do librarians answer" (absent: LIBRARY_HOURS + `holidays`) */
+  calendar?: ServiceCalendarReader;
   /** test hooks */
   now?: () => Date;
   beforeHandle?: RelayOptions["beforeHandle"];
@@ -77,6 +82,7 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
       attempts: new AttemptLimiter(redis, prefix, options.linkMaxAttemptsPerHour),
       renewalPolicy: options.renewalPolicy,
       db: options.db,
+      ...(options.calendar ? { calendar: options.calendar } : {}),
       faq: new FaqService(options.db, ANSWER_REGISTRY.intents),
     },
     messageLog,
@@ -99,8 +105,9 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
       presence: new Presence(redis, prefix),
       events: options.consoleEvents,
       library: options.library,
-      // When librarians answer: service hours minus the library system's holidays.
+      // When librarians answer: the service calendar (or service hours minus the library system's holidays).
       holidays: options.holidays ?? (() => librarySystem.holidays()),
+      ...(options.calendar ? { calendar: options.calendar } : {}),
       requestLimit: limits.handoffs,
       ...(now ? { now } : {}),
     }),
@@ -133,6 +140,7 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
         prefix,
         logger: options.logger.child({ role: "relay", part: "retention" }),
         days: options.audit.retentionDays,
+        mediaDir: options.audit.mediaDir,
         timeZone: options.library.timeZone,
       });
       await retention.start();

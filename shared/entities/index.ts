@@ -14,6 +14,8 @@ import { Media } from "./media";
 import { Message } from "./message";
 import { Patron } from "./patron";
 import { RenewalIntent } from "./renewal-intent";
+import { ServiceException } from "./service-exception";
+import { ServiceWeek } from "./service-week";
 import { StaffNote } from "./staff-note";
 import { StaffSession } from "./staff-session";
 import { StaffUser } from "./staff-user";
@@ -34,6 +36,8 @@ export {
   Message,
   Patron,
   RenewalIntent,
+  ServiceException,
+  ServiceWeek,
   StaffNote,
   StaffSession,
   StaffUser,
@@ -54,6 +58,8 @@ export const ENTITIES = [
   Media,
   EvidenceHash,
   EvidenceCheckpoint,
+  ServiceWeek,
+  ServiceException,
   FaqEntry,
   FaqVersion,
   FaqRating,

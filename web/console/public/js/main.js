@@ -25,6 +25,7 @@ import { prepareAlerts } from "./notify.js";
 import { state } from "./state.js";
 import { loadAdmin, initAdmin } from "./views/admin.js";
 import { initAudit, loadAudit } from "./views/audit.js";
+import { loadCalendar, renderCalendar } from "./views/calendar.js";
 import { loadDeadLetters } from "./views/dead-letters.js";
 import { initConversation, openConversation, renderConversation } from "./views/conversation.js";
 import { initLogin, showLogin } from "./views/login.js";
@@ -34,7 +35,7 @@ import { initSearch } from "./views/search.js";
 import { initRecords } from "./views/records.js";
 import { initFaq, loadFaq } from "./views/faq.js";
 
-const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit", "faq"];
+const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit", "calendar", "faq"];
 
 /**
  * Signed in (a new login or a session that still holds): shows the app and goes live.
@@ -72,6 +73,7 @@ function initTabs() {
       if (tab === "admin") void loadAdmin();
       if (tab === "dead-letters") void loadDeadLetters();
       if (tab === "audit") loadAudit();
+      if (tab === "calendar") void loadCalendar();
       if (tab === "faq") void loadFaq();
     });
   }
@@ -83,6 +85,7 @@ function initLanguage() {
     applyTexts();
     renderLists();
     if (state.current) renderConversation();
+    renderCalendar();
   });
 }
 

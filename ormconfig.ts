@@ -17,6 +17,7 @@ import { RenewalMoment1764850000000 } from "./migrations/1764850000000-RenewalMo
 import { Media1764900000000 } from "./migrations/1764900000000-Media";
 import { DeliveryAcks1764950000000 } from "./migrations/1764950000000-DeliveryAcks";
 import { EvidenceChain1765100000000 } from "./migrations/1765100000000-EvidenceChain";
+import { Reminders1765300000000 } from "./migrations/1765300000000-Reminders";
 
 export const MIGRATIONS = [
   Init1764300000000,
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   Media1764900000000,
   DeliveryAcks1764950000000,
   EvidenceChain1765100000000,
+  Reminders1765300000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {

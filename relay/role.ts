@@ -21,6 +21,7 @@ import type { LibraryProfile } from "./answers/answer";
 import { AttemptLimiter } from "./attempts";
 import { Handoff } from "./handoff";
 import { InboundWorker, type RelayOptions } from "./inbound-worker";
+import { ProactiveScheduler } from "./reminders/scheduler";
 import { senderLimits } from "./sender-limits";
 
 export interface RelayRoleOptions {
@@ -55,6 +56,16 @@ export interface RelayRoleOptions {
     chainIntervalMs: number;
     checkpointKey: string | undefined;
     retentionDays: number | undefined;
+  };
+  /**
+   * Due-date reminders and announcements (docs/reminders.md): the daily run at `hour` (local) and
+   * the announcement jobs, on the relay's database pool.
+   */
+  proactive?: {
+    db: Db;
+    hour: number;
+    daysBefore: readonly number[];
+    afterAnnouncementBatch?: (written: number) => void | Promise<void>;
   };
   /** the library's holidays for "when do librarians answer" (default: the library system's) */
   holidays?: () => Promise<HolidayCalendar>;
@@ -135,5 +146,25 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
       await retention.start();
       ctx.closer.add("retention", () => retention.close());
     }
+  }
+  if (options.proactive) {
+    const proactive = new ProactiveScheduler({
+      db: options.proactive.db,
+      connection: redis,
+      prefix,
+      logger: options.logger.child({ role: "relay", part: "proactive" }),
+      library: librarySystem,
+      libraryName: options.library.name,
+      timeZone: options.library.timeZone,
+      hour: options.proactive.hour,
+      daysBefore: options.proactive.daysBefore,
+      events: options.consoleEvents,
+      ...(now ? { now } : {}),
+      ...(options.proactive.afterAnnouncementBatch
+        ? { afterAnnouncementBatch: options.proactive.afterAnnouncementBatch }
+        : {}),
+    });
+    await proactive.start();
+    ctx.closer.add("proactive jobs", () => proactive.close());
   }
 }

@@ -16,6 +16,7 @@ import { librarian } from "./librarian";
 import { cancel, link, unlink } from "./link";
 import { loans } from "./loans";
 import { buildRegistry } from "./registry";
+import { reminders } from "./reminders";
 import { renew } from "./renew";
 import { start } from "./start";
 
@@ -35,6 +36,7 @@ export const ANSWER_LIST = [
   loans,
   fines,
   renew,
+  reminders,
   unknown,
   nonText,
   edited,

@@ -1,4 +1,6 @@
 /** Every table the migrations create has its entity here (test/integration/schema.spec.ts checks both agree). */
+import { Announcement } from "./announcement";
+import { AnnouncementRecipient } from "./announcement-recipient";
 import { AuditEvent } from "./audit-event";
 import { CannedReply } from "./canned-reply";
 import { ChannelIdentity } from "./channel-identity";
@@ -10,12 +12,16 @@ import { InboundFailure } from "./inbound-failure";
 import { Media } from "./media";
 import { Message } from "./message";
 import { Patron } from "./patron";
+import { ReminderPreference } from "./reminder-preference";
+import { ReminderSent } from "./reminder-sent";
 import { RenewalIntent } from "./renewal-intent";
 import { StaffNote } from "./staff-note";
 import { StaffSession } from "./staff-session";
 import { StaffUser } from "./staff-user";
 
 export {
+  Announcement,
+  AnnouncementRecipient,
   AuditEvent,
   CannedReply,
   ChannelIdentity,
@@ -27,6 +33,8 @@ export {
   Media,
   Message,
   Patron,
+  ReminderPreference,
+  ReminderSent,
   RenewalIntent,
   StaffNote,
   StaffSession,
@@ -48,4 +56,8 @@ export const ENTITIES = [
   Media,
   EvidenceHash,
   EvidenceCheckpoint,
+  ReminderPreference,
+  ReminderSent,
+  Announcement,
+  AnnouncementRecipient,
 ];

@@ -24,6 +24,7 @@ import { connectLive } from "./live.js";
 import { prepareAlerts } from "./notify.js";
 import { state } from "./state.js";
 import { loadAdmin, initAdmin } from "./views/admin.js";
+import { initAnnouncements, loadAnnouncements, leaveAnnouncements } from "./views/announcements.js";
 import { initAudit, loadAudit } from "./views/audit.js";
 import { loadDeadLetters } from "./views/dead-letters.js";
 import { initConversation, openConversation, renderConversation } from "./views/conversation.js";
@@ -33,7 +34,7 @@ import { initReply } from "./views/reply.js";
 import { initSearch } from "./views/search.js";
 import { initRecords } from "./views/records.js";
 
-const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit"];
+const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit", "announcements"];
 
 /**
  * Signed in (a new login or a session that still holds): shows the app and goes live.
@@ -71,6 +72,8 @@ function initTabs() {
       if (tab === "admin") void loadAdmin();
       if (tab === "dead-letters") void loadDeadLetters();
       if (tab === "audit") loadAudit();
+      if (tab === "announcements") void loadAnnouncements();
+      else leaveAnnouncements();
     });
   }
 }
@@ -103,6 +106,7 @@ initSearch();
 initRecords();
 initAdmin();
 initAudit();
+initAnnouncements();
 // Waiting times ("12 mnt") age while nobody pushes anything.
 setInterval(() => renderLists(), 60_000);
 void boot();

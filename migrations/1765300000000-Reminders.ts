@@ -4,7 +4,9 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * Proactive service (issue 14, docs/reminders.md): a patron's opt-in to messages the library
  * sends first, the due-date reminders sent (one per member, loan, due date and kind: the unique
  * key that makes a reminder once-only across restarts and relay processes), and announcements
- * with one row per recipient chat (the same guarantee for a notice to many patrons).
+ * with one row per recipient chat (the same guarantee for a notice to many patrons). A recipient is
+ * named by its channel identity's id, not its chat id (a WhatsApp chat id is a phone number, and
+ * erasure rewrites chat ids, not this table).
  */
 export class Reminders1765300000000 implements MigrationInterface {
   name = "Reminders1765300000000";
@@ -42,12 +44,12 @@ export class Reminders1765300000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE announcement_recipient (
         announcement_id  integer NOT NULL REFERENCES announcement(id),
+        identity_id      integer NOT NULL REFERENCES channel_identity(id),
         channel          text NOT NULL,
-        chat_id          text NOT NULL,
         patron_id        integer NOT NULL REFERENCES patron(id),
         message_id       bigint REFERENCES message(id),
         created_at       timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (announcement_id, channel, chat_id)
+        PRIMARY KEY (announcement_id, identity_id)
       )`);
     await q.query(`CREATE INDEX announcement_recipient_message ON announcement_recipient (message_id)`);
   }

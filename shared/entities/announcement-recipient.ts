@@ -2,18 +2,19 @@ import { Column, Entity, PrimaryColumn } from "typeorm";
 
 /**
  * One chat an announcement went to, written with its message in one transaction: the key
- * (announcement, channel, chat) makes a resumed or repeated run skip the chats already done.
+ * (announcement, channel identity) makes a resumed or repeated run skip the chats already done.
  */
 @Entity({ name: "announcement_recipient" })
 export class AnnouncementRecipient {
   @PrimaryColumn({ name: "announcement_id", type: "integer" })
   announcementId!: number;
 
-  @PrimaryColumn({ type: "text" })
-  channel!: string;
+  /** the chat, as its channel identity (never the chat id itself: a WhatsApp one is a phone number) */
+  @PrimaryColumn({ name: "identity_id", type: "integer" })
+  identityId!: number;
 
-  @PrimaryColumn({ name: "chat_id", type: "text" })
-  chatId!: string;
+  @Column({ type: "text" })
+  channel!: string;
 
   @Column({ name: "patron_id", type: "integer" })
   patronId!: number;

@@ -64,7 +64,7 @@ export async function createAnnouncement(db: Db, input: NewAnnouncement): Promis
 
 const VIEW = `
   SELECT a.id, a.text_id, a.text_en, a.channels, s.username AS created_by, a.created_at, a.state,
-         count(r.chat_id)::int AS recipients,
+         count(r.identity_id)::int AS recipients,
          count(*) FILTER (WHERE m.status = 'queued')::int AS queued,
          count(*) FILTER (WHERE m.status = 'sent')::int AS sent,
          count(*) FILTER (WHERE m.status = 'failed')::int AS failed
@@ -134,6 +134,7 @@ export interface QueueAnnouncementOptions {
 }
 
 interface Target {
+  identity_id: number;
   patron_id: number;
   language: Language | null;
   channel: ChannelName;
@@ -167,14 +168,14 @@ export async function queueAnnouncement(
   let written = 0;
   for (;;) {
     const { rows: targets } = await db.query<Target>(
-      `SELECT p.id AS patron_id, p.language, ci.channel, ci.external_user_id AS chat_id
+      `SELECT ci.id AS identity_id, p.id AS patron_id, p.language, ci.channel, ci.external_user_id AS chat_id
        FROM patron p
        JOIN reminder_preference rp ON rp.patron_id = p.id AND rp.enabled
        JOIN channel_identity ci ON ci.patron_id = p.id AND ci.verified_at IS NOT NULL
             AND ci.external_user_id NOT LIKE 'erased:%' AND ci.channel = ANY($2::text[])
        WHERE p.member_id IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM announcement_recipient r
-                         WHERE r.announcement_id = $1 AND r.channel = ci.channel AND r.chat_id = ci.external_user_id)
+                         WHERE r.announcement_id = $1 AND r.identity_id = ci.id)
        ORDER BY ci.id LIMIT $3`,
       [id, announcement.channels, options.batch ?? 100],
     );
@@ -184,9 +185,9 @@ export async function queueAnnouncement(
       for (const target of targets) {
         // The recipient's key first: a concurrent run waits for this one to commit, then skips the chat.
         const claimed = await tx.query(
-          `INSERT INTO announcement_recipient (announcement_id, channel, chat_id, patron_id)
+          `INSERT INTO announcement_recipient (announcement_id, identity_id, channel, patron_id)
            VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-          [id, target.channel, target.chat_id, target.patron_id],
+          [id, target.identity_id, target.channel, target.patron_id],
         );
         if (claimed.rowCount === 0) continue;
         const message = await queueProactiveMessage(tx, {
@@ -194,14 +195,14 @@ export async function queueAnnouncement(
           chatId: target.chat_id,
           patronId: target.patron_id,
           text: textFor(target.language ?? "id"),
-          key: `ann:${id}:${target.chat_id}`,
+          key: `ann:${id}:i${target.identity_id}`,
           handledBy: "announcement",
           meta: { announcement: id },
         });
         if (!message) throw new Error("announcement message already exists without its recipient row");
         await tx.query(
-          `UPDATE announcement_recipient SET message_id = $4 WHERE announcement_id = $1 AND channel = $2 AND chat_id = $3`,
-          [id, target.channel, target.chat_id, message.messageId],
+          `UPDATE announcement_recipient SET message_id = $3 WHERE announcement_id = $1 AND identity_id = $2`,
+          [id, target.identity_id, message.messageId],
         );
         out.push({ channel: target.channel, conversationId: message.conversationId });
       }

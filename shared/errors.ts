@@ -27,7 +27,11 @@ export type ErrorCode =
   | "SECRET_UNREADABLE"
   // A file refused by the media store (over MEDIA_MAX_BYTES) or unreadable from it (missing, hash mismatch).
   | "MEDIA_TOO_LARGE"
-  | "MEDIA_UNREADABLE";
+  | "MEDIA_UNREADABLE"
+  // What the library sends first (docs/reminders.md): a run left members for its retry; a key row
+  // found without its message (a write outside the one writer).
+  | "PROACTIVE_INCOMPLETE"
+  | "PROACTIVE_KEY_CONFLICT";
 
 export class AppError extends Error {
   constructor(

@@ -18,6 +18,7 @@ import type { LibrarySystem, Loan } from "../../shared/library/port";
 import type { Logger } from "../../shared/logger";
 import { queueProactiveMessage } from "../../shared/log/proactive-messages";
 import type { OutboundDrains } from "../../shared/queues";
+import { ProactiveError } from "../../shared/reminders/errors";
 import { reminderTexts } from "../../shared/texts/reminders";
 import { todayIn } from "../../shared/time/zone";
 import { daysOf, reminderKind, type ReminderKind } from "./due-dates";
@@ -150,7 +151,11 @@ async function remind(
       handledBy: "reminder",
       meta: { reminder: { kind, dueDate, loanIds }, memberId: recipient.member_id },
     });
-    if (!message) throw new Error("reminder message already exists without its key");
+    if (!message)
+      throw new ProactiveError(
+        "PROACTIVE_KEY_CONFLICT",
+        `reminder ${kind} ${dueDate}: its message exists without its key`,
+      );
     await tx.query(
       `UPDATE reminder_sent SET message_id = $1
        WHERE member_id = $2 AND loan_id = ANY($3::int[]) AND due_date = $4 AND kind = $5`,

@@ -23,7 +23,10 @@ import {
   REMINDERS_JOB,
   type AnnouncementJob,
 } from "../../shared/reminders/queue";
+import { ProactiveError } from "../../shared/reminders/errors";
 import { runDueReminders, type DueRemindersResult } from "./due-reminders";
+
+const REMINDER_RETRIES = { attempts: 6, backoff: { type: "exponential" as const, delay: 60_000 } };
 
 export interface ProactiveSchedulerOptions {
   db: Db;
@@ -61,7 +64,12 @@ export class ProactiveScheduler {
     await this.queue.upsertJobScheduler(
       "reminders-daily",
       { pattern: `0 ${this.options.hour} * * *`, tz: this.options.timeZone },
-      { name: REMINDERS_JOB, opts: { removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } } },
+      // A run that could not read some members' loans (SLiMS down at 08:00) throws and is retried
+      // (1, 2, 4, 8 minutes…): the members already reminded are skipped by their keys.
+      {
+        name: REMINDERS_JOB,
+        opts: { ...REMINDER_RETRIES, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } },
+      },
     );
     this.worker = new Worker(PROACTIVE_QUEUE, (job) => this.process(job), {
       connection,
@@ -108,7 +116,7 @@ export class ProactiveScheduler {
     return this.queue.add(
       REMINDERS_JOB,
       {},
-      { removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } },
+      { ...REMINDER_RETRIES, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } },
     );
   }
 
@@ -122,6 +130,11 @@ export class ProactiveScheduler {
     }
     const result = await this.runReminders();
     logger.info({ reminders: result }, "due-date reminders run");
+    if (result.failed > 0)
+      throw new ProactiveError(
+        "PROACTIVE_INCOMPLETE",
+        `the loans of ${result.failed} member(s) could not be read; the run is retried`,
+      );
     return result;
   }
 

@@ -15,6 +15,7 @@ import type { ChannelName, Language } from "../envelope";
 import type { AnnouncementState } from "../entities/announcement";
 import { queueProactiveMessage } from "../log/proactive-messages";
 import { reminderTexts } from "../texts/reminders";
+import { ProactiveError } from "./errors";
 
 export const ANNOUNCEMENT_MAX_LENGTH = 3500;
 
@@ -199,7 +200,11 @@ export async function queueAnnouncement(
           handledBy: "announcement",
           meta: { announcement: id },
         });
-        if (!message) throw new Error("announcement message already exists without its recipient row");
+        if (!message)
+          throw new ProactiveError(
+            "PROACTIVE_KEY_CONFLICT",
+            `announcement ${id}: a message exists for identity ${target.identity_id} without its recipient row`,
+          );
         await tx.query(
           `UPDATE announcement_recipient SET message_id = $3 WHERE announcement_id = $1 AND identity_id = $2`,
           [id, target.identity_id, message.messageId],

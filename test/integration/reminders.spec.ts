@@ -12,6 +12,7 @@ import type { App } from "../../main";
 import { Pool } from "pg";
 import { dbFromPool } from "../../shared/db";
 import { DemoLibrary } from "../../shared/library/demo";
+import type { LibrarySystem } from "../../shared/library/port";
 import { DEMO_PASSWORD } from "../../shared/library/demo-seed";
 import { silentLogger } from "../../shared/logger";
 import { createRedis } from "../../shared/redis";
@@ -61,7 +62,9 @@ describe("due-date reminders: opt-in, once per loan and due date, through the ou
   });
 
   /** Another relay process's scheduler: its own database pool, Redis connection and worker, the same clock. */
-  async function scheduler(): Promise<ProactiveScheduler> {
+  async function scheduler(
+    overrides: { library?: LibrarySystem; prefix?: string } = {},
+  ): Promise<ProactiveScheduler> {
     const connection = createRedis(testRedisUrl(), "test-proactive");
     connections.push(connection);
     const pool = new Pool({ connectionString: testDatabaseUrl(), max: 2 });
@@ -69,9 +72,9 @@ describe("due-date reminders: opt-in, once per loan and due date, through the ou
     const s = new ProactiveScheduler({
       db: dbFromPool(pool),
       connection,
-      prefix,
+      prefix: overrides.prefix ?? prefix,
       logger: silentLogger,
-      library,
+      library: overrides.library ?? library,
       libraryName: "Perpustakaan",
       timeZone: "Asia/Jakarta",
       hour: 8,
@@ -229,6 +232,35 @@ describe("due-date reminders: opt-in, once per loan and due date, through the ou
       return rows.length >= 3 && rows.at(-1);
     }, "the reminder for the new due date");
     expect(last.text).to.contain("Metodologi Penelitian Kualitatif").and.to.contain(formatDate("id", newDue));
+  });
+
+  it("a member whose loans cannot be read is not marked reminded: the job fails with a code and its retry reminds them", async () => {
+    clock = at8("2025-12-03"); // Siti's B0002-1 is due on the 6th
+    const down: LibrarySystem = Object.assign(Object.create(library) as LibrarySystem, {
+      currentLoans: () => Promise.reject(new Error("SLiMS unreachable")),
+    });
+    const before = (await keys(SITI)).length;
+    // Its own queue, so that no healthy worker of this test takes the job.
+    const downPrefix = uniquePrefix("rem-down");
+    const broken = await scheduler({ library: down, prefix: downPrefix });
+    expect(await broken.runReminders()).to.include({ failed: 1, messages: 0 });
+    expect(await keys(SITI)).to.have.length(before);
+    const job = await broken.requestReminders();
+    const queue = new Queue("proactive", { connection: connections[0]!, prefix: downPrefix });
+    try {
+      const failed = await eventually(async () => {
+        const now = await Job.fromId(queue, job.id!);
+        return now?.failedReason ? now : undefined;
+      }, "the failed run");
+      expect(failed.failedReason).to.contain("could not be read");
+      expect(await failed.getState()).to.equal("delayed"); // its retry
+      await failed.remove();
+    } finally {
+      await queue.close();
+    }
+    const healthy = await scheduler();
+    expect(await healthy.runReminders()).to.include({ failed: 0, messages: 1 });
+    expect((await keys(SITI)).at(-1)).to.include({ loan_id: 2, due_date: "2025-12-06", kind: "before:3" });
   });
 
   it("the job scheduler is one per deployment at REMINDER_HOUR in LIBRARY_TIMEZONE, and start() twice leaves one worker", async () => {

@@ -235,7 +235,8 @@ describe("due-date reminders: opt-in, once per loan and due date, through the ou
   });
 
   it("a member whose loans cannot be read is not marked reminded: the job fails with a code and its retry reminds them", async () => {
-    clock = at8("2025-12-03"); // Siti's B0002-1 is due on the 6th
+    // 00:30 on 3 Dec in Jakarta, still the 2nd in UTC: "today" is the library's. Siti's B0002-1 is due on the 6th.
+    clock = new Date("2025-12-02T17:30:00Z");
     const down: LibrarySystem = Object.assign(Object.create(library) as LibrarySystem, {
       currentLoans: () => Promise.reject(new Error("SLiMS unreachable")),
     });
@@ -243,7 +244,7 @@ describe("due-date reminders: opt-in, once per loan and due date, through the ou
     // Its own queue, so that no healthy worker of this test takes the job.
     const downPrefix = uniquePrefix("rem-down");
     const broken = await scheduler({ library: down, prefix: downPrefix });
-    expect(await broken.runReminders()).to.include({ failed: 1, messages: 0 });
+    expect(await broken.runReminders()).to.include({ today: "2025-12-03", failed: 1, messages: 0 });
     expect(await keys(SITI)).to.have.length(before);
     const job = await broken.requestReminders();
     const queue = new Queue("proactive", { connection: connections[0]!, prefix: downPrefix });

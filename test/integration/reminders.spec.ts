@@ -91,6 +91,11 @@ describe("due-date reminders: opt-in, once per loan and due date, through the ou
     fake.sendText(id, text);
     return (await fake.waitForSent(before + 1, { chatId: String(id) }))[before]!;
   }
+  async function press(id: number, data: string) {
+    const before = fake.sentTo(id).length;
+    fake.pressButton(id, data);
+    return (await fake.waitForSent(before + 1, { chatId: String(id) }))[before]!;
+  }
   async function link(id: number, memberId: string) {
     await say(id, memberId);
     expect((await say(id, DEMO_PASSWORD)).text).to.contain("Berhasil");
@@ -214,9 +219,18 @@ describe("due-date reminders: opt-in, once per loan and due date, through the ou
     const s = await scheduler();
     clock = at8("2025-12-02"); // B0001-1 due tomorrow
     expect(await s.runReminders()).to.include({ messages: 1 });
-    const renewal = await library.renew(SITI, 1, { today: "2025-12-02" });
-    if (!renewal.ok) throw new Error(`renewal refused: ${renewal.reason}`);
-    const newDue = renewal.newDueDate;
+    // Renewed by chat, as the reminder says: /perpanjang, pick the book, confirm.
+    // The "due tomorrow" reminder arrives first (the chat's replies below are then the dialog's).
+    const dueTomorrow = await eventually(async () => {
+      const sent = (await reminders(chat.siti)).filter((m) => m.status === "sent");
+      return sent.length >= 2 && fake.sentTo(chat.siti).at(-1)!.text === sent.at(-1)!.text && sent.at(-1)!;
+    }, "the due-tomorrow reminder delivered");
+    expect(dueTomorrow.text).to.contain("jatuh tempo besok");
+    expect((await say(chat.siti, "/perpanjang")).text).to.contain("Pilih buku");
+    expect((await press(chat.siti, "/perpanjang pilih 1")).text).to.contain("Perpanjang");
+    const renewed = await press(chat.siti, "/perpanjang ya 1");
+    const newDue = (await library.currentLoans(SITI, "2025-12-02")).find((l) => l.loanId === 1)!.dueDate!;
+    expect(renewed.text).to.contain(formatDate("id", newDue));
     expect(newDue > "2025-12-05").to.equal(true);
     // Same day again: the renewed loan is not due within 3 or 1 days.
     expect(await s.runReminders()).to.include({ messages: 0 });

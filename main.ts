@@ -19,6 +19,7 @@ import type { ChannelDescriptor } from "./bot/channel";
 import { CHANNEL_DESCRIPTORS } from "./bot/channels";
 import { createIngress } from "./bot/ingress";
 import { configuredChannels, deliveryRecorder, startEgress, startIntake } from "./bot/role";
+import { HOLIDAYS_WAIT_MS } from "./relay/answers/hours";
 import { BOT_COMMANDS } from "./relay/commands";
 import type { RelayOptions } from "./relay/inbound-worker";
 import { startRelay } from "./relay/role";
@@ -46,6 +47,8 @@ import { ensureLocalServices } from "./shared/quickstart/local-services";
 import { DrainRequests, INBOUND_QUEUE, outboundQueueName } from "./shared/queues";
 import { createRedis } from "./shared/redis";
 import { parseSecretBoxKey, SecretBox } from "./shared/secret-box";
+import { ServiceCalendarReader } from "./shared/service-calendar-reader";
+import { ServiceCalendarStore } from "./shared/service-calendar-store";
 import { dataDirSecret, SECRET_FILES } from "./shared/quickstart/secrets";
 import type { HolidayCalendar } from "./shared/time/calendar";
 import type { Pool } from "pg";
@@ -221,7 +224,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         contactlessChannels: registry.filter((d) => !d.capabilities.requestContact).map((d) => d.name),
         undeletableChannels: registry.filter((d) => !d.capabilities.deleteMessage).map((d) => d.name),
         sweepIntervalMs,
-        audit: { db, ...config.audit },
+        audit: { db, ...config.audit, mediaDir: config.media.dir },
         proactive: {
           db,
           ...config.reminders,
@@ -230,6 +233,15 @@ export async function startApp(options: AppOptions): Promise<App> {
             : {}),
         },
         ...(options.libraryHolidays ? { holidays: options.libraryHolidays } : {}),
+        // `/jam` and "when librarians answer": the console's calendar, re-read every SERVICE_CALENDAR_CACHE_MS.
+        calendar: new ServiceCalendarReader({
+          store: new ServiceCalendarStore(db),
+          seed: config.library.hours,
+          holidays: options.libraryHolidays ?? (() => librarySystem!.holidays()),
+          cacheMs: config.serviceCalendarCacheMs,
+          holidaysWaitMs: HOLIDAYS_WAIT_MS,
+          logger,
+        }),
         ...(options.now ? { now: options.now } : {}),
         ...(options.beforeHandle ? { beforeHandle: options.beforeHandle } : {}),
         ...(options.afterHandle ? { afterHandle: options.afterHandle } : {}),

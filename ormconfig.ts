@@ -17,7 +17,10 @@ import { RenewalMoment1764850000000 } from "./migrations/1764850000000-RenewalMo
 import { Media1764900000000 } from "./migrations/1764900000000-Media";
 import { DeliveryAcks1764950000000 } from "./migrations/1764950000000-DeliveryAcks";
 import { EvidenceChain1765100000000 } from "./migrations/1765100000000-EvidenceChain";
+import { EvidenceNotesMedia1765200000000 } from "./migrations/1765200000000-EvidenceNotesMedia";
 import { Reminders1765300000000 } from "./migrations/1765300000000-Reminders";
+import { Faq1765400000000 } from "./migrations/1765400000000-Faq";
+import { ServiceCalendar1765500000000 } from "./migrations/1765500000000-ServiceCalendar";
 
 export const MIGRATIONS = [
   Init1764300000000,
@@ -31,7 +34,10 @@ export const MIGRATIONS = [
   Media1764900000000,
   DeliveryAcks1764950000000,
   EvidenceChain1765100000000,
+  EvidenceNotesMedia1765200000000,
   Reminders1765300000000,
+  Faq1765400000000,
+  ServiceCalendar1765500000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {

@@ -61,6 +61,8 @@ async function main() {
     replies = 0;
     latencies.length = 0;
     availableAt.clear();
+    // The previous command's replies are counted: the fake need not keep them (its heap would grow with the soak).
+    fake.forgetHistory();
     const start = performance.now();
     if (cmd.op === "offer") {
       await openLoop(cmd.count, cmd.perSecond, start, (k) =>

@@ -30,7 +30,14 @@ import { bareBullmq, type Baseline } from "./baseline";
 import { burst } from "./burst";
 import { Counters } from "./counters";
 import { fixedRate } from "./latency";
-import { FakeBotApi, readStatements, startApp, waitHealthy, type AppProcess } from "./processes";
+import {
+  FakeBotApi,
+  readHeapAfterGc,
+  readStatements,
+  startApp,
+  waitHealthy,
+  type AppProcess,
+} from "./processes";
 import { loadAverage } from "./proc-stats";
 import { startServices } from "./services";
 import { soak } from "./soak";
@@ -153,7 +160,9 @@ async function main() {
 
     if (runs("soak")) {
       console.log(`\n== soak, ${SOAK} messages (load average ${loadAverage()})`);
-      await soak(fake, app.child.pid!, services.redisUrl, "bench", SOAK, CHATS, chat);
+      const soaked = app;
+      const heap = () => readHeapAfterGc(soaked, path.join(dataDir, "statements.json"));
+      await soak(fake, app.child.pid!, heap, services.redisUrl, "bench", SOAK, CHATS, chat);
       chat += CHATS * 10;
     }
 

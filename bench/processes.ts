@@ -59,7 +59,7 @@ export interface AppProcess {
 /** `node --import tsx main.ts <roles>`; `cpuProfDir` adds --cpu-prof (written at a clean exit). */
 export function startApp(roles: string[], env: Record<string, string>, cpuProfDir?: string): AppProcess {
   const flags = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const counter = ["--import", "./bench/query-counter.ts"];
+  const counter = ["--expose-gc", "--import", "./bench/query-counter.ts"];
   const child = spawn(process.execPath, [...flags, "--import", "tsx", ...counter, "main.ts", ...roles], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
@@ -113,4 +113,12 @@ export async function readStatements(app: AppProcess, file: string): Promise<Rec
   }
   await new Promise((r) => setTimeout(r, 20));
   return JSON.parse(await readFile(file, "utf8").catch(() => "{}")) as Record<string, number>;
+}
+
+/** The service's heap after a full garbage collection, in MB (bench/query-counter.ts, SIGUSR2). */
+export async function readHeapAfterGc(app: AppProcess, countsFile: string): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  await readStatements(app, countsFile); // the same signal writes the heap file just after
+  const text = await readFile(`${countsFile}.heap.json`, "utf8").catch(() => "{}");
+  return (JSON.parse(text) as { heapUsedMb?: number }).heapUsedMb ?? NaN;
 }

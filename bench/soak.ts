@@ -14,7 +14,7 @@ export interface SoakResult {
   sent: number;
   replies: number;
   seconds: number;
-  samples: Array<{ done: number; rssMb: number; redisMb: number }>;
+  samples: Array<{ done: number; rssMb: number; heapMb: number; redisMb: number }>;
   jobsKept: Record<string, number>;
   keyShapes: Array<[string, { keys: number; noTtl: number }]>;
 }
@@ -58,6 +58,8 @@ async function keyShapes(redis: Redis): Promise<Array<[string, { keys: number; n
 export async function soak(
   fake: FakeBotApi,
   appPid: number,
+  /** the service's heap after a full GC, MB (the leak check: RSS is a V8 sawtooth) */
+  heapAfterGc: () => Promise<number>,
   redisUrl: string,
   prefix: string,
   total: number,
@@ -70,6 +72,7 @@ export async function soak(
     const at = async (done: number) => ({
       done,
       rssMb: sample(appPid).rssMb,
+      heapMb: await heapAfterGc(),
       redisMb: await usedMemoryMb(redis),
     });
     const samples = [await at(0)];
@@ -77,6 +80,7 @@ export async function soak(
     let replies = 0;
     let seconds = 0;
     for (let tenth = 0; tenth < 10; tenth++) {
+      const cpu0 = { app: sample(appPid).cpuMs, fake: sample(fake.pid).cpuMs };
       const r = await fake.run({
         op: "burst",
         chats,
@@ -90,8 +94,13 @@ export async function soak(
       seconds += r.seconds;
       samples.push(await at(sent));
       const last = samples[samples.length - 1]!;
+      // CPU per message of the service and of the fake in this tenth: a cost that grows with the
+      // count shows here before it shows in msg/s.
+      const perMessage = (pid: number, before: number) =>
+        ((sample(pid).cpuMs - before) / Math.max(1, r.replies)).toFixed(2);
       console.log(
-        `  ${sent}: ${(r.replies / r.seconds).toFixed(0)} msg/s, RSS ${last.rssMb.toFixed(0)} MB, Redis ${last.redisMb.toFixed(1)} MB`,
+        `  ${sent}: ${(r.replies / r.seconds).toFixed(0)} msg/s, RSS ${last.rssMb.toFixed(0)} MB, heap after GC ${last.heapMb.toFixed(1)} MB (fake RSS ${sample(fake.pid).rssMb.toFixed(0)} MB), ` +
+          `Redis ${last.redisMb.toFixed(1)} MB, CPU ms/msg service ${perMessage(appPid, cpu0.app)}, fake ${perMessage(fake.pid, cpu0.fake)}`,
       );
       if (r.replies < r.sent) break; // a tenth that timed out: the rest would only add noise
     }
@@ -117,10 +126,12 @@ function print(r: SoakResult): void {
   console.log(
     `soak: ${r.sent} messages → ${r.replies} replies in ${r.seconds.toFixed(1)} s of bursts: ${(r.replies / r.seconds).toFixed(0)} msg/s`,
   );
-  console.log(`| messages done | service RSS MB | Redis used_memory MB |\n|---|---|---|`);
+  console.log(
+    `| messages done | service RSS MB | service heap after GC MB | Redis used_memory MB |\n|---|---|---|---|`,
+  );
   r.samples.forEach((s, i) =>
     console.log(
-      `| ${i === 0 ? "before" : i === r.samples.length - 1 ? `after (${s.done}, 2 s idle)` : s.done} | ${s.rssMb.toFixed(0)} | ${s.redisMb.toFixed(1)} |`,
+      `| ${i === 0 ? "before" : i === r.samples.length - 1 ? `after (${s.done}, 2 s idle)` : s.done} | ${s.rssMb.toFixed(0)} | ${s.heapMb.toFixed(1)} | ${s.redisMb.toFixed(1)} |`,
     ),
   );
   console.log(

@@ -31,6 +31,8 @@ import type { PendingInbound } from "../shared/log/records";
 import type { Presence } from "../shared/presence";
 import type { HolidayCalendar } from "../shared/time/calendar";
 import { openState } from "../shared/time/service-hours";
+import { openStateIn } from "../shared/time/service-calendar";
+import type { CalendarReading } from "../shared/service-calendar-reader";
 import type { LibraryProfile } from "./answers/answer";
 import type { AnswerName } from "./answers";
 import { parseCommand } from "./intents";
@@ -114,6 +116,8 @@ export interface HandoffOptions {
   library: LibraryProfile;
   /** the library's holidays (SLiMS), when known; failures fall back to the weekly hours */
   holidays?: () => Promise<HolidayCalendar>;
+  /** the service calendar (docs/calendar.md): when given, it answers "when", not `library.hours` + `holidays` */
+  calendar?: { current(): Promise<CalendarReading> };
   /** librarian requests per sender (sender-limits.ts); absent: unlimited */
   requestLimit?: SenderLimit;
   now?: () => Date;
@@ -242,11 +246,18 @@ export class Handoff {
     return (await this.options.presence.online().catch(() => [])).length;
   }
 
-  /** When librarians answer: the weekly service hours minus the library system's holidays. */
+  /** When librarians answer: the service calendar (else the weekly hours minus the library system's holidays). */
   private async when(): Promise<LibrariansWhen> {
-    const { library } = this.options;
-    const holidays = await this.options.holidays?.().catch(() => undefined);
-    const state = openState(library.hours, this.options.now?.() ?? new Date(), library.timeZone, holidays);
+    const { library, calendar } = this.options;
+    const at = this.options.now?.() ?? new Date();
+    const state = calendar
+      ? openStateIn((await calendar.current()).calendar, at, library.timeZone)
+      : openState(
+          library.hours,
+          at,
+          library.timeZone,
+          await this.options.holidays?.().catch(() => undefined),
+        );
     return state.open
       ? { open: true, until: state.closesAt }
       : { open: false, next: state.next, ...(state.next?.date ? { date: state.next.date } : {}) };

@@ -30,6 +30,7 @@ import { todayIn } from "../shared/time/zone";
 import { ANSWERS, type AnswerName } from "./answers";
 import { handoffStep, type Handoff } from "./handoff";
 import { dialogOwner, replyLanguage, route } from "./router";
+import { faqRoute } from "./faq/route";
 import { senderKey, type SenderLimit } from "./sender-limits";
 import { texts } from "../shared/texts";
 
@@ -178,7 +179,11 @@ export class InboundWorker {
   private async handle(message: PendingInbound): Promise<Handling> {
     await this.options.beforeHandle?.(message);
     const dialog = message.conversation.dialog;
-    const routed = route(message, dialog);
+    // What no built-in cue understood, the FAQ's matcher reads (relay/faq/route.ts).
+    const faq = this.options.services.faq;
+    const routed = faq
+      ? await faqRoute(route(message, dialog), message, faq, ANSWERS)
+      : route(message, dialog);
     const owner = dialogOwner(dialog);
     const flooded = await this.overLimit(message, routed.answer, owner === routed.answer);
     if (flooded) return flooded;

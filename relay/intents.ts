@@ -8,6 +8,7 @@
  */
 import { distance } from "fastest-levenshtein";
 import type { Language } from "../shared/envelope";
+import { tokens } from "../shared/faq/tokens";
 
 export interface Cue {
   /** tokens that must all appear, in order (adjacent not required) */
@@ -37,22 +38,8 @@ export interface IntentCues<N extends string = string> {
 export const ANY_EMOJI = "<emoji>";
 const EMOJI = /\p{Extended_Pictographic}/u;
 
-/**
- * Lower-case words and digits, accents and punctuation dropped; an apostrophe joins its word
- * ("jum'at" → "jumat", "assalamu'alaikum" → "assalamualaikum"); each emoji is a token of its
- * own (skin tones and joiners dropped), so "👍" can be a cue and an emoji-only message has words.
- */
-export function tokens(text: string): string[] {
-  return text
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/['\u2019`]/g, "")
-    .replace(/\p{Extended_Pictographic}/gu, " $& ")
-    .replace(/[^a-z0-9\s\p{Extended_Pictographic}]/gu, " ")
-    .split(/\s+/)
-    .filter(Boolean);
-}
+// The one tokenizer of free text, shared with the FAQ's matcher (shared/faq/normalize.ts).
+export { tokens } from "../shared/faq/tokens";
 
 /** Edit distance allowed for a keyword: none for short words, where typos collide with real words. */
 function tolerance(word: string): number {

@@ -16,11 +16,14 @@ import { Presence } from "../shared/presence";
 import type { DrainRequests } from "../shared/queues";
 import type { SecretBox } from "../shared/secret-box";
 import { Sweeper } from "../shared/sweeper";
+import type { ServiceCalendarReader } from "../shared/service-calendar-reader";
 import type { HolidayCalendar } from "../shared/time/calendar";
 import type { LibraryProfile } from "./answers/answer";
 import { AttemptLimiter } from "./attempts";
 import { Handoff } from "./handoff";
 import { InboundWorker, type RelayOptions } from "./inbound-worker";
+import { ANSWER_REGISTRY } from "./answers";
+import { FaqService } from "./faq/service";
 import { ProactiveScheduler } from "./reminders/scheduler";
 import { senderLimits } from "./sender-limits";
 
@@ -56,6 +59,8 @@ export interface RelayRoleOptions {
     chainIntervalMs: number;
     checkpointKey: string | undefined;
     retentionDays: number | undefined;
+    /** MEDIA_DIR: retention removes erased files' bytes there */
+    mediaDir?: string | undefined;
   };
   /**
    * Due-date reminders and announcements (docs/reminders.md): the daily run at `hour` (local) and
@@ -69,6 +74,8 @@ export interface RelayRoleOptions {
   };
   /** the library's holidays for "when do librarians answer" (default: the library system's) */
   holidays?: () => Promise<HolidayCalendar>;
+  /** the service calendar: `/jam` and "when do librarians answer" (absent: LIBRARY_HOURS + `holidays`) */
+  calendar?: ServiceCalendarReader;
   /** test hooks */
   now?: () => Date;
   beforeHandle?: RelayOptions["beforeHandle"];
@@ -86,6 +93,8 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
       attempts: new AttemptLimiter(redis, prefix, options.linkMaxAttemptsPerHour),
       renewalPolicy: options.renewalPolicy,
       db: options.db,
+      ...(options.calendar ? { calendar: options.calendar } : {}),
+      faq: new FaqService(options.db, ANSWER_REGISTRY.intents),
     },
     messageLog,
     redis,
@@ -107,8 +116,9 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
       presence: new Presence(redis, prefix),
       events: options.consoleEvents,
       library: options.library,
-      // When librarians answer: service hours minus the library system's holidays.
+      // When librarians answer: the service calendar (or service hours minus the library system's holidays).
       holidays: options.holidays ?? (() => librarySystem.holidays()),
+      ...(options.calendar ? { calendar: options.calendar } : {}),
       requestLimit: limits.handoffs,
       ...(now ? { now } : {}),
     }),
@@ -141,6 +151,7 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
         prefix,
         logger: options.logger.child({ role: "relay", part: "retention" }),
         days: options.audit.retentionDays,
+        mediaDir: options.audit.mediaDir,
         timeZone: options.library.timeZone,
       });
       await retention.start();

@@ -55,6 +55,7 @@ const schema = z.object({
   DATABASE_POOL_SIZE: intInRange(0, 500, 0),
   SLIMS_QUERY_TIMEOUT_MS: intInRange(100, 120_000, 5000),
   SLIMS_HOLIDAY_CACHE_MS: intInRange(0, 86_400_000, 60_000),
+  SERVICE_CALENDAR_CACHE_MS: intInRange(0, 3_600_000, 30_000),
   ANSWER_TIMEOUT_MS: intInRange(1000, 300_000, 20_000),
   INBOUND_MAX_PER_MINUTE: intInRange(1, 1000, 20),
   HANDOFF_MAX_PER_10MIN: intInRange(1, 100, 3),
@@ -219,6 +220,8 @@ export interface Config {
   readonly slimsQueryTimeoutMs: number;
   /** how long SLiMS's `holiday` table is reused once read (0: read every time) */
   readonly slimsHolidayCacheMs: number;
+  /** how long a relay reuses the console's service calendar once read (0: read every time) */
+  readonly serviceCalendarCacheMs: number;
   /** bound on one automated answer, every outside call included */
   readonly answerTimeoutMs: number;
   /** per sender: messages answered per minute, librarian requests per 10 minutes */
@@ -316,6 +319,7 @@ export function loadConfig(
     databasePoolSize: e.DATABASE_POOL_SIZE || databasePoolSizeFor(e.RELAY_CONCURRENCY),
     slimsQueryTimeoutMs: e.SLIMS_QUERY_TIMEOUT_MS,
     slimsHolidayCacheMs: e.SLIMS_HOLIDAY_CACHE_MS,
+    serviceCalendarCacheMs: e.SERVICE_CALENDAR_CACHE_MS,
     answerTimeoutMs: e.ANSWER_TIMEOUT_MS,
     senderLimits: {
       messagesPerMinute: e.INBOUND_MAX_PER_MINUTE,

@@ -7,8 +7,8 @@
  *   runtime  what `web`, `bot` and `relay` connect as: reads and writes rows, nothing else. It
  *            cannot drop or alter a table or a trigger (only an owner can), cannot TRUNCATE, and
  *            has no DELETE on `message` and no UPDATE or DELETE on `audit_event`, `media`,
- *            `evidence_hash` or `evidence_checkpoint` at all (retention goes through
- *            anonymise_messages(), which runs as the owner).
+ *            `staff_note`, `evidence_hash` or `evidence_checkpoint` at all (retention goes through
+ *            anonymise_messages(), anonymise_staff_notes() and erase_media(), which run as the owner).
  *
  * The roles get no password here (none is printed): set one with `\password NAME` in psql and
  * put it in each process's DATABASE_URL. Re-running is harmless: every step is idempotent.
@@ -79,6 +79,8 @@ REVOKE DELETE ON message FROM ${runtime};
 REVOKE UPDATE, DELETE ON audit_event FROM ${runtime};
 -- Files patrons sent and librarians attached are evidence too: written once, never changed.
 REVOKE UPDATE, DELETE ON media FROM ${runtime};
+-- Librarians' notes likewise (retention erases through anonymise_staff_notes() and erase_media()).
+REVOKE UPDATE, DELETE ON staff_note FROM ${runtime};
 -- Tamper evidence (docs/audit.md): the chainer only appends; retention erases salts through
 -- anonymise_messages(), which runs as the owner (SECURITY DEFINER).
 REVOKE UPDATE, DELETE ON evidence_hash, evidence_checkpoint FROM ${runtime};

@@ -31,7 +31,11 @@ export type ErrorCode =
   // What the library sends first (docs/reminders.md): a run left members for its retry; a key row
   // found without its message (a write outside the one writer).
   | "PROACTIVE_INCOMPLETE"
-  | "PROACTIVE_KEY_CONFLICT";
+  | "PROACTIVE_KEY_CONFLICT"
+  // The FAQ (shared/faq): an entry's texts refused, no such entry, a CSV file refused (with its line).
+  | "FAQ_INVALID"
+  | "FAQ_NOT_FOUND"
+  | "FAQ_CSV_INVALID";
 
 export class AppError extends Error {
   constructor(

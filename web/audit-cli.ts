@@ -19,12 +19,14 @@ const USAGE = `Usage:
   npm run audit:verify [-- --json]
   npm run audit -- verify [--json]
   npm run audit -- erase --member-id ID --by ADMIN_USERNAME
-DATABASE_URL must point at the service's PostgreSQL database.`;
+DATABASE_URL must point at the service's PostgreSQL database (and MEDIA_DIR at its files, if
+they are kept there).`;
 
 const envSchema = z.object({
   DATABASE_URL: z
     .string({ message: "is not set (the same PostgreSQL URL the service uses)" })
     .regex(/^postgres(ql)?:\/\//, { message: "must be a postgres:// URL" }),
+  MEDIA_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
   AUDIT_CHECKPOINT_KEY: z.preprocess(
     (v) => (v === "" ? undefined : v),
     z.string().min(32, { message: "must be at least 32 characters" }).optional(),
@@ -78,13 +80,15 @@ export async function runAuditCli(
       io.out(`${values.by} is not an active admin: only an admin may execute an erasure`);
       return 2;
     }
-    const result = await erasePatron(db, { memberId: values["member-id"] }, rows[0].id);
+    const result = await erasePatron(db, { memberId: values["member-id"] }, rows[0].id, {
+      mediaDir: env.data.MEDIA_DIR,
+    });
     if (!result) {
       io.out(`no patron is linked to member ${values["member-id"]}`);
       return 1;
     }
     io.out(
-      `erased patron ${result.patronId}: ${result.messages} messages anonymised in ${result.conversations} conversations`,
+      `erased patron ${result.patronId}: ${result.messages} messages anonymised in ${result.conversations} conversations, ${result.notes} notes, ${result.files} files`,
     );
     return 0;
   } catch (err) {

@@ -25,6 +25,8 @@ import type { WeeklyHours } from "../../shared/time/service-hours";
 import type { AttemptLimiter } from "../attempts";
 import type { Cue } from "../intents";
 import type { LibrarySystem } from "../../shared/library/port";
+import type { CalendarReading } from "../../shared/service-calendar-reader";
+import type { FaqService } from "../faq/service";
 
 /** Who the library is, as the bot tells patrons: its name, time zone, service hours, contact. */
 export interface LibraryProfile {
@@ -86,6 +88,10 @@ export interface AnswerServices {
   renewalPolicy: { allowOverdue: boolean; waiveFines: boolean };
   /** committed at once, outside the answer's transaction (used where a retry must see it) */
   db: Sql;
+  /** the service calendar (shared/service-calendar-reader.ts); absent: LIBRARY_HOURS and the library system's holidays */
+  calendar?: { current(): Promise<CalendarReading> };
+  /** the library's FAQ and the one match index (relay/faq/service.ts); absent: no FAQ */
+  faq?: FaqService;
 }
 
 export interface AnswerResult {

@@ -2,18 +2,28 @@
  * Service hours, answered as asked: the day the patron named ("besok buka ga?", "is the library
  * open on saturday?", "tanggal 25"), right now ("sekarang buka?"), or the weekly table when the
  * schedule itself is asked for ("jadwal", "/jam"). Which day was asked is relay/asked-day.ts; the
- * hours of a day are the weekly hours minus the library system's closing days and dated holidays
- * (shared/time/day-hours.ts), all on the library's wall clock.
+ * hours of a day come from the service calendar (shared/time/service-calendar.ts): the weekly
+ * hours the library set in the console (LIBRARY_HOURS until then), its own dated exceptions (a
+ * named holiday, Ramadan hours) and the library system's closing days and dated holidays, all on
+ * the library's wall clock (docs/calendar.md).
  *
- * The holidays come from the library system (SLiMS `holiday`); when it fails or is slow the
- * weekly hours stand alone and the patron is told so, as the handoff does (relay/handoff.ts).
+ * The library system's holidays (SLiMS `holiday`) may fail or be slow: then the library's own
+ * calendar stands alone and the patron is told so, as the handoff does (relay/handoff.ts).
  * Each reply's meta says what was asked and found (`hours`), so the log and tests can tell the
  * kind of answer apart from its wording.
  */
 import { withTimeout } from "../../shared/lifecycle";
 import type { Language } from "../../shared/envelope";
-import { addDays, NO_HOLIDAYS, WEEKDAYS, weekdayOf, type HolidayCalendar } from "../../shared/time/calendar";
-import { hoursOn, nextOpening, type Opening } from "../../shared/time/day-hours";
+import { addDays, NO_HOLIDAYS, WEEKDAYS, weekdayOf } from "../../shared/time/calendar";
+import type { Opening } from "../../shared/time/day-hours";
+import {
+  dayOf,
+  nextOpeningIn,
+  weeklyOnly,
+  type CalendarName,
+  type ServiceCalendar,
+  type ServiceDay,
+} from "../../shared/time/service-calendar";
 import { formatMinutes, type Span } from "../../shared/time/service-hours";
 import { localClock, type LocalClock } from "../../shared/time/zone";
 import { hoursTexts } from "../../shared/texts";
@@ -92,8 +102,8 @@ export const hours = defineAnswer({
     // "/jam besok" asks about its argument; "/jam" alone, for the table.
     const question = parseCommand(ctx.text) ? ctx.args : ctx.text;
     const asked = question ? askedDay(question, clock.date) : ({ kind: "schedule" } as const);
-    const { calendar, known } = await holidays(ctx);
-    const week = { hours: ctx.library.hours, calendar, clock, lang: ctx.lang };
+    const { calendar, known } = await serviceCalendar(ctx);
+    const week: Week = { calendar, clock, lang: ctx.lang };
     const note = known ? [] : [hoursTexts.holidaysUnknown(ctx.lang)];
     const source = known ? "library" : "weekly_only";
     switch (asked.kind) {
@@ -101,7 +111,7 @@ export const hours = defineAnswer({
         const now = nowState(week);
         const text = now.open
           ? hoursTexts.nowOpen(ctx.lang, now.until)
-          : hoursTexts.closedNow(ctx.lang, now.holiday, now.next);
+          : hoursTexts.closedNow(ctx.lang, now.holiday, now.next, now.name);
         return reply([text, ...note], { asked: "now", open: now.open, holidays: source });
       }
       case "days": {
@@ -121,8 +131,7 @@ export const hours = defineAnswer({
 });
 
 interface Week {
-  hours: LibraryProfile["hours"];
-  calendar: HolidayCalendar;
+  calendar: ServiceCalendar;
   clock: LocalClock;
   lang: Language;
 }
@@ -132,6 +141,10 @@ interface DayFound {
   date: string;
   state: "open" | "closed" | "holiday" | "past";
   hours?: string[];
+  /** a holiday's name (the library's own exceptions), in the patron's language */
+  name?: string;
+  /** the library's special hours of a period (Ramadan) apply that day: its first and last date */
+  special?: { from: string; to: string };
   /** today only: open at this moment */
   openNow?: boolean;
   /** the next opening after that day (or after now, for today), YYYY-MM-DD HH:MM */
@@ -142,18 +155,38 @@ const reply = (lines: string[], meta: Record<string, unknown>) => ({
   replies: [{ text: lines.join("\n"), meta: { hours: meta } }],
 });
 
-async function holidays(ctx: AnswerContext): Promise<{ calendar: HolidayCalendar; known: boolean }> {
+/** The service calendar (the relay's reader), or without one the weekly hours and the library system's holidays. */
+async function serviceCalendar(ctx: AnswerContext): Promise<{ calendar: ServiceCalendar; known: boolean }> {
+  if (ctx.services.calendar) {
+    const reading = await ctx.services.calendar.current();
+    return { calendar: reading.calendar, known: reading.importedKnown };
+  }
   try {
     const calendar = await withTimeout(
       ctx.services.librarySystem.holidays(),
       HOLIDAYS_WAIT_MS,
       "reading the library's holidays",
     );
-    return { calendar, known: true };
+    return { calendar: weeklyOnly(ctx.library.hours, calendar), known: true };
   } catch {
-    return { calendar: NO_HOLIDAYS, known: false };
+    return { calendar: weeklyOnly(ctx.library.hours, NO_HOLIDAYS), known: false };
   }
 }
+
+const nameIn = (lang: Language, name: CalendarName | null | undefined) => name?.[lang] || undefined;
+
+/** A holiday's name, the special period: what the reply's meta says besides the state. */
+function dayExtras(lang: Language, day: ServiceDay): Pick<DayFound, "name" | "special"> {
+  if (day.state === "holiday" && day.name) return { name: nameIn(lang, day.name)! };
+  if (day.state === "open" && day.special) return { special: { from: day.special.from, to: day.special.to } };
+  return {};
+}
+
+/** "(Jam layanan khusus (Ramadan) …)" after a day whose hours are a special period's. */
+const specialNote = (lang: Language, day: ServiceDay): string[] =>
+  day.state === "open" && day.special
+    ? [hoursTexts.specialHours(lang, nameIn(lang, day.special.name), day.special.from, day.special.to)]
+    : [];
 
 const spanList = (spans: readonly Span[]) =>
   spans.map((s) => `${formatMinutes(s.from)}–${formatMinutes(s.to)}`);
@@ -162,63 +195,64 @@ const openingAt = (next: Opening | null) =>
 
 function nowState(week: Week) {
   const { clock } = week;
-  const day = hoursOn(clock.date, week.hours, week.calendar);
+  const day = dayOf(week.calendar, clock.date);
   const current =
     day.state === "open" ? day.spans.find((s) => s.from <= clock.minutes && clock.minutes < s.to) : undefined;
   if (current) return { open: true as const, until: current.to };
-  const next = nextOpening(
-    week.hours,
-    week.calendar,
-    { date: clock.date, afterMinute: clock.minutes },
-    clock.date,
-  );
-  return { open: false as const, holiday: day.state === "holiday", next };
+  const next = nextOpeningIn(week.calendar, { date: clock.date, afterMinute: clock.minutes }, clock.date);
+  const name = day.state === "holiday" ? nameIn(week.lang, day.name) : undefined;
+  return { open: false as const, holiday: day.state === "holiday", next, name };
 }
 
 /** The first opening after the whole of `date`. */
 const after = (week: Week, date: string) =>
-  nextOpening(week.hours, week.calendar, { date, afterMinute: null }, week.clock.date);
+  nextOpeningIn(week.calendar, { date, afterMinute: null }, week.clock.date);
 
 function oneDay(week: Week, asked: AskedDate): { lines: string[]; days: DayFound[] } {
   const { lang, clock } = week;
   const { date, said } = asked;
   if (date < clock.date) return { lines: [hoursTexts.dayPast(lang, date)], days: [{ date, state: "past" }] };
-  const day = hoursOn(date, week.hours, week.calendar);
+  const day = dayOf(week.calendar, date);
   if (day.state !== "open") {
     const next = after(week, date);
     const text =
       day.state === "holiday"
-        ? hoursTexts.dayHoliday(lang, said, date, next)
+        ? hoursTexts.dayHoliday(lang, said, date, next, nameIn(lang, day.name))
         : hoursTexts.dayClosed(lang, said, date, next);
-    return { lines: [text], days: [{ date, state: day.state, ...openingAt(next) }] };
+    return { lines: [text], days: [{ date, state: day.state, ...dayExtras(lang, day), ...openingAt(next) }] };
   }
-  const found: DayFound = { date, state: "open", hours: spanList(day.spans) };
-  if (date !== clock.date) return { lines: [hoursTexts.dayOpen(lang, said, date, day.spans)], days: [found] };
+  const found: DayFound = { date, state: "open", hours: spanList(day.spans), ...dayExtras(lang, day) };
+  const special = specialNote(lang, day);
+  if (date !== clock.date)
+    return { lines: [hoursTexts.dayOpen(lang, said, date, day.spans), ...special], days: [found] };
   // Today: where we are in the day matters ("today until 16:00", "sudah tutup, buka lagi besok").
   const now = nowState(week);
   if (now.open)
     return {
-      lines: [hoursTexts.todayOpenNow(lang, now.until, day.spans)],
+      lines: [hoursTexts.todayOpenNow(lang, now.until, day.spans), ...special],
       days: [{ ...found, openNow: true }],
     };
   const today = { ...found, openNow: false, ...openingAt(now.next) };
   if (clock.minutes < day.spans[0]!.from)
-    return { lines: [hoursTexts.todayNotYet(lang, date, day.spans)], days: [today] };
+    return { lines: [hoursTexts.todayNotYet(lang, date, day.spans), ...special], days: [today] };
   const text =
     now.next && now.next.date === date
       ? hoursTexts.todayBreak(lang, day.spans, now.next)
       : hoursTexts.todayClosed(lang, day.spans, now.next);
-  return { lines: [text], days: [today] };
+  return { lines: [text, ...special], days: [today] };
 }
 
 /** "akhir pekan", "senin atau selasa": a line per day, then when it opens again if the last is closed. */
 function severalDays(week: Week, asked: AskedDate[]): { lines: string[]; days: DayFound[] } {
   const { lang } = week;
   const days = asked.map(({ date, said }) => {
-    const day = hoursOn(date, week.hours, week.calendar);
-    const line = hoursTexts.dayLine(lang, said, date, day.state === "open" ? day.spans : day.state);
+    const day = dayOf(week.calendar, date);
+    const name = day.state === "holiday" ? nameIn(lang, day.name) : undefined;
+    const line = hoursTexts.dayLine(lang, said, date, day.state === "open" ? day.spans : day.state, name);
     const found: DayFound =
-      day.state === "open" ? { date, state: "open", hours: spanList(day.spans) } : { date, state: day.state };
+      day.state === "open"
+        ? { date, state: "open", hours: spanList(day.spans), ...dayExtras(lang, day) }
+        : { date, state: day.state, ...dayExtras(lang, day) };
     return { line, found, open: day.state === "open" };
   });
   const last = days[days.length - 1]!;
@@ -230,26 +264,40 @@ function severalDays(week: Week, asked: AskedDate[]): { lines: string[]; days: D
   };
 }
 
-/** The weekly table, Monday first (as Indonesian timetables are written), with the status now. */
+/**
+ * The weekly table, Monday first (as Indonesian timetables are written), with the status now, the
+ * holidays of the next two weeks (on days that would be open), and a period of special hours in
+ * effect or starting within them.
+ */
 function table(week: Week, library: LibraryProfile): string[] {
   const { lang, calendar, clock } = week;
   const order = [...WEEKDAYS.slice(1), WEEKDAYS[0]];
   const lines = order.map((day) =>
-    hoursTexts.tableLine(lang, day, calendar.closedWeekdays.has(day) ? [] : library.hours[day]),
+    hoursTexts.tableLine(lang, day, calendar.imported.closedWeekdays.has(day) ? [] : calendar.weekly[day]),
   );
   const now = nowState(week);
   const status = now.open
     ? hoursTexts.openNow(lang, now.until)
-    : hoursTexts.closedNow(lang, now.holiday, now.next);
-  const coming = Array.from({ length: COMING_HOLIDAY_DAYS }, (_, i) => addDays(clock.date, i)).filter(
-    (date) =>
-      hoursOn(date, library.hours, calendar).state === "holiday" &&
-      library.hours[weekdayOf(date)].length > 0 &&
-      !calendar.closedWeekdays.has(weekdayOf(date)),
-  );
+    : hoursTexts.closedNow(lang, now.holiday, now.next, now.name);
+  const horizon = Array.from({ length: COMING_HOLIDAY_DAYS }, (_, i) => addDays(clock.date, i));
+  const coming = horizon.flatMap((date) => {
+    const day = dayOf(calendar, date);
+    const usuallyOpen =
+      calendar.weekly[weekdayOf(date)].length > 0 && !calendar.imported.closedWeekdays.has(weekdayOf(date));
+    if (day.state !== "holiday" || !usuallyOpen) return [];
+    const name = nameIn(lang, day.name);
+    return [name ? { date, name } : { date }];
+  });
+  const last = horizon[horizon.length - 1]!;
+  const periods = calendar.exceptions
+    .filter((e) => e.kind === "hours" && e.from <= last && e.to >= clock.date)
+    .map((e) =>
+      e.kind === "hours" ? hoursTexts.specialPeriod(lang, nameIn(lang, e.name), e.from, e.to, e.spans) : "",
+    );
   return [
     hoursTexts.title(lang, library.name),
     ...lines,
+    ...periods,
     "",
     status,
     ...(coming.length ? [hoursTexts.comingHolidays(lang, coming)] : []),

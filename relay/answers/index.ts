@@ -5,6 +5,7 @@
  * here. The order of the list does not matter: menus follow `menu.order`, intents
  * `intent.precedence`.
  */
+import { faq, faqRating } from "./faq";
 import { edited, nonText, notWithLibrarian, silent, tooLong, unknown } from "./fallbacks";
 import { fines } from "./fines";
 import { acknowledgment, greeting, thanks } from "./greeting";
@@ -37,6 +38,8 @@ export const ANSWER_LIST = [
   fines,
   renew,
   reminders,
+  faq,
+  faqRating,
   unknown,
   nonText,
   edited,

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
-// Also the CHECK constraint in migrations/1765100000000-EvidenceChain.ts (test/integration/schema.spec.ts compares them).
-export const EVIDENCE_SOURCES = ["message", "audit_event"] as const;
+// Also the CHECK constraint in migrations/1765200000000-EvidenceNotesMedia.ts (test/integration/schema.spec.ts compares them).
+export const EVIDENCE_SOURCES = ["message", "audit_event", "staff_note", "media"] as const;
 export type EvidenceSource = (typeof EVIDENCE_SOURCES)[number];
 
 /**
@@ -19,7 +19,7 @@ export class EvidenceHash {
   @Column({ name: "row_id", type: "bigint" })
   rowId!: string;
 
-  /** `c:<conversation id>` for messages, `audit` for audit events */
+  /** `c:<conversation id>` for messages and notes, `audit` for audit events, `media` for files */
   @Column({ type: "text" })
   chain!: string;
 

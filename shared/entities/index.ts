@@ -7,6 +7,9 @@ import { ChannelIdentity } from "./channel-identity";
 import { DeadLetter } from "./dead-letter";
 import { EvidenceCheckpoint } from "./evidence-checkpoint";
 import { EvidenceHash } from "./evidence-hash";
+import { FaqEntry } from "./faq-entry";
+import { FaqRating } from "./faq-rating";
+import { FaqVersion } from "./faq-version";
 import { Conversation } from "./conversation";
 import { InboundFailure } from "./inbound-failure";
 import { Media } from "./media";
@@ -15,6 +18,8 @@ import { Patron } from "./patron";
 import { ReminderPreference } from "./reminder-preference";
 import { ReminderSent } from "./reminder-sent";
 import { RenewalIntent } from "./renewal-intent";
+import { ServiceException } from "./service-exception";
+import { ServiceWeek } from "./service-week";
 import { StaffNote } from "./staff-note";
 import { StaffSession } from "./staff-session";
 import { StaffUser } from "./staff-user";
@@ -29,6 +34,9 @@ export {
   DeadLetter,
   EvidenceCheckpoint,
   EvidenceHash,
+  FaqEntry,
+  FaqRating,
+  FaqVersion,
   InboundFailure,
   Media,
   Message,
@@ -36,6 +44,8 @@ export {
   ReminderPreference,
   ReminderSent,
   RenewalIntent,
+  ServiceException,
+  ServiceWeek,
   StaffNote,
   StaffSession,
   StaffUser,
@@ -60,4 +70,9 @@ export const ENTITIES = [
   ReminderSent,
   Announcement,
   AnnouncementRecipient,
+  ServiceWeek,
+  ServiceException,
+  FaqEntry,
+  FaqVersion,
+  FaqRating,
 ];

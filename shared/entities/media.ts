@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
 
 // Also the CHECK constraint in migrations/1764900000000-Media.ts (test/integration/schema.spec.ts compares them).
-/** db: the bytes are in the row; dir: in MEDIA_DIR, in a file named by the hash */
+/** db: the bytes are in the row; dir: in MEDIA_DIR, in a file named by the hash (either: none once erased) */
 export const MEDIA_STORAGES = ["db", "dir"] as const;
 export type MediaStorage = (typeof MEDIA_STORAGES)[number];
 
@@ -38,4 +38,8 @@ export class Media {
 
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
+
+  /** retention or a member's erasure erased its bytes and name (erase_media()); the rest is kept */
+  @Column({ name: "erased_at", type: "timestamptz", nullable: true })
+  erasedAt!: Date | null;
 }

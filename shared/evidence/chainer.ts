@@ -66,10 +66,18 @@ export async function chainOnce(db: Db, options: ChainOptions = {}): Promise<Cha
     let chained = 0;
     for (const spec of EVIDENCE_SOURCE_SPECS) {
       const floor = floors[spec.source] ?? "0";
-      const n = await chainSource(tx, spec, floor, batchSize);
+      const { n, lastId } = await chainSource(tx, spec, floor, batchSize);
       chained += n;
-      if (n < batchSize)
-        floors[spec.source] = await nextFloor(tx, spec, floor, options.floorAgeMs ?? 600_000);
+      // After a full batch the floor moves too, but not past its last row (the rows after it are
+      // not chained yet): without that, catching up on a backlog rescans it from the old floor
+      // on every pass, quadratic in the backlog.
+      floors[spec.source] = await nextFloor(
+        tx,
+        spec,
+        floor,
+        options.floorAgeMs ?? 600_000,
+        n < batchSize ? null : lastId,
+      );
     }
     const due =
       !last || Date.now() - last.at_ms >= (options.checkpointEveryMs ?? 60_000) || chained >= batchSize;
@@ -96,13 +104,13 @@ async function chainSource(
   spec: EvidenceSourceSpec,
   floor: string,
   batchSize: number,
-): Promise<number> {
+): Promise<{ n: number; lastId: string | null }> {
   const { rows } = await tx.query(
     `${spec.select(`t.id > $1 AND ${spec.ready} AND NOT EXISTS (SELECT 1 FROM evidence_hash e WHERE e.source = '${spec.source}' AND e.row_id = t.id)`)}
      ORDER BY t.id LIMIT $2`,
     [floor, batchSize],
   );
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return { n: 0, lastId: null };
   const sourceRows = rows.map((r) => spec.toRow(r));
   const chains = [...new Set(sourceRows.map((r) => r.chain))];
   const { rows: headRows } = await tx.query<{ chain: string; seq: number; row_hash: string }>(
@@ -144,21 +152,29 @@ async function chainSource(
       links.map((l) => l.rowHash),
     ],
   );
-  return links.length;
+  return { n: links.length, lastId: links[links.length - 1]!.rowId };
 }
 
 /**
  * Past which id every row of the source is chained: the newest row older than `ageMs` (all
  * visible rows that are ready are chained now), but never past a row still waiting to be ready
- * (an inbound message not yet handled).
+ * (an inbound message not yet handled), nor past `upto` (the last row of a full batch: those
+ * after it wait for the next pass).
  */
-async function nextFloor(tx: Sql, spec: EvidenceSourceSpec, floor: string, ageMs: number): Promise<string> {
-  const table = spec.source === "message" ? "message" : "audit_event";
+async function nextFloor(
+  tx: Sql,
+  spec: EvidenceSourceSpec,
+  floor: string,
+  ageMs: number,
+  upto: string | null,
+): Promise<string> {
+  const table = spec.source;
   const { rows } = await tx.query<{ id: string | null }>(
     `SELECT max(t.id)::text AS id FROM ${table} t
      WHERE t.id > $1 AND t.${spec.timeColumn} < now() - make_interval(secs => $2)
+       AND ($3::bigint IS NULL OR t.id <= $3::bigint)
        AND t.id < coalesce((SELECT min(t.id) FROM ${table} t WHERE t.id > $1 AND NOT (${spec.ready})), 9223372036854775807)`,
-    [floor, ageMs / 1000],
+    [floor, ageMs / 1000, upto],
   );
   return rows[0]?.id ?? floor;
 }

@@ -21,9 +21,12 @@ export interface SourceRow {
   content: unknown;
   /** content already erased by retention: no salt is kept */
   anonymised: boolean;
+  /** something the row says about itself that is wrong now (a file's bytes that no longer hash to its sha256) */
+  problem?: string;
 }
 
 export interface EvidenceSourceSpec {
+  /** also the table's name */
   source: EvidenceSource;
   /** salted: the content may be erased later (retention), so its commitment carries a salt */
   salted: boolean;
@@ -94,4 +97,69 @@ const auditEvent: EvidenceSourceSpec = {
   }),
 };
 
-export const EVIDENCE_SOURCE_SPECS: readonly EvidenceSourceSpec[] = [message, auditEvent];
+const NOTE_FIELDS = ["id", "conversation_id", "staff_id", "created_at"] as const;
+
+/**
+ * A librarian's note, in its conversation's chain beside the messages: an auditor proves one
+ * conversation's whole record (what was said and what the librarians noted) with one chain, and a
+ * note removed from a conversation shows there. Its text behind a salted commitment: it may name
+ * the patron, so retention and a member's erasure erase it (anonymise_staff_notes()).
+ */
+const staffNote: EvidenceSourceSpec = {
+  source: "staff_note",
+  salted: true,
+  timeColumn: "created_at",
+  ready: "true",
+  select: (where) => `
+    SELECT t.id::text AS id, t.conversation_id, t.staff_id, ${utc("t.created_at")} AS created_at,
+           t.text, t.erased_at IS NOT NULL AS erased
+    FROM staff_note t WHERE ${where}`,
+  toRow: (r) => ({
+    id: String(r.id),
+    chain: `c:${String(r.conversation_id)}`,
+    fields: Object.fromEntries(NOTE_FIELDS.map((f) => [f, r[f] ?? null])),
+    content: { text: r.text ?? null },
+    anonymised: r.erased === true,
+  }),
+};
+
+const MEDIA_FIELDS = [
+  "id",
+  "sha256",
+  "mime_type",
+  "size",
+  "storage",
+  "uploaded_by_staff_id",
+  "created_at",
+] as const;
+
+/**
+ * A stored file, on a chain of its own (`media`): one row serves every conversation the same file
+ * came in, so it belongs to none of them. The link commits to the file's sha256 (a field), not its
+ * bytes; verify hashes the bytes kept in PostgreSQL (inside the database: no file crosses the
+ * wire) and compares. The name may be personal ("KTP Budi.jpg"), so it is behind the salted
+ * commitment and erased with the bytes (erase_media()); size, type and hash stay.
+ */
+const media: EvidenceSourceSpec = {
+  source: "media",
+  salted: true,
+  timeColumn: "created_at",
+  ready: "true",
+  select: (where) => `
+    SELECT t.id::text AS id, t.sha256, t.mime_type, t.size, t.storage, t.uploaded_by_staff_id,
+           ${utc("t.created_at")} AS created_at, t.file_name, t.erased_at IS NOT NULL AS erased,
+           CASE WHEN t.bytes IS NULL THEN NULL ELSE encode(sha256(t.bytes), 'hex') END AS bytes_sha256
+    FROM media t WHERE ${where}`,
+  toRow: (r) => ({
+    id: String(r.id),
+    chain: "media",
+    fields: Object.fromEntries(MEDIA_FIELDS.map((f) => [f, r[f] ?? null])),
+    content: { fileName: r.file_name ?? null },
+    anonymised: r.erased === true,
+    ...(r.bytes_sha256 !== null && r.bytes_sha256 !== r.sha256
+      ? { problem: `its bytes no longer hash to its sha256 (they hash to ${String(r.bytes_sha256)})` }
+      : {}),
+  }),
+};
+
+export const EVIDENCE_SOURCE_SPECS: readonly EvidenceSourceSpec[] = [message, auditEvent, staffNote, media];

@@ -135,7 +135,9 @@ export async function verifyEvidence(sql: Sql, options: VerifyOptions = {}): Pro
         chain: e.chain,
         seq: e.seq,
         rowHash: e.row_hash,
-        createdAt: createdAt ?? current.createdAt,
+        // Only messages date the chain: a note is chained at once, while an inbound message waits
+        // to be handled, so a note may well be chained ahead of an older message.
+        createdAt: (e.source === "message" ? createdAt : null) ?? current.createdAt,
       };
     }
     const last: EvidenceRow = page[page.length - 1]!;
@@ -209,8 +211,13 @@ export async function verifyEvidence(sql: Sql, options: VerifyOptions = {}): Pro
 }
 
 function describe(e: EvidenceRow): string {
+  const f = e.fields;
   if (e.source === "message")
-    return `message ${e.row_id} (conversation ${String(e.fields.conversation_id)}, seq ${String(e.fields.seq)})`;
+    return `message ${e.row_id} (conversation ${String(f.conversation_id)}, seq ${String(f.seq)})`;
+  if (e.source === "staff_note")
+    return `staff note ${e.row_id} (conversation ${String(f.conversation_id)}, by staff ${String(f.staff_id)})`;
+  if (e.source === "media")
+    return `file media ${e.row_id} (${String(f.mime_type)}, ${String(f.size)} bytes, sha256 ${String(f.sha256).slice(0, 12)}…)`;
   return `${e.source} ${e.row_id}`;
 }
 
@@ -273,6 +280,14 @@ function checkRow(
       detail: `${describe(e)} was edited: ${differs.map((d) => d.field).join(", ")}`,
       differs,
     });
+  if (row.problem)
+    add({
+      kind: "edited",
+      source: e.source,
+      rowId: e.row_id,
+      chain: e.chain,
+      detail: `${describe(e)} was edited: ${row.problem}`,
+    });
   if (!spec.salted) {
     if (contentCommitment(null, row.content) !== e.content_commitment)
       add({
@@ -291,8 +306,19 @@ function checkRow(
         source: e.source,
         rowId: e.row_id,
         chain: e.chain,
-        detail: `${describe(e)} was edited: its text or meta differ from what was chained`,
-        differs: [{ field: "text/meta", chained: "(commitment)", now: "(does not match)" }],
+        detail: `${describe(e)} was edited: ${CONTENT_NAMES[e.source] ?? "its content"} differ from what was chained`,
+        differs: [
+          { field: CONTENT_FIELDS[e.source] ?? "content", chained: "(commitment)", now: "(does not match)" },
+        ],
+      });
+    // Erasure goes through the database's own functions, which erase the salt with the content.
+    else if (row.anonymised)
+      add({
+        kind: "edited",
+        source: e.source,
+        rowId: e.row_id,
+        chain: e.chain,
+        detail: `${describe(e)} was erased outside retention (its salt was kept)`,
       });
   } else if (!row.anonymised) {
     add({
@@ -304,6 +330,18 @@ function checkRow(
     });
   }
 }
+
+/** What a salted commitment covers, by source, for the finding's wording. */
+const CONTENT_NAMES: Record<string, string> = {
+  message: "its text or meta",
+  staff_note: "its text",
+  media: "its file name",
+};
+const CONTENT_FIELDS: Record<string, string> = {
+  message: "text/meta",
+  staff_note: "text",
+  media: "file_name",
+};
 
 async function sourceRowsOf(sql: Sql, page: EvidenceRow[]): Promise<Map<string, SourceRow>> {
   const out = new Map<string, SourceRow>();

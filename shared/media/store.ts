@@ -9,7 +9,8 @@
  * hash, so a file changed on disk is refused, not served.
  *
  * Stored once per distinct file and uploader: the same bytes again (a redelivered update) give
- * the same row, whatever name they came with.
+ * the same row, whatever name they came with — unless retention erased that row's bytes
+ * (`erased_at`): then they are stored anew.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
@@ -69,6 +70,11 @@ export class MediaStore {
     this.dir = options.dir ? path.resolve(options.dir) : undefined;
   }
 
+  /** MEDIA_DIR (absolute), when the bytes are kept there: retention removes erased files from it */
+  get directory(): string | undefined {
+    return this.dir;
+  }
+
   get storage(): MediaStorage {
     return this.dir ? "dir" : "db";
   }
@@ -98,12 +104,12 @@ export class MediaStore {
         `WITH ins AS (
            INSERT INTO media (sha256, mime_type, size, file_name, storage, bytes, uploaded_by_staff_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (sha256, uploaded_by_staff_id) DO NOTHING
+           ON CONFLICT (sha256, uploaded_by_staff_id) WHERE erased_at IS NULL DO NOTHING
            RETURNING ${COLUMNS}
          )
          SELECT ${COLUMNS} FROM ins
          UNION ALL
-         SELECT ${COLUMNS} FROM media WHERE sha256 = $1 AND uploaded_by_staff_id IS NOT DISTINCT FROM $7
+         SELECT ${COLUMNS} FROM media WHERE sha256 = $1 AND uploaded_by_staff_id IS NOT DISTINCT FROM $7 AND erased_at IS NULL
          LIMIT 1`,
         params,
       );
@@ -119,15 +125,15 @@ export class MediaStore {
     return rows[0] ? toStored(rows[0]) : null;
   }
 
-  /** A file and its bytes (hash checked); null when there is no such file. Throws MEDIA_UNREADABLE. */
+  /** A file and its bytes (hash checked); null when there is no such file (or it was erased). Throws MEDIA_UNREADABLE. */
   async load(id: string): Promise<{ media: StoredMedia; bytes: Buffer } | null> {
     if (!/^\d{1,18}$/.test(id)) return null;
-    const { rows } = await this.db.query<MediaRow & { storage: MediaStorage; bytes: Buffer | null }>(
-      `SELECT ${COLUMNS}, storage, bytes FROM media WHERE id = $1`,
-      [id],
-    );
+    const { rows } = await this.db.query<
+      MediaRow & { storage: MediaStorage; bytes: Buffer | null; erased: boolean }
+    >(`SELECT ${COLUMNS}, storage, bytes, erased_at IS NOT NULL AS erased FROM media WHERE id = $1`, [id]);
     const row = rows[0];
-    if (!row) return null;
+    // Bytes erased by retention or a member's erasure: there is no file any more.
+    if (!row || row.erased) return null;
     let bytes: Buffer;
     if (row.storage === "db") bytes = row.bytes!;
     else {

@@ -47,6 +47,9 @@ function opening(lang: Language, next: Opening): string {
   return `${when} pukul ${at}`;
 }
 
+/** " (Hari Raya Nyepi)": a holiday's or period's name, when the library gave one */
+const named = (name: string | undefined) => (name ? ` (${name})` : "");
+
 const againEn = (next: Opening | null) => (next ? `; we open again ${opening("en", next)}` : "");
 const againId = (next: Opening | null) => (next ? `; buka lagi ${opening("id", next)}` : "");
 
@@ -62,10 +65,26 @@ export const hoursTexts = {
       ? `${label(lang, said, date)}: closed${againEn(next)}.`
       : `${label(lang, said, date)} tutup${againId(next)}.`,
   /** a dated holiday of the library system */
-  dayHoliday: (lang: Language, said: DayLabel, date: string, next: Opening | null) =>
+  dayHoliday: (lang: Language, said: DayLabel, date: string, next: Opening | null, name?: string) =>
     lang === "en"
-      ? `${label(lang, said, date)}: a holiday, the library is closed${againEn(next)}.`
-      : `${label(lang, said, date)} libur, perpustakaan tutup${againId(next)}.`,
+      ? `${label(lang, said, date)}: a holiday${named(name)}, the library is closed${againEn(next)}.`
+      : `${label(lang, said, date)} libur${named(name)}, perpustakaan tutup${againId(next)}.`,
+  /** the day's hours are the library's special hours of a period (Ramadan), not the weekly ones */
+  specialHours: (lang: Language, name: string | undefined, from: string, to: string) =>
+    lang === "en"
+      ? `(Special hours${named(name)} from ${formatDate(lang, from)} to ${formatDate(lang, to)}.)`
+      : `(Jam layanan khusus${named(name)} ${formatDate(lang, from)} s.d. ${formatDate(lang, to)}.)`,
+  /** the weekly table: a period of special hours in effect or starting soon */
+  specialPeriod: (
+    lang: Language,
+    name: string | undefined,
+    from: string,
+    to: string,
+    spans: readonly Span[],
+  ) =>
+    lang === "en"
+      ? `Special hours${named(name)} ${formatDate(lang, from, { year: false })} – ${formatDate(lang, to)}: ${spansText(spans)}.`
+      : `Jam layanan khusus${named(name)} ${formatDate(lang, from, { year: false })} – ${formatDate(lang, to)}: ${spansText(spans)}.`,
   /** today, open at this moment */
   todayOpenNow: (lang: Language, until: number, spans: readonly Span[]) =>
     lang === "en"
@@ -91,7 +110,13 @@ export const hoursTexts = {
       ? `${label(lang, "date", date)} has already passed.`
       : `${label(lang, "date", date)} sudah lewat.`,
   /** one line of several days asked at once ("akhir pekan") */
-  dayLine: (lang: Language, said: DayLabel, date: string, state: "closed" | "holiday" | readonly Span[]) => {
+  dayLine: (
+    lang: Language,
+    said: DayLabel,
+    date: string,
+    state: "closed" | "holiday" | readonly Span[],
+    name?: string,
+  ) => {
     const what =
       state === "closed"
         ? lang === "en"
@@ -99,8 +124,8 @@ export const hoursTexts = {
           : "tutup"
         : state === "holiday"
           ? lang === "en"
-            ? "a holiday, closed"
-            : "libur"
+            ? `a holiday${named(name)}, closed`
+            : `libur${named(name)}`
           : `${lang === "en" ? "open" : "buka"} ${spansText(state)}`;
     return `${label(lang, said, date)}: ${what}`;
   },
@@ -129,17 +154,20 @@ export const hoursTexts = {
       ? `We are open now, until ${formatMinutes(until)}.`
       : `Saat ini kami buka, sampai pukul ${formatMinutes(until)}.`,
   /** closed at this moment: the table's status line, and the answer to "sekarang buka?" */
-  closedNow: (lang: Language, holiday: boolean, next: Opening | null) =>
+  closedNow: (lang: Language, holiday: boolean, next: Opening | null, name?: string) =>
     next
       ? lang === "en"
-        ? `We are closed now${holiday ? " (today is a holiday)" : ""}; we open again ${opening(lang, next)}.`
-        : `Saat ini kami tutup${holiday ? " (hari ini libur)" : ""}; buka kembali ${opening(lang, next)}.`
+        ? `We are closed now${holiday ? ` (today is a holiday${name ? `: ${name}` : ""})` : ""}; we open again ${opening(lang, next)}.`
+        : `Saat ini kami tutup${holiday ? ` (hari ini libur${name ? `: ${name}` : ""})` : ""}; buka kembali ${opening(lang, next)}.`
       : lang === "en"
         ? "No service hours are set."
         : "Jam layanan belum diatur.",
   /** dated holidays in the coming days */
-  comingHolidays: (lang: Language, dates: readonly string[]) => {
-    const list = dates.map((d) => `${dayName(lang, weekdayOf(d))} ${formatDate(lang, d, { year: false })}`);
+  comingHolidays: (lang: Language, days: ReadonlyArray<{ date: string; name?: string }>) => {
+    const list = days.map(
+      (d) =>
+        `${dayName(lang, weekdayOf(d.date))} ${formatDate(lang, d.date, { year: false })}${named(d.name)}`,
+    );
     return lang === "en"
       ? `Holidays (closed): ${list.join(", ")}.`
       : `Hari libur (tutup): ${list.join(", ")}.`;

@@ -15,3 +15,4 @@ export { hoursTexts } from "./hours";
 export { smallTalkTexts, type DayPart } from "./small-talk";
 export { formatDate, formatMoney, libraryTexts, loanLine, refusal } from "./library";
 export { HOWTO_TOPICS, howtoTexts, type HowtoTopic } from "./howto";
+export { faqTexts } from "./faq";

@@ -297,6 +297,17 @@ export class FakeTelegram {
     return this.pendingPoll !== null;
   }
 
+  /**
+   * Forget what was sent, the API calls and the stored messages (not the queued updates): a
+   * long-running user (the bench's soak, hundreds of thousands of messages) keeps the fake's own
+   * heap, and its garbage collection, from growing with the count.
+   */
+  forgetHistory(): void {
+    this.sent.length = 0;
+    this.calls.length = 0;
+    this.messages.clear();
+  }
+
   /** Updates queued and not yet confirmed by an offset. */
   get pendingUpdates(): readonly TgUpdate[] {
     return this.queue;

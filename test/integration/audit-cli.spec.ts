@@ -80,7 +80,9 @@ describe("audit CLI (npm run audit:verify, npm run audit -- erase)", function ()
     expect(out.join("\n")).to.include("not an active admin");
     out.length = 0;
     expect(await run("erase", "--member-id", "2099000001", "--by", "cli-admin")).to.equal(0);
-    expect(out[0]).to.equal(`erased patron ${conv.patronId}: 2 messages anonymised in 1 conversations`);
+    expect(out[0]).to.equal(
+      `erased patron ${conv.patronId}: 2 messages anonymised in 1 conversations, 0 notes, 0 files`,
+    );
   });
 
   it("refuses without DATABASE_URL or a command, naming what is wrong", async () => {

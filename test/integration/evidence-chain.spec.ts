@@ -256,6 +256,42 @@ describe("tamper evidence: hash chains, checkpoints, verify", () => {
     expect((await verifyEvidence(dbFromPool(pool))).issues).to.deep.equal([]);
   });
 
+  it("catching up in full batches moves the floor every pass, never past a row still waiting to be handled", async () => {
+    const floor = async () => {
+      const { rows } = await pool.query<{ floors: Record<string, string> }>(
+        `SELECT floors FROM evidence_checkpoint ORDER BY id DESC LIMIT 1`,
+      );
+      return BigInt(rows[0]?.floors.message ?? "0");
+    };
+    await chainAll();
+    const a = await writeConversation(dbFromPool(pool), ["satu", "dua", "tiga"], { ageDays: 1 });
+    const b = await writeConversation(dbFromPool(pool), []);
+    const { rows: pending } = await pool.query<{ id: string }>(
+      `INSERT INTO message (conversation_id, seq, direction, author, kind, text, channel, channel_key, status, created_at)
+       VALUES ($1, 1, 'in', 'patron', 'text', 'menunggu', 'test', $2, 'received', now() - interval '1 day') RETURNING id::text`,
+      [b.conversationId, `floor-pending-${b.conversationId}`],
+    );
+    await pool.query(`UPDATE conversation SET last_seq = 1 WHERE id = $1`, [b.conversationId]);
+    const c = await writeConversation(dbFromPool(pool), ["empat", "lima", "enam"], { ageDays: 1 });
+    const start = await floor();
+    const options = { batchSize: 2, checkpointEveryMs: 0, floorAgeMs: 0 };
+    const first = await chainOnce(dbFromPool(pool), options);
+    expect(first.chained).to.equal(2);
+    const afterFirst = await floor();
+    expect(afterFirst > start, "the floor moved after a full batch").to.equal(true);
+    expect(afterFirst).to.equal(BigInt(a.messageIds[1]!));
+    for (let i = 0; i < 10 && (await chainOnce(dbFromPool(pool), options)).chained > 0; i++);
+    expect(await floor()).to.equal(BigInt(pending[0]!.id) - 1n);
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM evidence_hash WHERE source = 'message' AND row_id = ANY($1::bigint[])`,
+      [[...a.messageIds, ...c.messageIds]],
+    );
+    expect(rows[0]!.n).to.equal(6);
+    await pool.query(`UPDATE message SET status = 'handled' WHERE id = $1`, [pending[0]!.id]);
+    await chainAll();
+    expect((await verifyEvidence(dbFromPool(pool))).issues).to.deep.equal([]);
+  });
+
   it("is idempotent: several chainers at once, twice over, link every row exactly once", async () => {
     const more = await Promise.all(
       [0, 1, 2].map(() => writeConversation(dbFromPool(pool), ["halo", "Halo!", "perpanjang", "Sudah"])),

@@ -191,52 +191,52 @@ describe("answer list: derived tables", () => {
 });
 
 describe("answer list: adding an answer is one definition and one entry", () => {
-  // A throwaway FAQ answer, as its own file would declare it.
+  // A throwaway answer (a glossary), as its own file would declare it; the FAQ is a real one now.
   const faq = defineAnswer({
-    name: "faq",
-    commands: { id: "tanya", en: "faq" },
+    name: "glossary",
+    commands: { id: "istilah", en: "glossary" },
     menu: {
       order: 65,
-      help: { id: "pertanyaan yang sering diajukan", en: "frequently asked questions" },
-      commandList: { id: "Pertanyaan umum", en: "Frequent questions" },
+      help: { id: "arti istilah perpustakaan", en: "library terms explained" },
+      commandList: { id: "Istilah", en: "Glossary" },
     },
-    intent: { precedence: 85, cues: [cue("pertanyaan umum", 3, "id"), cue("faq", 3, "en")] },
-    answer: (ctx) => ({ replies: [{ text: ctx.lang === "en" ? "FAQ" : "Tanya jawab" }] }),
+    intent: { precedence: 85, cues: [cue("arti istilah", 3, "id"), cue("glossary", 3, "en")] },
+    answer: (ctx) => ({ replies: [{ text: ctx.lang === "en" ? "Glossary" : "Daftar istilah" }] }),
   });
   const registry = buildRegistry([...ANSWER_LIST, faq]);
   const router = routerFor(registry);
 
   it("routes its commands and its cues to it", () => {
-    expect(router.route(text("/tanya"))).to.deep.equal({ answer: "faq", args: "", lang: "id" });
-    expect(router.route(text("/faq@pustaka_bot umum"))).to.deep.equal({
-      answer: "faq",
+    expect(router.route(text("/istilah"))).to.deep.equal({ answer: "glossary", args: "", lang: "id" });
+    expect(router.route(text("/glossary@pustaka_bot umum"))).to.deep.equal({
+      answer: "glossary",
       args: "umum",
       lang: "en",
     });
-    expect(router.route(text("ada pertanyaan umum"))).to.include({ answer: "faq", lang: "id" });
+    expect(router.route(text("apa arti istilah ini"))).to.include({ answer: "glossary", lang: "id" });
     // The rest of the list routes as before.
     expect(router.route(text("jam buka perpustakaan?")).answer).to.equal("hours");
   });
 
   it("shows it in the help menu (and so in /start, /bantuan and 'not understood') and in the '/' menu", async () => {
     const lines = registry.helpMenu("id").split("\n");
-    expect(lines.indexOf("/tanya — pertanyaan yang sering diajukan")).to.equal(
+    expect(lines.indexOf("/istilah — arti istilah perpustakaan")).to.equal(
       lines.indexOf("/jam — jam layanan perpustakaan") + 1,
     );
     const help = await registry.answers.help.answer(contextIn("en"));
-    expect(help.replies[0]!.text).to.contain("/faq — frequently asked questions");
+    expect(help.replies[0]!.text).to.contain("/glossary — library terms explained");
     const welcome = await registry.answers.start.answer(contextIn("id"));
-    expect(welcome.replies[0]!.text).to.contain("/tanya — pertanyaan yang sering diajukan");
-    expect(registry.botCommands.en.map((c) => c.command)).to.include("faq");
-    expect(await registry.answers.faq.answer(contextIn("id"))).to.deep.equal({
-      replies: [{ text: "Tanya jawab" }],
+    expect(welcome.replies[0]!.text).to.contain("/istilah — arti istilah perpustakaan");
+    expect(registry.botCommands.en.map((c) => c.command)).to.include("glossary");
+    expect(await registry.answers.glossary.answer(contextIn("id"))).to.deep.equal({
+      replies: [{ text: "Daftar istilah" }],
     });
   });
 
   it("leaves the relay's own list as it is", async () => {
-    expect(route(text("/tanya")).answer).to.equal("unknown");
+    expect(route(text("/istilah")).answer).to.equal("unknown");
     const help = await ANSWERS.help.answer(contextIn("id"));
-    expect(help.replies[0]!.text).to.not.contain("/tanya");
+    expect(help.replies[0]!.text).to.not.contain("/istilah");
   });
 });
 

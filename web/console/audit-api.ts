@@ -27,6 +27,8 @@ export interface AuditApiOptions {
   allowedOrigins: readonly string[];
   /** AUDIT_CHECKPOINT_KEY: checkpoints' HMACs are checked too when set */
   checkpointKey?: string | undefined;
+  /** MEDIA_DIR: an erasure removes the patron's files there too */
+  mediaDir?: string | undefined;
 }
 
 type Route<R extends ApiRoute> = { Body: Partial<ApiBody<R>>; Reply: ApiReply<R> | ApiError };
@@ -56,7 +58,7 @@ export function auditApi(options: AuditApiOptions): FastifyPluginAsync {
       const session = requireRole(request.staffSession, ["admin"]);
       const memberId = String(request.body?.memberId ?? "").trim();
       if (!/^[A-Za-z0-9._-]{1,40}$/.test(memberId)) throw new HttpError(400, "a member ID is required");
-      const result = await erasePatron(db, { memberId }, session.staff.id);
+      const result = await erasePatron(db, { memberId }, session.staff.id, { mediaDir: options.mediaDir });
       if (!result) return reply.code(404).send({ error: "no patron is linked to this member ID" });
       return { result };
     });

@@ -6,11 +6,17 @@
  * sockets), "conv:<id>" (everyone who opened that conversation).
  */
 import type { StaffRole } from "../../shared/entities/staff-user";
+import type { FaqContent, UnansweredGroup } from "../../shared/faq/content";
+import type { FaqStatus } from "../../shared/entities/faq-entry";
+import type { FaqEntryView, FaqVersionView } from "../../shared/faq/store";
 import type { ConversationSummary, MessageRow, SearchQuery } from "./conversations";
 import type { ChannelStatusView } from "./channel-status";
 import type { CannedReply, NoteRow } from "./librarian-texts";
+import type { CalendarAck, CalendarResult, CalendarView, SpanView } from "./calendar-view";
+import type { ExceptionInput } from "../../shared/time/service-calendar-input";
 
 export type { CannedReply, ChannelStatusView, ConversationSummary, MessageRow, NoteRow, SearchQuery };
+export type { CalendarResult, CalendarView, ExceptionInput };
 
 /** Why a console request was refused (the wire strings the page matches on). */
 export type ConsoleErrorCode =
@@ -97,6 +103,18 @@ export interface ClientToServerEvents {
   "channel:list": (ack: Ack<{ channels: ChannelStatusView[] }>) => void;
   /** admins only: ask a channel waiting to be paired (WhatsApp) for a code to type on that phone */
   "channel:pair": (input: { channel: string; phone: string }, ack: Ack) => void;
+  /** the service calendar (everyone reads; admins change it: calendar-view.ts, sockets/calendar.ts) */
+  "calendar:get": (ack: CalendarAck) => void;
+  "calendar:weekly:set": (input: { weekly: Record<string, SpanView[]> }, ack: CalendarAck) => void;
+  "calendar:exception:add": (input: ExceptionInput, ack: CalendarAck) => void;
+  "calendar:exception:remove": (input: { id: number }, ack: CalendarAck) => void;
+  /** the FAQ (web/console/sockets/faq.ts): reading is everyone's, changes librarians' and admins' */
+  "faq:list": (ack: Ack<{ entries: FaqEntryView[] }>) => void;
+  "faq:history": (id: number, ack: Ack<{ entry: FaqEntryView; versions: FaqVersionView[] }>) => void;
+  "faq:unanswered": (ack: Ack<{ groups: UnansweredGroup[] }>) => void;
+  "faq:create": (input: { slug: string; content: FaqContent }, ack: Ack<{ entry: FaqEntryView }>) => void;
+  "faq:edit": (input: { id: number; content: FaqContent }, ack: Ack<{ entry: FaqEntryView }>) => void;
+  "faq:status": (input: { id: number; status: FaqStatus }, ack: Ack<{ entry: FaqEntryView }>) => void;
 }
 
 export interface SocketData {

@@ -54,6 +54,8 @@ import { consoleHeaders, pageRoutes, publicDir } from "./static";
 import { exportApi } from "../export/http";
 import { reportApi } from "../report/http";
 import type { WeeklyHours } from "../../shared/time/service-hours";
+import { ServiceCalendarReader } from "../../shared/service-calendar-reader";
+import { ServiceCalendarStore } from "../../shared/service-calendar-store";
 
 export interface ConsoleOptions {
   db: Db;
@@ -102,6 +104,13 @@ interface Live {
 export class ConsoleServer {
   readonly staff: StaffStore;
   readonly conversations: Conversations;
+  /**
+   * The service calendar as it stands (weekly hours, exceptions, the library system's holidays):
+   * the service report's response times read it (`(await calendar.current()).calendar` with
+   * shared/time/service-calendar-minutes.ts `serviceMinutesIn`).
+   */
+  readonly calendar: ServiceCalendarReader;
+  private readonly calendarStore: ServiceCalendarStore;
   private readonly librarianTexts: LibrarianTexts;
   private live: Live | undefined;
   private readonly presence: Presence;
@@ -112,6 +121,16 @@ export class ConsoleServer {
   private readonly nodeId = randomBytes(6).toString("hex");
 
   constructor(private readonly options: ConsoleOptions) {
+    this.calendarStore = new ServiceCalendarStore(options.db);
+    const library = options.library;
+    // Uncached: an admin sees their own change at once (the relays re-read within SERVICE_CALENDAR_CACHE_MS).
+    this.calendar = new ServiceCalendarReader({
+      store: this.calendarStore,
+      seed: options.serviceHours,
+      ...(library ? { holidays: () => library.holidays() } : {}),
+      cacheMs: 0,
+      logger: options.logger,
+    });
     this.outbound = new OutboundDrains(options.redis, options.prefix);
     this.announcements = new AnnouncementRequests(options.redis, options.prefix);
     this.staff = new StaffStore(options.db);
@@ -172,6 +191,10 @@ export class ConsoleServer {
         staff: this.staff,
         timeZone: options.timeZone,
         hours: options.serviceHours,
+        // Response minutes follow the service calendar patrons are told (docs/calendar.md): the
+        // console's hours and exceptions and the library system's holidays (SLiMS `holiday`).
+        ...(options.library ? { holidays: () => options.library!.holidays() } : {}),
+        calendar: () => this.calendar.current(),
         logger: options.logger,
       }),
       { prefix: "/api/report" },
@@ -183,6 +206,7 @@ export class ConsoleServer {
         logger: options.logger,
         allowedOrigins: options.allowedOrigins,
         checkpointKey: options.checkpointKey,
+        mediaDir: options.media.directory,
       }),
       { prefix: "/api/audit" },
     );
@@ -236,6 +260,7 @@ export class ConsoleServer {
       db: options.db,
       logger: options.logger,
       ...(options.library ? { library: options.library } : {}),
+      calendar: { store: this.calendarStore, reader: this.calendar, timeZone: options.timeZone },
     };
     io.on("connection", (socket) =>
       connected(socket, deps, presence).catch((err) => {

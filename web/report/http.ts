@@ -4,6 +4,11 @@
  *
  *   GET /api/report?from=YYYY-MM-DD&to=YYYY-MM-DD&period=day|week|month[&format=json|csv]
  *   GET /api/report/chart/volume|response|renewals?from&to&period[&lang=id|en]   image/svg+xml
+ *
+ * Response minutes count the library's open time: weekly hours minus the library system's
+ * holidays (SLiMS `holiday`). When those cannot be read the report is still served, over the
+ * weekly hours alone, and says so: `holidaysApplied: false` (JSON) or the header
+ * `x-holidays-applied: false` (CSV, charts) — an unreachable SLiMS must not take the report down.
  */
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
@@ -11,6 +16,7 @@ import type { Sql } from "../../shared/db";
 import { errorMessage } from "../../shared/errors";
 import type { Logger } from "../../shared/logger";
 import { isIsoDate } from "../../shared/time/calendar";
+import { NO_HOLIDAYS, type HolidayCalendar } from "../../shared/time/calendar";
 import type { WeeklyHours } from "../../shared/time/service-hours";
 import { sessionToken } from "../console/auth";
 import { requireRole } from "../console/guards";
@@ -18,12 +24,21 @@ import type { StaffStore } from "../console/staff";
 import { HttpError } from "../http-error";
 import { chart, REPORT_CHARTS, reportCsv, type ReportChart } from "./charts";
 import { PERIODS, serviceReport } from "./report";
+import type { CalendarReading } from "../../shared/service-calendar-reader";
 
 export interface ReportApiOptions {
   db: Sql;
   staff: StaffStore;
   timeZone: string;
   hours: WeeklyHours;
+  /** the library system's holidays (LibrarySystem.holidays); absent: weekly hours only */
+  holidays?: () => Promise<HolidayCalendar>;
+  /**
+   * The service calendar (shared/service-calendar-reader.ts): when given it is what response
+   * minutes follow — the console's weekly hours and exceptions with the library system's
+   * holidays — and `hours`/`holidays` are not used.
+   */
+  calendar?: () => Promise<CalendarReading>;
   logger: Logger;
 }
 
@@ -54,8 +69,41 @@ export function reportApi(options: ReportApiOptions): FastifyPluginAsync {
       throw new HttpError(400, `to: at most ${MAX_DAYS} days in one report`);
     return r.data;
   };
-  const rowsFor = (q: ReturnType<typeof parse>) =>
-    serviceReport(options.db, { ...q, timeZone: options.timeZone, hours: options.hours });
+  /** The calendar, or the weekly hours alone (said in the response) when it cannot be read. */
+  const calendar = async (): Promise<{ calendar: HolidayCalendar; applied: boolean }> => {
+    if (!options.holidays) return { calendar: NO_HOLIDAYS, applied: false };
+    try {
+      return { calendar: await options.holidays(), applied: true };
+    } catch (err) {
+      options.logger.warn(
+        { err: errorMessage(err) },
+        "web: report without holidays (library system unreadable)",
+      );
+      return { calendar: NO_HOLIDAYS, applied: false };
+    }
+  };
+  const rowsFor = async (q: ReturnType<typeof parse>) => {
+    if (options.calendar) {
+      const reading = await options.calendar();
+      if (!reading.importedKnown)
+        options.logger.warn("web: report without the library system's holidays (unreadable)");
+      const rows = await serviceReport(options.db, {
+        ...q,
+        timeZone: options.timeZone,
+        hours: options.hours,
+        serviceCalendar: reading.calendar,
+      });
+      return { rows, holidaysApplied: reading.importedKnown };
+    }
+    const { calendar: cal, applied } = await calendar();
+    const rows = await serviceReport(options.db, {
+      ...q,
+      timeZone: options.timeZone,
+      hours: options.hours,
+      calendar: cal,
+    });
+    return { rows, holidaysApplied: applied };
+  };
 
   return async (app) => {
     app.addHook("onRequest", async (_request, reply) => {
@@ -70,13 +118,14 @@ export function reportApi(options: ReportApiOptions): FastifyPluginAsync {
     app.get("/", { exposeHeadRoute: false }, async (request, reply) => {
       await allowed(request);
       const q = parse(request.query);
-      const rows = await rowsFor(q);
+      const { rows, holidaysApplied } = await rowsFor(q);
+      reply.header("x-holidays-applied", String(holidaysApplied));
       if (q.format === "csv")
         return reply
           .header("content-type", "text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="report-${q.period}-${q.from}-${q.to}.csv"`)
           .send(reportCsv(rows));
-      return { timeZone: options.timeZone, period: q.period, rows };
+      return { timeZone: options.timeZone, period: q.period, holidaysApplied, rows };
     });
 
     app.get<{ Params: { kind: string } }>(
@@ -87,8 +136,12 @@ export function reportApi(options: ReportApiOptions): FastifyPluginAsync {
         if (!REPORT_CHARTS.includes(request.params.kind as ReportChart))
           throw new HttpError(404, "no such chart");
         const q = parse(request.query);
-        const svg = chart(request.params.kind as ReportChart, await rowsFor(q), q.lang);
-        return reply.header("content-type", "image/svg+xml; charset=utf-8").send(svg);
+        const { rows, holidaysApplied } = await rowsFor(q);
+        const svg = chart(request.params.kind as ReportChart, rows, q.lang);
+        return reply
+          .header("x-holidays-applied", String(holidaysApplied))
+          .header("content-type", "image/svg+xml; charset=utf-8")
+          .send(svg);
       },
     );
   };

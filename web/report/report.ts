@@ -11,6 +11,8 @@ import type { Sql } from "../../shared/db";
 import type { HolidayCalendar } from "../../shared/time/calendar";
 import type { WeeklyHours } from "../../shared/time/service-hours";
 import { quantile, serviceMinutesBetween } from "./service-minutes";
+import type { ServiceCalendar } from "../../shared/time/service-calendar";
+import { serviceMinutesIn } from "../../shared/time/service-calendar-minutes";
 
 export const PERIODS = ["day", "week", "month"] as const;
 export type Period = (typeof PERIODS)[number];
@@ -41,6 +43,12 @@ export interface ReportQuery {
   timeZone: string;
   hours: WeeklyHours;
   calendar?: HolidayCalendar;
+  /**
+   * The library's service calendar (docs/calendar.md: weekly hours as edited in the console,
+   * its own closed days and special hours, the library system's holidays); when given, response
+   * minutes follow it and `hours`/`calendar` are not used.
+   */
+  serviceCalendar?: ServiceCalendar;
 }
 
 const bucketSql = (column: string) => `to_char(date_trunc($3, ${column} AT TIME ZONE $4), 'YYYY-MM-DD')`;
@@ -112,7 +120,11 @@ export async function serviceReport(db: Sql, q: ReportQuery): Promise<ReportRow[
     if (!c.waiting_since) continue;
     r.handoffs++;
     if (c.first_reply)
-      r.waits.push(serviceMinutesBetween(c.waiting_since, c.first_reply, q.hours, q.timeZone, q.calendar));
+      r.waits.push(
+        q.serviceCalendar
+          ? serviceMinutesIn(c.waiting_since, c.first_reply, q.timeZone, q.serviceCalendar)
+          : serviceMinutesBetween(c.waiting_since, c.first_reply, q.hours, q.timeZone, q.calendar),
+      );
     else r.unanswered++;
   }
   for (const m of messages.rows) row(m.bucket, m.channel).messages += m.n;

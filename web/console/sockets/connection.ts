@@ -7,7 +7,9 @@ import type { PresenceLoop } from "../presence-loop";
 import { ROOM, type ConsoleSocket } from "../rooms";
 import type { ConsoleDeps, SocketContext } from "./context";
 import { guardedOn } from "./guard";
+import * as calendar from "./calendar";
 import * as channels from "./channels";
+import * as faq from "./faq";
 import * as messages from "./messages";
 import * as notes from "./notes";
 import * as patron from "./patron";
@@ -15,7 +17,7 @@ import * as queue from "./queue";
 import * as search from "./search";
 import * as staff from "./staff";
 
-const TOPICS = [queue, messages, notes, patron, search, staff, channels];
+const TOPICS = [queue, messages, notes, patron, search, staff, channels, calendar, faq];
 
 export async function connected(
   socket: ConsoleSocket,

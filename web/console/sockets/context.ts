@@ -10,6 +10,8 @@ import type { MediaStore } from "../../../shared/media/store";
 import type { Presence } from "../../../shared/presence";
 import type { OutboundDrains } from "../../../shared/queues";
 import type { LibrarySystem } from "../../../shared/library/port";
+import type { ServiceCalendarReader } from "../../../shared/service-calendar-reader";
+import type { ServiceCalendarStore } from "../../../shared/service-calendar-store";
 import type { Broadcaster } from "../broadcaster";
 import type { Conversations } from "../conversations";
 import type { LibrarianTexts } from "../librarian-texts";
@@ -33,6 +35,8 @@ export interface ConsoleDeps {
   db: Db;
   logger: Logger;
   library?: LibrarySystem;
+  /** the service calendar: admins edit it, everyone reads it (./calendar.ts) */
+  calendar: { store: ServiceCalendarStore; reader: ServiceCalendarReader; timeZone: string };
 }
 
 /**

@@ -26,6 +26,7 @@ import { state } from "./state.js";
 import { loadAdmin, initAdmin } from "./views/admin.js";
 import { initAnnouncements, loadAnnouncements, leaveAnnouncements } from "./views/announcements.js";
 import { initAudit, loadAudit } from "./views/audit.js";
+import { loadCalendar, renderCalendar } from "./views/calendar.js";
 import { loadDeadLetters } from "./views/dead-letters.js";
 import { initConversation, openConversation, renderConversation } from "./views/conversation.js";
 import { initLogin, showLogin } from "./views/login.js";
@@ -33,8 +34,19 @@ import { onConversationChosen, renderLists } from "./views/queue.js";
 import { initReply } from "./views/reply.js";
 import { initSearch } from "./views/search.js";
 import { initRecords } from "./views/records.js";
+import { initFaq, loadFaq } from "./views/faq.js";
 
-const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit", "announcements"];
+const TABS = [
+  "queue",
+  "search",
+  "admin",
+  "dead-letters",
+  "records",
+  "audit",
+  "calendar",
+  "faq",
+  "announcements",
+];
 
 /**
  * Signed in (a new login or a session that still holds): shows the app and goes live.
@@ -72,6 +84,8 @@ function initTabs() {
       if (tab === "admin") void loadAdmin();
       if (tab === "dead-letters") void loadDeadLetters();
       if (tab === "audit") loadAudit();
+      if (tab === "calendar") void loadCalendar();
+      if (tab === "faq") void loadFaq();
       if (tab === "announcements") void loadAnnouncements();
       else leaveAnnouncements();
     });
@@ -84,6 +98,7 @@ function initLanguage() {
     applyTexts();
     renderLists();
     if (state.current) renderConversation();
+    renderCalendar();
   });
 }
 
@@ -106,6 +121,7 @@ initSearch();
 initRecords();
 initAdmin();
 initAudit();
+initFaq();
 initAnnouncements();
 // Waiting times ("12 mnt") age while nobody pushes anything.
 setInterval(() => renderLists(), 60_000);

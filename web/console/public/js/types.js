@@ -15,6 +15,8 @@
  * @typedef {import("../../events").Me} Me
  * @typedef {import("../../events").PatronPanel} PatronPanel
  * @typedef {import("../../events").ChannelStatusView} ChannelStatusView
+ * @typedef {import("../../events").CalendarView} CalendarView
+ * @typedef {import("../../events").CalendarResult} CalendarResult
  * @typedef {import("socket.io-client").Socket<ServerToClientEvents, ClientToServerEvents>} ConsoleSocket
  */
 export {};

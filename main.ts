@@ -77,6 +77,8 @@ export interface AppOptions {
   beforeHandle?: (message: PendingInbound) => void | Promise<void>;
   afterHandle?: RelayOptions["afterHandle"];
   answers?: RelayOptions["answers"];
+  /** test hook: after each committed batch of an announcement's messages (a throw: the process dying) */
+  afterAnnouncementBatch?: (written: number) => void | Promise<void>;
   /** the library system (patron panel in the console) */
   library?: LibrarySystem;
   /** the library's holidays (e.g. SLiMS's holiday table): the handoff tells patrons when librarians answer */
@@ -223,6 +225,13 @@ export async function startApp(options: AppOptions): Promise<App> {
         undeletableChannels: registry.filter((d) => !d.capabilities.deleteMessage).map((d) => d.name),
         sweepIntervalMs,
         audit: { db, ...config.audit, mediaDir: config.media.dir },
+        proactive: {
+          db,
+          ...config.reminders,
+          ...(options.afterAnnouncementBatch
+            ? { afterAnnouncementBatch: options.afterAnnouncementBatch }
+            : {}),
+        },
         ...(options.libraryHolidays ? { holidays: options.libraryHolidays } : {}),
         // `/jam` and "when librarians answer": the console's calendar, re-read every SERVICE_CALENDAR_CACHE_MS.
         calendar: new ServiceCalendarReader({
@@ -284,6 +293,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           ...config.console,
           timeZone: config.library.timeZone,
           checkpointKey: config.audit.checkpointKey,
+          channels: channels.map(({ adapter }) => adapter.name),
           ...(librarySystem ? { library: librarySystem } : {}),
           ...(options.consoleRecoveryMs ? { recoveryMs: options.consoleRecoveryMs } : {}),
           ...(options.consoleSessionCheckMs ? { sessionCheckMs: options.consoleSessionCheckMs } : {}),

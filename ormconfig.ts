@@ -18,6 +18,7 @@ import { Media1764900000000 } from "./migrations/1764900000000-Media";
 import { DeliveryAcks1764950000000 } from "./migrations/1764950000000-DeliveryAcks";
 import { EvidenceChain1765100000000 } from "./migrations/1765100000000-EvidenceChain";
 import { EvidenceNotesMedia1765200000000 } from "./migrations/1765200000000-EvidenceNotesMedia";
+import { Reminders1765300000000 } from "./migrations/1765300000000-Reminders";
 import { Faq1765400000000 } from "./migrations/1765400000000-Faq";
 import { ServiceCalendar1765500000000 } from "./migrations/1765500000000-ServiceCalendar";
 
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   DeliveryAcks1764950000000,
   EvidenceChain1765100000000,
   EvidenceNotesMedia1765200000000,
+  Reminders1765300000000,
   Faq1765400000000,
   ServiceCalendar1765500000000,
 ];

@@ -24,6 +24,7 @@ import { Handoff } from "./handoff";
 import { InboundWorker, type RelayOptions } from "./inbound-worker";
 import { ANSWER_REGISTRY } from "./answers";
 import { FaqService } from "./faq/service";
+import { ProactiveScheduler } from "./reminders/scheduler";
 import { senderLimits } from "./sender-limits";
 
 export interface RelayRoleOptions {
@@ -60,6 +61,16 @@ export interface RelayRoleOptions {
     retentionDays: number | undefined;
     /** MEDIA_DIR: retention removes erased files' bytes there */
     mediaDir?: string | undefined;
+  };
+  /**
+   * Due-date reminders and announcements (docs/reminders.md): the daily run at `hour` (local) and
+   * the announcement jobs, on the relay's database pool.
+   */
+  proactive?: {
+    db: Db;
+    hour: number;
+    daysBefore: readonly number[];
+    afterAnnouncementBatch?: (written: number) => void | Promise<void>;
   };
   /** the library's holidays for "when do librarians answer" (default: the library system's) */
   holidays?: () => Promise<HolidayCalendar>;
@@ -146,5 +157,25 @@ export async function startRelay(ctx: RoleContext, options: RelayRoleOptions): P
       await retention.start();
       ctx.closer.add("retention", () => retention.close());
     }
+  }
+  if (options.proactive) {
+    const proactive = new ProactiveScheduler({
+      db: options.proactive.db,
+      connection: redis,
+      prefix,
+      logger: options.logger.child({ role: "relay", part: "proactive" }),
+      library: librarySystem,
+      libraryName: options.library.name,
+      timeZone: options.library.timeZone,
+      hour: options.proactive.hour,
+      daysBefore: options.proactive.daysBefore,
+      events: options.consoleEvents,
+      ...(now ? { now } : {}),
+      ...(options.proactive.afterAnnouncementBatch
+        ? { afterAnnouncementBatch: options.proactive.afterAnnouncementBatch }
+        : {}),
+    });
+    await proactive.start();
+    ctx.closer.add("proactive jobs", () => proactive.close());
   }
 }

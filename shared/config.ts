@@ -114,6 +114,20 @@ const schema = z.object({
       .min(1, { message: "must be at least 1 day" })
       .max(36_500, { message: "must be at most 36500 days" }),
   ),
+  // Due-date reminders (docs/reminders.md): how many days before the due date (comma-separated;
+  // the first overdue day is always reminded) and the local hour of the daily run.
+  REMINDER_DAYS_BEFORE: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default("3,1")
+      .refine((v) => parseReminderDays(v) !== undefined, {
+        message:
+          'must be whole numbers of days from 1 to 30, comma-separated, each once (e.g. "3,1"), or "none"',
+      })
+      .transform((v) => parseReminderDays(v)!),
+  ),
+  REMINDER_HOUR: intInRange(0, 23, 8),
   TRUST_PROXY: z.preprocess(
     blankToUndefined,
     z
@@ -125,6 +139,16 @@ const schema = z.object({
       .optional(),
   ),
 });
+
+/** REMINDER_DAYS_BEFORE: "3,1" → [3, 1]; "none" → [] (only the first overdue day); undefined when malformed. */
+export function parseReminderDays(value: string): number[] | undefined {
+  if (value.trim().toLowerCase() === "none") return [];
+  const parts = value.split(",").map((p) => p.trim());
+  if (!parts.every((p) => /^\d{1,2}$/.test(p))) return undefined;
+  const days = parts.map(Number);
+  if (days.some((d) => d < 1 || d > 30) || new Set(days).size !== days.length) return undefined;
+  return days;
+}
 
 /** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
 const PROXY_RANGE_NAMES = ["loopback", "linklocal", "uniquelocal"];
@@ -231,6 +255,13 @@ export interface Config {
     /** anonymise personal data older than this many days; undefined: retention off */
     readonly retentionDays: number | undefined;
   };
+  /** due-date reminders (docs/reminders.md) */
+  readonly reminders: {
+    /** REMINDER_DAYS_BEFORE: days before the due date a reminder goes out */
+    readonly daysBefore: readonly number[];
+    /** REMINDER_HOUR: the local hour (LIBRARY_TIMEZONE) of the daily run */
+    readonly hour: number;
+  };
   readonly console: {
     /** origins besides the console's own that may open a Socket.IO connection */
     readonly allowedOrigins: readonly string[];
@@ -305,6 +336,7 @@ export function loadConfig(
       checkpointKey: e.AUDIT_CHECKPOINT_KEY,
       retentionDays: e.RETENTION_DAYS,
     },
+    reminders: { daysBefore: e.REMINDER_DAYS_BEFORE, hour: e.REMINDER_HOUR },
     console: {
       allowedOrigins: (e.CONSOLE_ALLOWED_ORIGINS ?? "")
         .split(",")

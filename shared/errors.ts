@@ -28,6 +28,10 @@ export type ErrorCode =
   // A file refused by the media store (over MEDIA_MAX_BYTES) or unreadable from it (missing, hash mismatch).
   | "MEDIA_TOO_LARGE"
   | "MEDIA_UNREADABLE"
+  // What the library sends first (docs/reminders.md): a run left members for its retry; a key row
+  // found without its message (a write outside the one writer).
+  | "PROACTIVE_INCOMPLETE"
+  | "PROACTIVE_KEY_CONFLICT"
   // The FAQ (shared/faq): an entry's texts refused, no such entry, a CSV file refused (with its line).
   | "FAQ_INVALID"
   | "FAQ_NOT_FOUND"

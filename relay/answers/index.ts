@@ -17,6 +17,7 @@ import { librarian } from "./librarian";
 import { cancel, link, unlink } from "./link";
 import { loans } from "./loans";
 import { buildRegistry } from "./registry";
+import { reminders } from "./reminders";
 import { renew } from "./renew";
 import { start } from "./start";
 
@@ -36,6 +37,7 @@ export const ANSWER_LIST = [
   loans,
   fines,
   renew,
+  reminders,
   faq,
   faqRating,
   unknown,

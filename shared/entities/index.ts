@@ -1,4 +1,6 @@
 /** Every table the migrations create has its entity here (test/integration/schema.spec.ts checks both agree). */
+import { Announcement } from "./announcement";
+import { AnnouncementRecipient } from "./announcement-recipient";
 import { AuditEvent } from "./audit-event";
 import { CannedReply } from "./canned-reply";
 import { ChannelIdentity } from "./channel-identity";
@@ -13,6 +15,8 @@ import { InboundFailure } from "./inbound-failure";
 import { Media } from "./media";
 import { Message } from "./message";
 import { Patron } from "./patron";
+import { ReminderPreference } from "./reminder-preference";
+import { ReminderSent } from "./reminder-sent";
 import { RenewalIntent } from "./renewal-intent";
 import { ServiceException } from "./service-exception";
 import { ServiceWeek } from "./service-week";
@@ -21,6 +25,8 @@ import { StaffSession } from "./staff-session";
 import { StaffUser } from "./staff-user";
 
 export {
+  Announcement,
+  AnnouncementRecipient,
   AuditEvent,
   CannedReply,
   ChannelIdentity,
@@ -35,6 +41,8 @@ export {
   Media,
   Message,
   Patron,
+  ReminderPreference,
+  ReminderSent,
   RenewalIntent,
   ServiceException,
   ServiceWeek,
@@ -58,6 +66,10 @@ export const ENTITIES = [
   Media,
   EvidenceHash,
   EvidenceCheckpoint,
+  ReminderPreference,
+  ReminderSent,
+  Announcement,
+  AnnouncementRecipient,
   ServiceWeek,
   ServiceException,
   FaqEntry,

@@ -9,7 +9,7 @@ import { isPasswordStepExit } from "../../shared/secret-box";
 describe("private-only answers and the password step's exits", () => {
   it("marks exactly the membership answers private-only, in the list and in the built registry", () => {
     const privateOnly = ANSWER_LIST.filter((a) => a.privateOnly).map((a) => a.name);
-    expect(privateOnly).to.have.members(["link", "unlink", "loans", "fines", "renew"]);
+    expect(privateOnly).to.have.members(["link", "unlink", "loans", "fines", "renew", "reminders"]);
     expect(
       Object.values(ANSWERS)
         .filter((a) => a.privateOnly)

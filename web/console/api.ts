@@ -11,6 +11,8 @@ import type { StaffRole } from "../../shared/entities/staff-user";
 import type { DeadLetterRow } from "../../shared/log/dead-letters";
 import type { ErasureResult } from "../../shared/evidence/retention";
 import type { VerifyReport } from "../../shared/evidence/verify";
+import type { ChannelName } from "../../shared/envelope";
+import type { AnnouncementView } from "../../shared/reminders/announcements";
 
 export type { Staff };
 
@@ -68,6 +70,18 @@ export interface ConsoleApi {
   "POST /api/audit/verify": { body: Record<string, never>; reply: { report: VerifyReport } };
   /** admins: a member's erasure request; 404 no patron linked to it; audited */
   "POST /api/audit/erase": { body: { memberId: string }; reply: { result: ErasureResult } };
+  /** librarians, auditors and admins: the latest announcements with their counts, and the channels (announcements-api.ts) */
+  "GET /api/announcements": {
+    body: undefined;
+    reply: { announcements: AnnouncementView[]; channels: ChannelName[] };
+  };
+  /** the same, one announcement; 404 no such announcement */
+  "GET /api/announcements/:id": { body: undefined; reply: { announcement: AnnouncementView } };
+  /** admins; 201; 400 no Indonesian text, too long, no channel or one not configured; audited */
+  "POST /api/announcements": {
+    body: { textId: string; textEn?: string; channels: ChannelName[] };
+    reply: { announcement: AnnouncementView };
+  };
 }
 
 export type ApiRoute = keyof ConsoleApi;

@@ -23,6 +23,7 @@ import type { Redis } from "ioredis";
 import type { Pool } from "pg";
 import { ChannelStatusBoard } from "../../shared/channel-status";
 import type { Db } from "../../shared/db";
+import { announcementsApi } from "./announcements-api";
 import { auditApi } from "./audit-api";
 import { DeadLetters } from "../../shared/log/dead-letters";
 import { errorMessage } from "../../shared/errors";
@@ -33,6 +34,8 @@ import type { MessageLog } from "../../shared/log/message-log";
 import type { MediaStore } from "../../shared/media/store";
 import { Presence } from "../../shared/presence";
 import { OutboundDrains } from "../../shared/queues";
+import { AnnouncementRequests } from "../../shared/reminders/queue";
+import type { ChannelName } from "../../shared/envelope";
 import { createRedis } from "../../shared/redis";
 import { LoginLimiter } from "./auth";
 import { Broadcaster } from "./broadcaster";
@@ -86,6 +89,8 @@ export interface ConsoleOptions {
   sessionCheckMs?: number;
   /** AUDIT_CHECKPOINT_KEY, for the auditor's verify (audit-api.ts) */
   checkpointKey?: string | undefined;
+  /** the configured channels, which an announcement may go to (announcements-api.ts) */
+  channels?: readonly ChannelName[];
 }
 
 /** The parts that exist once Socket.IO is attached to the HTTP server. */
@@ -111,6 +116,7 @@ export class ConsoleServer {
   private readonly presence: Presence;
   private readonly limiter: LoginLimiter;
   private readonly outbound: OutboundDrains;
+  private readonly announcements: AnnouncementRequests;
   private readonly connections: Redis[] = [];
   private readonly nodeId = randomBytes(6).toString("hex");
 
@@ -126,6 +132,7 @@ export class ConsoleServer {
       logger: options.logger,
     });
     this.outbound = new OutboundDrains(options.redis, options.prefix);
+    this.announcements = new AnnouncementRequests(options.redis, options.prefix);
     this.staff = new StaffStore(options.db);
     this.conversations = new Conversations(options.db);
     this.librarianTexts = new LibrarianTexts(options.db);
@@ -202,6 +209,17 @@ export class ConsoleServer {
         mediaDir: options.media.directory,
       }),
       { prefix: "/api/audit" },
+    );
+    await app.register(
+      announcementsApi({
+        db: options.db,
+        staff: this.staff,
+        logger: options.logger,
+        allowedOrigins: options.allowedOrigins,
+        channels: options.channels ?? [],
+        requests: this.announcements,
+      }),
+      { prefix: "/api/announcements" },
     );
   };
 
@@ -286,6 +304,7 @@ export class ConsoleServer {
       await Promise.resolve(io.of("/").adapter.close());
     }
     await this.outbound.close();
+    await this.announcements.close();
     for (const c of this.connections) c.disconnect();
   });
 

@@ -24,6 +24,7 @@ import { connectLive } from "./live.js";
 import { prepareAlerts } from "./notify.js";
 import { state } from "./state.js";
 import { loadAdmin, initAdmin } from "./views/admin.js";
+import { initAnnouncements, loadAnnouncements, leaveAnnouncements } from "./views/announcements.js";
 import { initAudit, loadAudit } from "./views/audit.js";
 import { loadCalendar, renderCalendar } from "./views/calendar.js";
 import { loadDeadLetters } from "./views/dead-letters.js";
@@ -35,7 +36,17 @@ import { initSearch } from "./views/search.js";
 import { initRecords } from "./views/records.js";
 import { initFaq, loadFaq } from "./views/faq.js";
 
-const TABS = ["queue", "search", "admin", "dead-letters", "records", "audit", "calendar", "faq"];
+const TABS = [
+  "queue",
+  "search",
+  "admin",
+  "dead-letters",
+  "records",
+  "audit",
+  "calendar",
+  "faq",
+  "announcements",
+];
 
 /**
  * Signed in (a new login or a session that still holds): shows the app and goes live.
@@ -75,6 +86,8 @@ function initTabs() {
       if (tab === "audit") loadAudit();
       if (tab === "calendar") void loadCalendar();
       if (tab === "faq") void loadFaq();
+      if (tab === "announcements") void loadAnnouncements();
+      else leaveAnnouncements();
     });
   }
 }
@@ -109,6 +122,7 @@ initRecords();
 initAdmin();
 initAudit();
 initFaq();
+initAnnouncements();
 // Waiting times ("12 mnt") age while nobody pushes anything.
 setInterval(() => renderLists(), 60_000);
 void boot();

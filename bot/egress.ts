@@ -13,6 +13,7 @@
  * drain goes on; a transient failure is counted on the reply and throws (the job is retried with
  * backoff) until the cap, then the reply is failed with its reason and the drain goes on.
  */
+import { setMaxListeners } from "node:events";
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
@@ -65,6 +66,9 @@ export class Egress {
   private readonly claimStaleMs: number;
 
   constructor(private readonly options: EgressOptions) {
+    // Every running drain may wait on this one shutdown signal at once (rate-limited, retrying):
+    // as many listeners as drains, each removed when its wait ends — not a leak to warn about.
+    setMaxListeners((options.concurrency ?? 20) * 2 + 10, this.abort.signal);
     this.maxSendAttempts = options.maxSendAttempts ?? 5;
     this.claimStaleMs = options.claimStaleMs ?? 30_000;
     this.limiter = new RateLimiterRedis({

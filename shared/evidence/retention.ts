@@ -269,6 +269,10 @@ export async function erasePatron(
     );
     await erasePatrons(tx, patronIds);
     await tx.query(`UPDATE patron SET member_id = NULL WHERE id = ANY($1::int[])`, [patronIds]);
+    // Reminders (docs/reminders.md): the once-only keys name the member ID, and the opt-in is the
+    // patron's; unlinked now, nobody is reminded again, so neither is needed.
+    await tx.query(`DELETE FROM reminder_sent WHERE patron_id = ANY($1::int[])`, [patronIds]);
+    await tx.query(`DELETE FROM reminder_preference WHERE patron_id = ANY($1::int[])`, [patronIds]);
     const { rows: convs } = await tx.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM conversation WHERE patron_id = ANY($1::int[])`,
       [patronIds],

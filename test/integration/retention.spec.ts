@@ -331,6 +331,14 @@ describe("retention: anonymising old personal data, erasure on request", () => {
       );
       await pool.query(`UPDATE conversation SET last_seq = $2 WHERE id = $1`, [w.conversationId, seq]);
     };
+    // She had opted in to reminders and had one (its key names her member ID).
+    await pool.query(`INSERT INTO reminder_preference (patron_id, enabled) VALUES ($1, true)`, [
+      member.patronId,
+    ]);
+    await pool.query(
+      `INSERT INTO reminder_sent (member_id, loan_id, due_date, kind, patron_id) VALUES ($1, 7, '2026-12-04', 'before:3', $2)`,
+      [memberId, member.patronId],
+    );
     await show(member, 3, hers.id);
     await show(member, 4, shared.id);
     const other = await writeConversation(db, ["brosur ini?"], { displayName: "Tono" });
@@ -363,6 +371,12 @@ describe("retention: anonymising old personal data, erasure on request", () => {
       member.patronId,
     ]);
     expect(p[0]).to.deep.equal({ display_name: "", member_id: null });
+    const { rows: reminders } = await pool.query(
+      `SELECT (SELECT count(*)::int FROM reminder_sent WHERE member_id = $1 OR patron_id = $2) AS keys,
+              (SELECT count(*)::int FROM reminder_preference WHERE patron_id = $2) AS prefs`,
+      [memberId, member.patronId],
+    );
+    expect(reminders[0], "her reminder keys and opt-in").to.deep.equal({ keys: 0, prefs: 0 });
     const { rows: events } = await pool.query(
       `SELECT actor_kind, actor_id, detail FROM audit_event WHERE action = 'member_erased' AND subject = $1`,
       [`patron:${member.patronId}`],

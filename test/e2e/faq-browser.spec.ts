@@ -53,9 +53,9 @@ describe("console FAQ tab in Chromium", function () {
   }
 
   it("a librarian makes an entry from an unanswered question; its answer shows as text", async () => {
-    const before = fake.sentTo(491_001).length;
-    fake.sendText(491_001, "harga tiket konser minggu depan");
-    await fake.waitForSent(before + 1, { chatId: "491001" });
+    const before = fake.sentTo(493_701).length;
+    fake.sendText(493_701, "harga tiket konser minggu depan");
+    await fake.waitForSent(before + 1, { chatId: "493701" });
     const page = await signIn("librarian");
     expect(await page.locator("#faq-list li", { hasText: "e-journal" }).count()).to.equal(1);
     const group = page.locator("#faq-unanswered li", { hasText: "tiket konser" });

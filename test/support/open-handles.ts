@@ -46,12 +46,35 @@ function portName(port: number): string {
   return port === 6379 ? " (Redis)" : port === 5432 ? " (PostgreSQL)" : port === 3306 ? " (MariaDB)" : "";
 }
 
-/** Wait up to `ms` for the open handles to close; the ones still open then. */
-export async function handlesLeftOpen(ms: number, ignore?: (h: HandleLike) => boolean): Promise<string[]> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const open = keepingAlive(ignore);
-    if (!open.length || Date.now() >= deadline) return open.map(describeHandle);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/**
+ * Wait up to `ms` for the open handles to close; the ones still open then. Event-driven: it
+ * re-checks when one of them emits `close` (sockets, servers) or `exit` (child processes).
+ */
+export function handlesLeftOpen(ms: number, ignore?: (h: HandleLike) => boolean): Promise<string[]> {
+  return new Promise((resolve) => {
+    const watched = new WeakSet<object>();
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      resolve(keepingAlive(ignore).map(describeHandle));
+    };
+    const deadline = setTimeout(finish, ms);
+    const check = () => {
+      if (settled) return;
+      const open = keepingAlive(ignore);
+      if (!open.length) return finish();
+      for (const h of open) {
+        const emitter = h as HandleLike & { once?: (event: string, fn: () => void) => unknown };
+        if (watched.has(h) || typeof emitter.once !== "function") continue;
+        watched.add(h);
+        // After the close has run its course (the handle leaves the active list then).
+        const again = () => setImmediate(check);
+        emitter.once("close", again);
+        emitter.once("exit", again);
+      }
+    };
+    check();
+  });
 }

@@ -179,8 +179,9 @@ export class InboundWorker {
   private async handle(message: PendingInbound): Promise<Handling> {
     await this.options.beforeHandle?.(message);
     const dialog = message.conversation.dialog;
-    // What no built-in cue understood, the FAQ's matcher reads (relay/faq/route.ts).
-    const faq = this.options.services.faq;
+    // What no built-in cue understood, the FAQ's matcher reads (relay/faq/route.ts) — not while a
+    // librarian has the conversation: then free text goes to them whatever it matches (handoff.ts).
+    const faq = message.conversation.state === "assigned" ? undefined : this.options.services.faq;
     const routed = faq
       ? await faqRoute(route(message, dialog), message, faq, ANSWERS)
       : route(message, dialog);

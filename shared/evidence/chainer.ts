@@ -7,8 +7,15 @@
  *
  * Rows are taken in id order per source; a row whose transaction commits after a higher id was
  * chained is simply linked on the next pass (a chain's order is the order of chaining). Where to
- * look from (`floors`) only moves past rows older than `floorAgeMs`, so such a late commit is
- * still found.
+ * look from (`floors`) moves only past ids that are settled, so such a late commit is still found:
+ * - ids at most the highest id a previous pass saw (a `mark`), once every transaction open now
+ *   started after that pass: a transaction still open took its ids after it started, so every id
+ *   below the mark belongs to a transaction that has ended (PostgreSQL's sequences only go up);
+ * - or, where some session is hidden from this role's `pg_stat_activity` (another role's, to a role
+ *   without `pg_read_all_stats`), rows older than `floorAgeMs` (a transaction commits within it).
+ * The floor a pass reaches is kept in `ChainState` for the next pass (and sealed with each
+ * checkpoint): without it each pass went back to the last checkpoint's floor, and with only the
+ * age rule the anti-join rescanned ten minutes of rows every two seconds.
  */
 import { randomBytes } from "node:crypto";
 import type { Db, Sql } from "../db";
@@ -41,6 +48,18 @@ export interface ChainOptions {
   checkpointKey?: string | undefined;
 }
 
+/** What a chainer carries from one pass to the next (one per process; a fresh one is only slower). */
+export interface ChainState {
+  /** the floors the last pass of this process reached */
+  floors: Record<string, string>;
+  /** after each pass: when it looked and the highest id of each source it saw (oldest first) */
+  marks: Array<{ atMs: number; ids: Record<string, string> }>;
+}
+
+export function newChainState(): ChainState {
+  return { floors: {}, marks: [] };
+}
+
 export interface ChainResult {
   /** another process held the chainer's lock: this pass did nothing */
   skipped: boolean;
@@ -56,13 +75,18 @@ interface LastCheckpoint {
   floors: Record<string, string>;
 }
 
-export async function chainOnce(db: Db, options: ChainOptions = {}): Promise<ChainResult> {
+export async function chainOnce(
+  db: Db,
+  options: ChainOptions = {},
+  state: ChainState = newChainState(),
+): Promise<ChainResult> {
   const batchSize = options.batchSize ?? 5000;
   return db.transaction(async (tx) => {
     const { rows: locked } = await tx.query<{ ok: boolean }>(`SELECT ${LOCK} AS ok`);
     if (!locked[0]?.ok) return { skipped: true, chained: 0, checkpointId: null };
     const last = await lastCheckpoint(tx);
-    const floors: Record<string, string> = { ...(last?.floors ?? {}) };
+    const floors = higherFloors(last?.floors ?? {}, state.floors);
+    const settled = await settledMark(tx, state);
     let chained = 0;
     for (const spec of EVIDENCE_SOURCE_SPECS) {
       const floor = floors[spec.source] ?? "0";
@@ -71,14 +95,14 @@ export async function chainOnce(db: Db, options: ChainOptions = {}): Promise<Cha
       // After a full batch the floor moves too, but not past its last row (the rows after it are
       // not chained yet): without that, catching up on a backlog rescans it from the old floor
       // on every pass, quadratic in the backlog.
-      floors[spec.source] = await nextFloor(
-        tx,
-        spec,
-        floor,
-        options.floorAgeMs ?? 600_000,
-        n < batchSize ? null : lastId,
-      );
+      floors[spec.source] = await nextFloor(tx, spec, floor, {
+        ageMs: options.floorAgeMs ?? 600_000,
+        settled: settled?.[spec.source] ?? null,
+        upto: n < batchSize ? null : lastId,
+      });
     }
+    state.floors = floors;
+    await recordMark(tx, state);
     const due =
       !last || Date.now() - last.at_ms >= (options.checkpointEveryMs ?? 60_000) || chained >= batchSize;
     const { rows: pending } = await tx.query<{ any: boolean }>(
@@ -155,26 +179,73 @@ async function chainSource(
   return { n: links.length, lastId: links[links.length - 1]!.rowId };
 }
 
+function higherFloors(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
+  const out = { ...a };
+  for (const [source, id] of Object.entries(b))
+    if (!(source in out) || BigInt(id) > BigInt(out[source]!)) out[source] = id;
+  return out;
+}
+
 /**
- * Past which id every row of the source is chained: the newest row older than `ageMs` (all
- * visible rows that are ready are chained now), but never past a row still waiting to be ready
- * (an inbound message not yet handled), nor past `upto` (the last row of a full batch: those
- * after it wait for the next pass).
+ * The newest mark every open transaction started after, or null when none is (or when a session
+ * of another role is hidden from this one's `pg_stat_activity`: then only the age rule holds).
+ * Marks older than the one returned are dropped: it covers them.
+ */
+async function settledMark(tx: Sql, state: ChainState): Promise<Record<string, string> | null> {
+  if (state.marks.length === 0) return null;
+  const { rows } = await tx.query<{ oldest_ms: number | null; hidden: boolean }>(
+    // A session this role may not see shows no backend_type (and every one shows the state
+    // 'disabled' with track_activities off); a prepared transaction has no session. Either way the
+    // oldest transaction is not known: wait. Autovacuum writes no rows of ours.
+    `SELECT (extract(epoch FROM min(xact_start) FILTER (WHERE backend_type <> 'autovacuum worker')) * 1000)::float8 AS oldest_ms,
+            coalesce(bool_or(backend_type IS NULL OR state = 'disabled'), false)
+              OR EXISTS (SELECT 1 FROM pg_prepared_xacts) AS hidden
+     FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+  );
+  const { oldest_ms: oldest, hidden } = rows[0] ?? { oldest_ms: null, hidden: true };
+  if (hidden) return null;
+  let i = state.marks.length - 1;
+  while (i >= 0 && oldest !== null && state.marks[i]!.atMs >= oldest) i--;
+  if (i < 0) return null;
+  const mark = state.marks[i]!;
+  state.marks.splice(0, i);
+  return mark.ids;
+}
+
+/** After the pass: the highest id of each source now, with the moment it was read (kept: a few). */
+async function recordMark(tx: Sql, state: ChainState): Promise<void> {
+  const { rows } = await tx.query<{ at_ms: number; ids: Record<string, string | null> }>(
+    `SELECT json_build_object(${EVIDENCE_SOURCE_SPECS.map((s) => `'${s.source}', (SELECT max(id)::text FROM ${s.source})`).join(", ")}) AS ids,
+            (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS at_ms`,
+  );
+  const ids: Record<string, string> = {};
+  for (const [source, id] of Object.entries(rows[0]!.ids)) if (id !== null) ids[source] = id;
+  state.marks.push({ atMs: rows[0]!.at_ms, ids });
+  // A long transaction holds every mark after its start back; past 100 the oldest go (it only
+  // means that the floor waits for a later mark).
+  if (state.marks.length > 100) state.marks.splice(0, state.marks.length - 100);
+}
+
+/**
+ * Past which id every row of the source is chained: the newest row that is settled (at most the
+ * settled mark, or older than `ageMs`; all visible rows that are ready are chained now), but never
+ * past a row still waiting to be ready (an inbound message not yet handled), nor past `upto` (the
+ * last row of a full batch: those after it wait for the next pass).
  */
 async function nextFloor(
   tx: Sql,
   spec: EvidenceSourceSpec,
   floor: string,
-  ageMs: number,
-  upto: string | null,
+  bound: { ageMs: number; settled: string | null; upto: string | null },
 ): Promise<string> {
   const table = spec.source;
   const { rows } = await tx.query<{ id: string | null }>(
     `SELECT max(t.id)::text AS id FROM ${table} t
-     WHERE t.id > $1 AND t.${spec.timeColumn} < now() - make_interval(secs => $2)
+     WHERE t.id > $1
+       AND (t.id <= $4::bigint OR t.${spec.timeColumn} < now() - make_interval(secs => $2))
        AND ($3::bigint IS NULL OR t.id <= $3::bigint)
        AND t.id < coalesce((SELECT min(t.id) FROM ${table} t WHERE t.id > $1 AND NOT (${spec.ready})), 9223372036854775807)`,
-    [floor, ageMs / 1000, upto],
+    [floor, bound.ageMs / 1000, bound.upto, bound.settled],
   );
   return rows[0]?.id ?? floor;
 }
@@ -231,6 +302,7 @@ export interface EvidenceChainerOptions extends ChainOptions {
 export class EvidenceChainer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private readonly state = newChainState();
 
   constructor(private readonly options: EvidenceChainerOptions) {}
 
@@ -254,7 +326,7 @@ export class EvidenceChainer {
     try {
       // Catch up in full batches, then wait for the next tick.
       for (;;) {
-        const result = await chainOnce(this.options.db, this.options);
+        const result = await chainOnce(this.options.db, this.options, this.state);
         if (result.skipped || result.chained < (this.options.batchSize ?? 5000)) return;
       }
     } catch (err) {

@@ -10,7 +10,7 @@
 import { expect } from "chai";
 import { Client, Pool } from "pg";
 import { dbFromPool } from "../../shared/db";
-import { chainOnce, type ChainResult } from "../../shared/evidence/chainer";
+import { chainOnce, newChainState, type ChainResult } from "../../shared/evidence/chainer";
 import { verifyEvidence, type VerifyReport } from "../../shared/evidence/verify";
 import { clientDb, writeConversation, type Written } from "../helpers/evidence";
 import { testDatabaseUrl } from "../support/services";
@@ -290,6 +290,90 @@ describe("tamper evidence: hash chains, checkpoints, verify", () => {
     await pool.query(`UPDATE message SET status = 'handled' WHERE id = $1`, [pending[0]!.id]);
     await chainAll();
     expect((await verifyEvidence(dbFromPool(pool))).issues).to.deep.equal([]);
+  });
+
+  it("moves the floor up to the rows every open transaction started after, and still chains a row committed late below it", async () => {
+    // The default age rule (10 minutes): only the settled marks can move the floor past fresh rows.
+    const state = newChainState();
+    const pass = () => chainOnce(dbFromPool(pool), { checkpointEveryMs: 0 }, state);
+    const chained = async (ids: string[]) => {
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM evidence_hash WHERE source = 'message' AND row_id = ANY($1::bigint[])`,
+        [ids],
+      );
+      return rows[0]!.n;
+    };
+    for (let i = 0; i < 100 && (await pass()).chained > 0; i++);
+    const before = await writeConversation(dbFromPool(pool), ["sebelum", "Sebelum."]);
+    await pass(); // its mark: the highest ids, seen before the transaction below began
+    const open = new Client({ connectionString: testDatabaseUrl() });
+    await open.connect();
+    try {
+      await open.query("BEGIN");
+      const late = await writeConversation(clientDb(open), ["terlambat", "Terlambat."]);
+      const after = await writeConversation(dbFromPool(pool), ["sesudah", "Sesudah."]);
+      expect(BigInt(late.messageIds[0]!) < BigInt(after.messageIds[0]!)).to.equal(true);
+      await pass();
+      await pass();
+      const held = BigInt(state.floors.message ?? "0");
+      expect(await chained([...before.messageIds, ...after.messageIds])).to.equal(4);
+      expect(
+        held >= BigInt(before.messageIds[1]!),
+        "the floor passed the rows before the open transaction",
+      ).to.equal(true);
+      expect(held < BigInt(late.messageIds[0]!), "the floor stays below the open transaction's row").to.equal(
+        true,
+      );
+      await open.query("COMMIT");
+      await pass();
+      await pass();
+      expect(await chained(late.messageIds)).to.equal(2);
+      expect(
+        BigInt(state.floors.message ?? "0") >= BigInt(after.messageIds[1]!),
+        "the floor reached the newest rows",
+      ).to.equal(true);
+    } finally {
+      await open.end();
+    }
+    expect((await verifyEvidence(dbFromPool(pool))).issues).to.deep.equal([]);
+  });
+
+  it("where another role's session is hidden from the chainer's role, holds the floor to the age rule", async () => {
+    const role = `evidence_probe_${process.pid}`;
+    await pool.query(`CREATE ROLE ${role} LOGIN`);
+    await pool.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+    await pool.query(`GRANT INSERT ON evidence_hash, evidence_checkpoint TO ${role}`);
+    await pool.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+    const url = new URL(testDatabaseUrl());
+    url.username = role;
+    url.password = "";
+    const probe = new Pool({ connectionString: url.toString(), max: 1 });
+    const open = new Client({ connectionString: testDatabaseUrl() });
+    await open.connect();
+    try {
+      const state = newChainState();
+      const pass = () => chainOnce(dbFromPool(probe), { checkpointEveryMs: 0 }, state);
+      for (let i = 0; i < 100 && (await pass()).chained > 0; i++);
+      await pass();
+      await open.query("BEGIN");
+      const late = await writeConversation(clientDb(open), ["tersembunyi", "Tersembunyi."]);
+      const after = await writeConversation(dbFromPool(pool), ["sesudah", "Sesudah."]);
+      await pass();
+      await pass();
+      expect(BigInt(state.floors.message ?? "0") < BigInt(late.messageIds[0]!)).to.equal(true);
+      await open.query("COMMIT");
+      for (let i = 0; i < 3; i++) await pass();
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM evidence_hash WHERE source = 'message' AND row_id = ANY($1::bigint[])`,
+        [[...late.messageIds, ...after.messageIds]],
+      );
+      expect(rows[0]!.n).to.equal(4);
+    } finally {
+      await open.end();
+      await probe.end();
+      await pool.query(`DROP OWNED BY ${role}`);
+      await pool.query(`DROP ROLE ${role}`);
+    }
   });
 
   it("is idempotent: several chainers at once, twice over, link every row exactly once", async () => {

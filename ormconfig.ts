@@ -21,6 +21,7 @@ import { EvidenceNotesMedia1765200000000 } from "./migrations/1765200000000-Evid
 import { Reminders1765300000000 } from "./migrations/1765300000000-Reminders";
 import { Faq1765400000000 } from "./migrations/1765400000000-Faq";
 import { ServiceCalendar1765500000000 } from "./migrations/1765500000000-ServiceCalendar";
+import { ConsoleLookupIndexes1765600000000 } from "./migrations/1765600000000-ConsoleLookupIndexes";
 
 export const MIGRATIONS = [
   Init1764300000000,
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   Reminders1765300000000,
   Faq1765400000000,
   ServiceCalendar1765500000000,
+  ConsoleLookupIndexes1765600000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {

@@ -51,6 +51,15 @@ export class Counters {
     );
     const pg: Record<string, number> = {};
     for (const [k, v] of Object.entries({ ...db.rows[0], ...tables.rows[0] })) pg[k] = Number(v);
+    // Tuples read per table (by sequential scans and fetched through indexes): where tup_fetched goes.
+    const byTable = await this.pg.query<{ relname: string; n: string; seq: string }>(
+      `SELECT relname, (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::text AS n, seq_tup_read::text AS seq
+       FROM pg_stat_user_tables`,
+    );
+    for (const r of byTable.rows) {
+      pg[`read:${r.relname}`] = Number(r.n);
+      pg[`seqread:${r.relname}`] = Number(r.seq);
+    }
     const info = await this.redis.info("commandstats");
     const redis: Record<string, number> = {};
     for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) redis[m[1]!] = Number(m[2]);

@@ -70,6 +70,19 @@ export function printMeasured(m: Awaited<ReturnType<typeof measured>>): void {
     `  PostgreSQL per message: ${pg.xact_commit!.toFixed(2)} transactions, ${pg.idx_scan!.toFixed(1)} index scans, ` +
       `${pg.tup_fetched!.toFixed(1)} tuples fetched, ${pg.tup_inserted!.toFixed(2)} inserted, ${pg.tup_updated!.toFixed(2)} updated`,
   );
+  const byTable = Object.entries(pg)
+    .filter(([k, v]) => k.startsWith("read:") && v >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5);
+  if (byTable.length)
+    console.log(
+      `  tuples read per message, by table: ${byTable
+        .map(([k, v]) => {
+          const seq = pg[`seqread:${k.slice(5)}`] ?? 0;
+          return `${k.slice(5)} ${v.toFixed(1)}${seq >= 0.05 ? ` (${seq.toFixed(1)} by sequential scans)` : ""}`;
+        })
+        .join(", ")}`,
+    );
   const total = m.statements.reduce((sum, [, v]) => sum + v, 0);
   console.log(`  SQL statements per message: ${total.toFixed(2)}`);
   for (const [k, v] of m.statements.slice(0, Number(process.env.BENCH_SHOW_STATEMENTS ?? 8)))

@@ -20,6 +20,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../shared/logger";
 import type { WebchatEndpoint } from "../shared/webchat";
 import type { WebhookRoute } from "../shared/webhook";
+import type { PaceRate } from "./send-pacing";
 
 /**
  * Must resolve only once the message is durably recorded (or, if the database keeps refusing that
@@ -120,8 +121,9 @@ export interface ChannelDescriptor<C = unknown, S extends z.ZodType = z.ZodType>
   readonly howToEnable: string;
   /**
    * The channel-wide send rate egress keeps (shared by every bot process): `maxPerSecond` sends
-   * per second, or per `perSeconds` seconds when given (WhatsApp is paced per minute).
+   * per second, or per `perSeconds` seconds when given (WhatsApp is paced per minute), evenly
+   * spaced; and, where the channel limits each chat too, that chat's rate (Telegram).
    */
-  sendRate(config: C): { maxPerSecond: number; perSeconds?: number };
+  sendRate(config: C): { maxPerSecond: number; perSeconds?: number; perChat?: PaceRate };
   create(config: C, deps: ChannelDeps): ChannelAdapter;
 }

@@ -6,18 +6,25 @@
  * event loop blocked longer than the lock, a long 429 wait), each reply is claimed in PostgreSQL
  * before it is sent (message-log.ts claimNextOutbound), so it is sent by one run only. A claim is
  * a column on the row rather than an advisory lock: no database connection is held across the
- * channel's HTTP call, and a claim survives a Redis restart. Limits: a bot-wide rate (Telegram ~30 msg/s) shared by every bot process
- * through Redis; a 429 is honoured by waiting `retry_after` inside the job — no attempt is used
- * and the reply is neither lost nor sent twice (a 429 means Telegram did not deliver it).
+ * channel's HTTP call, and a claim survives a Redis restart.
+ *
+ * Limits (send-pacing.ts, shared by every bot process through Redis): a channel-wide rate
+ * (Telegram ~30 msg/s) and, where the channel has one, a rate per chat (Telegram ~1 msg/s after a
+ * short burst). A reply that may go within IN_JOB_WAIT_MS waits in its drain; one that must wait
+ * longer gives its claim back and its drain job is moved to BullMQ's delayed set until then, so
+ * one chat's pacing never holds a worker slot the other chats need. A 429 holds both limits off for
+ * its `retry_after` (every process sees it, so the others do not ask in vain) and is then waited
+ * out the same way — no attempt is used, and the reply is neither lost nor sent twice (a 429 means
+ * the channel did not deliver it).
  * A permanent refusal marks the reply failed with its reason (visible to librarians) and the
  * drain goes on; a transient failure is counted on the reply and throws (the job is retried with
  * backoff) until the cap, then the reply is failed with its reason and the drain goes on.
  */
 import { setMaxListeners } from "node:events";
-import { Worker, type Job } from "bullmq";
+import { DelayedError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { ChannelAdapter, ChannelCapabilities } from "./channel";
+import { SendPacer, type PacedLimit, type PaceRate } from "./send-pacing";
 import { withNumberedButtons } from "../shared/buttons";
 import { ChannelRateLimitedError, ChannelRejectedError, errorMessage } from "../shared/errors";
 import { delay, once } from "../shared/lifecycle";
@@ -42,9 +49,11 @@ export interface EgressOptions {
   maxPerSecond: number;
   /** the window maxPerSecond counts in, in seconds (default 1; WhatsApp's is a minute) */
   perSeconds?: number;
+  /** sends at once at the channel-wide rate (default 1: evenly spaced) */
+  burst?: number;
+  /** the rate per chat, where the channel has one (Telegram) */
+  perChat?: PaceRate;
   concurrency?: number;
-  /** longest 429 wait honoured inside a job before handing the job back for later */
-  maxInJobWaitMs?: number;
   /** transient send failures of one reply before it is marked failed (default 5) */
   maxSendAttempts?: number;
   /** a claim on a reply older than this belongs to a run that died and is taken over (default 30 s: a send takes well under that) */
@@ -58,10 +67,14 @@ export interface EgressOptions {
   }) => Promise<void>;
 }
 
+/** A reply that may be sent within this long waits in its drain; a longer wait frees the slot. */
+export const IN_JOB_WAIT_MS = 250;
+
 export class Egress {
   private worker: Worker<DrainJob> | undefined;
   private readonly abort = new AbortController();
-  private readonly limiter: RateLimiterRedis;
+  private readonly pacer: SendPacer;
+  private readonly channelLimit: PacedLimit;
   private readonly maxSendAttempts: number;
   private readonly claimStaleMs: number;
 
@@ -71,12 +84,11 @@ export class Egress {
     setMaxListeners((options.concurrency ?? 20) * 2 + 10, this.abort.signal);
     this.maxSendAttempts = options.maxSendAttempts ?? 5;
     this.claimStaleMs = options.claimStaleMs ?? 30_000;
-    this.limiter = new RateLimiterRedis({
-      storeClient: options.redis,
-      keyPrefix: `${options.prefix}:rate:${options.adapter.name}`,
-      points: options.maxPerSecond,
-      duration: options.perSeconds ?? 1,
-    });
+    this.pacer = new SendPacer(options.redis);
+    this.channelLimit = {
+      key: `${options.prefix}:pace:${options.adapter.name}`,
+      rate: { perSecond: options.maxPerSecond / (options.perSeconds ?? 1), burst: options.burst ?? 1 },
+    };
   }
 
   get ready(): boolean {
@@ -86,7 +98,7 @@ export class Egress {
   async start(): Promise<void> {
     this.worker = new Worker<DrainJob>(
       outboundQueueName(this.options.adapter.name),
-      (job) => this.drain(job),
+      (job, token) => this.drain(job, token),
       {
         connection: this.options.redis,
         prefix: this.options.prefix,
@@ -110,7 +122,7 @@ export class Egress {
     await this.worker?.close();
   });
 
-  private async drain(job: Job<DrainJob>): Promise<number> {
+  private async drain(job: Job<DrainJob>, token: string | undefined): Promise<number> {
     const { messageLog, adapter } = this.options;
     const { conversationId } = job.data;
     let sent = 0;
@@ -131,8 +143,9 @@ export class Egress {
       if (!reply) return sent;
       // The correlation id: the inbound message this answers (a librarian's own message: the reply's id).
       const logger = this.options.logger.child({ correlationId: reply.inReplyTo ?? reply.id });
+      const limits = this.limitsFor(reply.chatId);
+      await this.pace(job, token, reply, limits);
       try {
-        await this.takeToken();
         if (reply.kind === "delete") {
           if (!adapter.deleteMessage || !reply.target || this.options.capabilities?.deleteMessage === false) {
             await messageLog.markFailed(reply.id, `${adapter.name} cannot delete messages`);
@@ -182,14 +195,13 @@ export class Egress {
           carried = undefined;
         }
         if (err instanceof ChannelRateLimitedError) {
-          // Not delivered: give the claim back while waiting, so no claim outlives its run's interest.
-          await messageLog.releaseOutbound(reply.id);
+          // Not delivered. The channel does not say whether the wait is the chat's or the bot's:
+          // both are held off, so no drain in any process asks again before it is over.
           hopMetrics.rateLimited(adapter.name);
-          const wait = err.retryAfterMs;
-          if (wait > (this.options.maxInJobWaitMs ?? 60_000)) throw err;
-          logger.warn({ conversationId, waitMs: wait }, "egress: rate limited by channel");
-          await delay(wait, this.abort.signal);
-          continue; // the same reply again: it is still queued
+          logger.warn({ conversationId, waitMs: err.retryAfterMs }, "egress: rate limited by channel");
+          await this.pacer.holdOff(limits, err.retryAfterMs);
+          await messageLog.releaseOutbound(reply.id);
+          continue; // the same reply again (it is still queued), paced past the wait
         }
         if (err instanceof ChannelRejectedError) {
           logger.warn(
@@ -283,19 +295,45 @@ export class Egress {
     }
   }
 
-  /** One token of the bot-wide rate, waiting for the next free slot when it is spent. */
-  private async takeToken(): Promise<void> {
-    while (!this.abort.signal.aborted) {
-      const waitMs = await this.limiter.consume("all").then(
-        () => 0,
-        (res: unknown) => {
-          if (res instanceof RateLimiterRes) return Math.max(res.msBeforeNext, 5);
-          throw res; // Redis unreachable: fail the drain, BullMQ retries it
-        },
-      );
-      if (waitMs === 0) return;
-      await delay(waitMs, this.abort.signal);
+  private limitsFor(chatId: string): PacedLimit[] {
+    const perChat = this.options.perChat;
+    if (!perChat) return [this.channelLimit];
+    return [this.channelLimit, { key: `${this.channelLimit.key}:chat:${chatId}`, rate: perChat }];
+  }
+
+  /**
+   * Until the claimed reply may be sent under every limit: a short wait here; a longer one gives
+   * the claim back and moves the drain job to the delayed set for that long (the worker slot is
+   * free meanwhile; no attempt is used). Redis unreachable: the claim is given back and the drain
+   * fails, BullMQ retries it (not counted on the reply: nothing was sent).
+   */
+  private async pace(
+    job: Job<DrainJob>,
+    token: string | undefined,
+    reply: QueuedOutbound,
+    limits: readonly PacedLimit[],
+  ): Promise<void> {
+    try {
+      for (;;) {
+        const slot = await this.pacer.reserve(limits, IN_JOB_WAIT_MS);
+        const reserved = slot.reserved;
+        let waitMs = slot.waitMs;
+        if (reserved || waitMs <= IN_JOB_WAIT_MS) {
+          if (waitMs > 0) await delay(waitMs, this.abort.signal);
+          if (!reserved) continue; // the chat allows a send by now: book it
+          // Booked ahead, then a 429 held the channel off meanwhile: wait that out too.
+          if (waitMs > 0) waitMs = await this.pacer.heldFor(limits);
+          if (waitMs === 0) return;
+        }
+        hopMetrics.paced(this.options.adapter.name);
+        await this.options.messageLog.releaseOutbound(reply.id);
+        await job.moveToDelayed(Date.now() + waitMs, token);
+        break;
+      }
+    } catch (err) {
+      await this.options.messageLog.releaseOutbound(reply.id).catch(() => undefined);
+      throw err;
     }
-    throw new Error("egress closing; the drain resumes on restart");
+    throw new DelayedError(`paced: the next send to this chat is due in a while`);
   }
 }

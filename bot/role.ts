@@ -9,6 +9,7 @@ import type { ChannelAdapter, ChannelDeps, ChannelDescriptor, CommandMenu, OnInb
 import type { ChannelStatusBoard } from "../shared/channel-status";
 import type { ConsoleEventPublisher } from "../shared/console-events";
 import { Egress, type EgressOptions } from "./egress";
+import type { PaceRate } from "./send-pacing";
 import { errorMessage } from "../shared/errors";
 import type { RoleContext } from "../shared/health";
 import type { Logger } from "../shared/logger";
@@ -23,6 +24,8 @@ export interface ConfiguredChannel {
   maxPerSecond: number;
   /** the window maxPerSecond counts in (default 1 s) */
   perSeconds?: number;
+  /** the pace of replies to one chat, where the channel has one */
+  perChat?: PaceRate;
 }
 
 /** The adapters of every channel whose variables are set (config.channels holds only those). */
@@ -63,6 +66,7 @@ export function configuredChannels(
       adapter,
       maxPerSecond: rate.maxPerSecond,
       ...(rate.perSeconds ? { perSeconds: rate.perSeconds } : {}),
+      ...(rate.perChat ? { perChat: rate.perChat } : {}),
     });
   }
   return channels;
@@ -108,7 +112,7 @@ export async function startEgress(
   options: EgressRoleOptions,
 ): Promise<void> {
   const { messageLog, redis, prefix, logger, sweepIntervalMs } = options;
-  for (const { adapter, descriptor, maxPerSecond, perSeconds } of channels) {
+  for (const { adapter, descriptor, maxPerSecond, perSeconds, perChat } of channels) {
     const egress = new Egress({
       adapter,
       capabilities: descriptor.capabilities,
@@ -118,8 +122,8 @@ export async function startEgress(
       prefix,
       logger: logger.child({ role: "bot", channel: adapter.name }),
       maxPerSecond,
-      // A claimed reply may wait a whole rate window for its token: its claim must outlive that.
-      ...(perSeconds ? { perSeconds, claimStaleMs: perSeconds * 1000 + 30_000 } : {}),
+      ...(perSeconds ? { perSeconds } : {}),
+      ...(perChat ? { perChat } : {}),
       ...(options.onStatus ? { onStatus: options.onStatus } : {}),
     });
     await egress.start();

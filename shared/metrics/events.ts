@@ -50,6 +50,12 @@ const rateLimited = new Counter({
   labelNames: ["channel"] as const,
   registers: [eventRegistry],
 });
+const paced = new Counter({
+  name: "pustaka_sends_paced_total",
+  help: "Replies whose drain was moved to the delayed set to wait for the channel's or the chat's send rate",
+  labelNames: ["channel"] as const,
+  registers: [eventRegistry],
+});
 const endToEnd = new Histogram({
   name: "pustaka_end_to_end_seconds",
   help: "From an inbound message recorded by ingress to the bot's reply to it sent by egress (librarians' messages are not in it)",
@@ -83,6 +89,9 @@ export const hopMetrics = {
   },
   rateLimited(channel: ChannelName): void {
     rateLimited.inc({ channel });
+  },
+  paced(channel: ChannelName): void {
+    paced.inc({ channel });
   },
   /** Count a worker's finished jobs under its queue's name. */
   watchWorker(worker: Worker, queue: string): void {

@@ -50,7 +50,10 @@ describe("faults: kill -9 of one role mid-burst", function () {
     const size = burstSize({ chats: 200, perChat: 25 }, { chats: 100, perChat: 8 });
     const b = burst(7_100_000, size.chats, size.perChat);
     const port = await freePort();
-    const env = faultEnv(fake, "kill-relay", { TELEGRAM_MAX_PER_SECOND: "10000" });
+    const env = faultEnv(fake, "kill-relay", {
+      TELEGRAM_MAX_PER_SECOND: "10000",
+      TELEGRAM_CHAT_MAX_PER_SECOND: "10000",
+    });
     const front = start(["web", "bot"], { ...env, PORT: String(port) });
     const relay = start(["relay"], env);
     await healthy(port, front);
@@ -71,7 +74,10 @@ describe("faults: kill -9 of one role mid-burst", function () {
     const size = burstSize({ chats: 200, perChat: 25 }, { chats: 20, perChat: 5 });
     const b = burst(7_200_000, size.chats, size.perChat);
     const port = await freePort();
-    const env = faultEnv(fake, "kill-bot", { TELEGRAM_MAX_PER_SECOND: "10000" });
+    const env = faultEnv(fake, "kill-bot", {
+      TELEGRAM_MAX_PER_SECOND: "10000",
+      TELEGRAM_CHAT_MAX_PER_SECOND: "10000",
+    });
     start(["web", "relay"], { ...env, PORT: String(port) });
     let bot = start(["bot"], env);
     await healthy(port, bot);

@@ -47,6 +47,7 @@ describe("faults: Redis restarted mid-burst", function () {
       const env = faultEnv(fake, `redis-${persistence}`, {
         REDIS_URL: redis.url,
         TELEGRAM_MAX_PER_SECOND: "10000",
+        TELEGRAM_CHAT_MAX_PER_SECOND: "10000",
         // Few drains at a time in CI's small burst, so that most conversations wait as jobs in Redis
         // when it restarts (with as many drains as chats, the running drains would read everything
         // from the log); the full burst's 200 chats outnumber the default 50 anyway.

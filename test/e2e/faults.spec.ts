@@ -124,6 +124,7 @@ describe("faults", function () {
         TELEGRAM_BOT_TOKEN: fake.token,
         TELEGRAM_API_ROOT: fake.apiRoot,
         TELEGRAM_MAX_PER_SECOND: "10000",
+        TELEGRAM_CHAT_MAX_PER_SECOND: "10000",
         PORT: String(webPort),
       });
       running.push(app);

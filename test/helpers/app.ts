@@ -29,6 +29,8 @@ export async function startTestApp(fake: FakeTelegram | undefined, options: Test
       LOG_LEVEL: "silent",
       QUEUE_PREFIX: prefix,
       TELEGRAM_MAX_PER_SECOND: "1000",
+      // Tests write many messages in one chat; the per-chat pace has its own tests.
+      TELEGRAM_CHAT_MAX_PER_SECOND: "1000",
       SECRET_BOX_KEY: TEST_SECRET_BOX_KEY,
       // Off unless a test asks for it: the in-memory test channel borrows the name "webchat".
       WEBCHAT_ENABLED: "false",

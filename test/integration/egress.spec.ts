@@ -2,13 +2,15 @@
  * Egress sends each reply once even when two runs of one conversation's drain meet (a job that
  * lost its lock), and a reply whose sends keep failing is failed after the cap instead of
  * blocking the conversation (issue 8, item 7). Real PostgreSQL, Redis, BullMQ, telegraf and the
- * fake Telegram, which counts sendMessage calls.
+ * fake Telegram, which counts sendMessage calls. And the pacing: a chat gets its burst, then one
+ * reply a second, without holding the worker other chats need; a 429 holds every drain off.
  */
 import { expect } from "chai";
 import { Pool } from "pg";
 import type { ChannelAdapter } from "../../bot/channel";
 import { TelegramChannel } from "../../bot/channels/telegram/adapter";
 import { Egress } from "../../bot/egress";
+import { ChannelRateLimitedError } from "../../shared/errors";
 import { dbFromPool } from "../../shared/db";
 import { delay } from "../../shared/lifecycle";
 import { MessageLog } from "../../shared/log/message-log";
@@ -161,5 +163,67 @@ describe("egress: one send per reply, and a cap on transient failures", function
     });
     await drains.request(conversationId);
     await fake.waitForSent(2, { chatId });
+  });
+
+  /** A channel that records what it is asked to send and when (and can refuse with 429). */
+  function recordingChannel(refuse: (at: number) => boolean = () => false) {
+    const calls: Array<{ chatId: string; text: string; at: number; refused: boolean }> = [];
+    const adapter: ChannelAdapter = {
+      name: "telegram",
+      ready: true,
+      start: async () => undefined,
+      close: async () => undefined,
+      send: async (m) => {
+        const at = Date.now();
+        const refused = refuse(at);
+        calls.push({ chatId: m.chatId, text: m.text, at, refused });
+        if (refused)
+          throw new ChannelRateLimitedError(1000, "telegram 429: Too Many Requests: retry after 1");
+        return { channelMessageId: String(calls.length) };
+      },
+    };
+    return { adapter, calls, sent: () => calls.filter((c) => !c.refused) };
+  }
+
+  it("paces one chat (its burst, then one a second) without holding the worker another chat needs", async () => {
+    const a = await queuedReplies(["a1", "a2", "a3", "a4", "a5"]);
+    const b = await queuedReplies(["b1"]);
+    const channel = recordingChannel();
+    // One worker slot: if A's drain slept through its pacing, B would wait behind all of it.
+    const { drains } = await startEgress(channel.adapter, {
+      concurrency: 1,
+      perChat: { perSecond: 1, burst: 2 },
+    });
+    await drains.request(a.conversationId);
+    await drains.request(b.conversationId);
+    await eventually(async () => channel.sent().length === 6, "all six replies sent", 15_000);
+    const toA = channel.sent().filter((c) => c.chatId === String(a.chatId));
+    expect(toA.map((c) => c.text)).to.deep.equal(["a1", "a2", "a3", "a4", "a5"]);
+    const gaps = toA.slice(1).map((c, i) => c.at - toA[i]!.at);
+    expect(gaps[0], "the burst of two goes at once").to.be.below(300);
+    for (const gap of gaps.slice(1)) expect(gap, `gaps ${gaps.join(", ")} ms`).to.be.within(900, 1600);
+    const toB = channel.sent().find((c) => c.chatId === String(b.chatId))!;
+    expect(toB.at, "chat B's reply went out while chat A was being paced").to.be.below(toA[2]!.at);
+  });
+
+  it("a 429 holds every drain off for its retry_after: one refused send per wait, not one per drain", async () => {
+    const convs = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => queuedReplies([`balasan ${i}`])));
+    let stormUntil = 0;
+    const channel = recordingChannel((at) => {
+      if (stormUntil === 0) stormUntil = at + 2500;
+      return at < stormUntil;
+    });
+    const { drains } = await startEgress(channel.adapter, { concurrency: 6, maxPerSecond: 30 });
+    await drains.requestMany(convs.map((c) => c.conversationId));
+    await eventually(async () => channel.sent().length === 6, "every reply sent after the storm", 15_000);
+    const refused = channel.calls.filter((c) => c.refused);
+    // 2.5 s of 429 with retry_after 1 s: a probe at 0, 1 and 2 s. Six drains each asking on
+    // their own would be refused at least 12 times.
+    expect(
+      refused.length,
+      `refused at +${refused.map((c) => c.at - refused[0]!.at).join(", +")} ms`,
+    ).to.be.within(1, 4);
+    expect(channel.sent().every((c) => c.at >= stormUntil)).to.equal(true);
+    expect(new Set(channel.sent().map((c) => c.chatId)).size).to.equal(6);
   });
 });

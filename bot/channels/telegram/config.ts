@@ -27,6 +27,9 @@ export const telegramEnvSchema = z
       }),
     ),
     TELEGRAM_MAX_PER_SECOND: intInRange(1, 10000, 30),
+    // Telegram: "avoid sending more than one message per second" in one chat, short bursts allowed.
+    TELEGRAM_CHAT_MAX_PER_SECOND: intInRange(1, 10000, 1),
+    TELEGRAM_CHAT_BURST: intInRange(1, 1000, 3),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_MODE === "webhook" && env.TELEGRAM_BOT_TOKEN) {
@@ -49,6 +52,9 @@ export interface TelegramConfig {
   readonly token: string;
   readonly apiRoot: string;
   readonly maxPerSecond: number;
+  /** the pace of replies to one chat: this many a second after a burst of `chatBurst` */
+  readonly chatMaxPerSecond: number;
+  readonly chatBurst: number;
   readonly mode: "polling" | "webhook";
   readonly webhookUrl: string | undefined;
   readonly webhookSecret: string | undefined;
@@ -60,6 +66,8 @@ export function telegramFromEnv(e: z.output<typeof telegramEnvSchema>): Telegram
     token: e.TELEGRAM_BOT_TOKEN,
     apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
     maxPerSecond: e.TELEGRAM_MAX_PER_SECOND,
+    chatMaxPerSecond: e.TELEGRAM_CHAT_MAX_PER_SECOND,
+    chatBurst: e.TELEGRAM_CHAT_BURST,
     mode: e.TELEGRAM_MODE,
     webhookUrl: e.TELEGRAM_WEBHOOK_URL,
     webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,

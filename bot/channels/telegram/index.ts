@@ -20,7 +20,10 @@ export const telegram: ChannelDescriptor<TelegramConfig, typeof telegramEnvSchem
   fromEnv: telegramFromEnv,
   capabilities: { buttons: true, requestContact: true, deleteMessage: true, attachments: "upload" },
   howToEnable: "set TELEGRAM_BOT_TOKEN to connect Telegram",
-  sendRate: (config) => ({ maxPerSecond: config.maxPerSecond }),
+  sendRate: (config) => ({
+    maxPerSecond: config.maxPerSecond,
+    perChat: { perSecond: config.chatMaxPerSecond, burst: config.chatBurst },
+  }),
   create: (config, deps) =>
     new TelegramChannel({
       ...config,

@@ -45,12 +45,14 @@ for i, key in ipairs(KEYS) do
   if tat < now then tat = now end
   tats[i] = tat
 end
+-- Under a millisecond counts as now: no timer is finer, and a slot a fraction of a millisecond
+-- early keeps the spacing (the slot itself is booked).
 for i = 2, #KEYS do
   local allowAt = tats[i] - tonumber(ARGV[2 * i + 1])
-  if allowAt > now then return {0, tostring(allowAt - now)} end
+  if allowAt - now >= 1 then return {0, tostring(allowAt - now)} end
 end
 local at = tats[1] - tonumber(ARGV[3])
-if at < now then at = now end
+if at - now < 1 then at = now end
 local wait = at - now
 if wait > maxWait then return {0, tostring(wait)} end
 for i, key in ipairs(KEYS) do
@@ -118,7 +120,7 @@ export class SendPacer {
       args.push(interval, tolerance);
     }
     const [reserved, wait] = await this.redis.pustakaPaceReserve(...args);
-    return { reserved: reserved === 1, waitMs: Math.max(0, Math.ceil(Number(wait))) };
+    return { reserved: reserved === 1, waitMs: Math.max(0, Math.round(Number(wait))) };
   }
 
   /**

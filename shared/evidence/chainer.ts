@@ -130,7 +130,9 @@ async function chainSource(
   batchSize: number,
 ): Promise<{ n: number; lastId: string | null }> {
   const { rows } = await tx.query(
-    `${spec.select(`t.id > $1 AND ${spec.ready} AND NOT EXISTS (SELECT 1 FROM evidence_hash e WHERE e.source = '${spec.source}' AND e.row_id = t.id)`)}
+    // `e.row_id > $1` too: the planner may read the anti-join's inner side as one range of the
+    // (source, row_id) index (a merge anti join), which without it was every link of the source.
+    `${spec.select(`t.id > $1 AND ${spec.ready} AND NOT EXISTS (SELECT 1 FROM evidence_hash e WHERE e.source = '${spec.source}' AND e.row_id = t.id AND e.row_id > $1)`)}
      ORDER BY t.id LIMIT $2`,
     [floor, batchSize],
   );

@@ -113,7 +113,7 @@ describe("metrics: /metrics on the web role and on METRICS_PORT", function () {
       expect(words, patronData).not.to.contain(patronData);
   });
 
-  it("counts a 429 from the channel and the send that followed it", async () => {
+  it("counts a 429 from the channel, the wait it paced, and the send that followed it", async () => {
     const before = (await scrape(app.metricsUrl!)).text;
     const id = ++chat;
     fake.failNext("sendMessage", { status: 429, retryAfter: 1 });
@@ -129,6 +129,9 @@ describe("metrics: /metrics on the web role and on METRICS_PORT", function () {
     const limited = (t: string) =>
       metricValue(t, "pustaka_channel_rate_limited_total", { channel: "telegram" }) || 0;
     expect(limited(after) - limited(before)).to.equal(1);
+    // retry_after 1 s is longer than a drain waits in its slot: the drain went to the delayed set.
+    const paced = (t: string) => metricValue(t, "pustaka_sends_paced_total", { channel: "telegram" }) || 0;
+    expect(paced(after) - paced(before)).to.be.at.least(1);
   });
 
   it("the web role's port serves /metrics only with the bearer token", async () => {

@@ -159,7 +159,7 @@ describe("faults", function () {
       const healthSeen = [...statuses].map(([s, n]) => `${n}× ${s}`).join(", ");
       console.log(
         `      [PostgreSQL down ${outageMs / 1000} s] /healthz: ${healthSeen}; ` +
-          `at least ${leastPending} of ${sentWhileDown} updates sent meanwhile stayed unconfirmed after 5 s`,
+          `from 5 s into it, at least ${leastPending} updates stayed unconfirmed at the fake (those of the burst not yet taken, and the ${sentWhileDown} sent during the outage)`,
       );
       // 200 only in the first seconds, before the pool notices the database is gone.
       expect(lastOkAfterMs, "ms into the outage of the last /healthz 200").to.be.at.most(5000);

@@ -105,24 +105,32 @@ export class InboundWorker {
     const { conversationId } = job.data;
     const channels = new Set<ChannelName>();
     let handled = 0;
+    // The next pending message, as the last commit read it (handled-commit.ts): not read again.
+    let carried: PendingInbound | undefined;
     for (;;) {
       // The message being answered, so a failure is counted against it (not against the job).
       const seen: { message?: PendingInbound } = {};
       let result;
+      const next = carried;
+      carried = undefined;
       try {
-        result = await this.options.messageLog.handleNextInbound(conversationId, async (m) => {
-          seen.message = m;
-          const answered = await withTimeout(
-            this.handle(m),
-            this.options.answerTimeoutMs ?? 20_000,
-            `answering message ${m.id}`,
-          );
-          const handling = this.options.buttonlessChannels?.includes(m.channel)
-            ? rememberOfferedButtons(answered, m.conversation.dialog)
-            : answered;
-          await this.options.afterHandle?.(m, handling);
-          return handling;
-        });
+        result = await this.options.messageLog.handleNextInbound(
+          conversationId,
+          async (m) => {
+            seen.message = m;
+            const answered = await withTimeout(
+              this.handle(m),
+              this.options.answerTimeoutMs ?? 20_000,
+              `answering message ${m.id}`,
+            );
+            const handling = this.options.buttonlessChannels?.includes(m.channel)
+              ? rememberOfferedButtons(answered, m.conversation.dialog)
+              : answered;
+            await this.options.afterHandle?.(m, handling);
+            return handling;
+          },
+          next,
+        );
       } catch (err) {
         // Reading the message failed (the database): not the message's fault, retry the job.
         if (!seen.message) throw err;
@@ -131,6 +139,7 @@ export class InboundWorker {
       if (!result) break;
       // Another drain of this conversation (a stalled job re-run) committed this message first.
       if (!result.committed) continue;
+      carried = result.next;
       handled++;
       this.log(result.message, result.handling.handledBy);
       await this.options.handoff?.after(result.message, result.handling);

@@ -9,14 +9,19 @@
  * 'received'`) runs first, because everything else is conditional on its row; a concurrent commit
  * of the same message waits on that row lock, then finds it handled and writes nothing.
  *
- * It also answers whether the conversation has another pending inbound message, so a drain does
- * not end with a read that finds nothing. "No" is safe: a message committed after this
- * statement's snapshot requested its own drain after its commit, while this drain was still
- * active, and the queue keeps that request as a follow-up (docs/message-path.md §2).
+ * It also returns the conversation's next pending inbound message, so a drain neither reads it
+ * in a statement of its own nor ends with a read that finds nothing. Read in this statement's
+ * snapshot, it is as the next read would find it except for what this statement changes: the
+ * conversation's unknown-streak and dialog, taken from the UPDATE's RETURNING. (A plain handling
+ * changes nothing else the next message's answer reads: no state, language, link or redaction —
+ * isPlainHandling.) "None" is safe: a message committed after this statement's snapshot requested
+ * its own drain after its commit, while this drain was still active, and the queue keeps that
+ * request as a follow-up (docs/message-path.md §2).
  */
 import { type Sql, prepared } from "../db";
 import type { Handling, Reply } from "./handling";
 import type { PendingInbound } from "./records";
+import { PENDING_PATRON_COLUMNS, PENDING_PATRON_JOIN, toPending, type PendingRow } from "./pending-inbound";
 
 /** Whether the one-statement commit can write everything `handling` asks for. */
 export function isPlainHandling(pending: PendingInbound, handling: Handling): boolean {
@@ -34,8 +39,8 @@ export async function commitPlainHandling(
   pending: PendingInbound,
   handling: Handling,
   replyMeta: (r: Reply) => Record<string, unknown>,
-): Promise<{ committed: boolean; more: boolean }> {
-  const { rows } = await db.query<{ committed: boolean; more: boolean }>(
+): Promise<{ committed: boolean; next: PendingInbound | null }> {
+  const { rows } = await db.query<{ committed: boolean } & Partial<PendingRow>>(
     prepared(
       "commit_plain_handling",
       `WITH marked AS (
@@ -46,7 +51,7 @@ export async function commitPlainHandling(
        UPDATE conversation SET last_seq = last_seq + $6, unknown_streak = $7,
               dialog = CASE WHEN $8::boolean THEN coalesce($9::jsonb, '{}'::jsonb) ELSE dialog END
        WHERE id = $5 AND EXISTS (SELECT 1 FROM marked)
-       RETURNING last_seq
+       RETURNING last_seq, chat_id, state, unknown_streak, patron_id, dialog
      ), replies AS (
        INSERT INTO message (conversation_id, seq, direction, author, kind, text, meta, channel, channel_key,
                             in_reply_to, status, handled_by)
@@ -56,10 +61,18 @@ export async function commitPlainHandling(
                     WITH ORDINALITY AS u(text, meta, key, kind, author, ord)
        ON CONFLICT (channel, channel_key) DO NOTHING
      )
-     SELECT EXISTS (SELECT 1 FROM marked) AS committed,
-            EXISTS (SELECT 1 FROM message m
-                    WHERE m.conversation_id = $5 AND m.direction = 'in' AND m.status = 'received'
-                      AND m.id <> $1) AS more`,
+     SELECT EXISTS (SELECT 1 FROM marked) AS committed, n.*
+     FROM (SELECT 1) one
+     LEFT JOIN LATERAL (
+       SELECT m.id, m.seq, m.kind, m.text, m.meta, m.channel, m.channel_message_id,
+              c.chat_id, c.state, c.unknown_streak, c.patron_id, c.dialog,
+              ${PENDING_PATRON_COLUMNS}
+       FROM message m
+       CROSS JOIN bumped c
+       ${PENDING_PATRON_JOIN}
+       WHERE m.conversation_id = $5 AND m.direction = 'in' AND m.status = 'received' AND m.id <> $1
+       ORDER BY m.seq LIMIT 1
+     ) n ON true`,
     ),
     [
       pending.id,
@@ -79,5 +92,12 @@ export async function commitPlainHandling(
       handling.replies.map((r) => (r.kind === "delete" ? "system" : "bot")),
     ],
   );
-  return rows[0]!;
+  const row = rows[0]!;
+  return {
+    committed: row.committed,
+    next:
+      row.committed && row.id !== null && row.id !== undefined
+        ? toPending(row as PendingRow, pending.conversationId)
+        : null,
+  };
 }

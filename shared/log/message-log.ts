@@ -133,7 +133,9 @@ export class MessageLog {
    * Relay hop: take the oldest unhandled inbound message of a conversation, let `handle` decide,
    * and write its replies and the handled mark in one short transaction. Returns null when
    * nothing was pending; `more` false when the commit saw no further pending message of the
-   * conversation (handled-commit.ts: the drain may stop without another read).
+   * conversation (handled-commit.ts: the drain may stop without another read); `next`, when the
+   * one-statement commit read it, the conversation's next pending message — handed back as
+   * `carried`, the next call answers it without reading it again.
    *
    * No transaction (and no pool connection) is held while `handle` runs: it may call the library
    * system or Redis, and a stalled outside system must not starve PostgreSQL for ingress, the
@@ -145,14 +147,28 @@ export class MessageLog {
   async handleNextInbound(
     conversationId: number,
     handle: (message: PendingInbound) => Promise<Handling>,
-  ): Promise<{ message: PendingInbound; handling: Handling; committed: boolean; more: boolean } | null> {
-    const pending = await nextPendingInbound(this.db, conversationId);
+    carried?: PendingInbound,
+  ): Promise<{
+    message: PendingInbound;
+    handling: Handling;
+    committed: boolean;
+    more: boolean;
+    next?: PendingInbound;
+  } | null> {
+    const pending = carried ?? (await nextPendingInbound(this.db, conversationId));
     if (!pending) return null;
     const handling = await handle(pending);
     // The common shape in one statement (handled-commit.ts); anything more in a transaction.
     if (isPlainHandling(pending, handling)) {
-      const { committed, more } = await commitPlainHandling(this.db, pending, handling, replyMeta);
-      return { message: pending, handling, committed, more };
+      const { committed, next } = await commitPlainHandling(this.db, pending, handling, replyMeta);
+      // Not committed (another drain was first): its next message is read afresh.
+      return {
+        message: pending,
+        handling,
+        committed,
+        more: !committed || next !== null,
+        ...(next ? { next } : {}),
+      };
     }
     const committed = await this.db.transaction((tx) => this.commitHandling(tx, pending, handling));
     return { message: pending, handling, committed, more: true };

@@ -4,12 +4,14 @@
  * - two drains of one conversation at once (a stalled job re-run beside the original): every message
  *   is committed once — an answer may run twice, its second result is discarded — and the replies
  *   keep the order of the messages they answer;
- * - the next message is the one with the lowest seq, not the one PostgreSQL happens to find first.
+ * - the next message is the one with the lowest seq, not the one PostgreSQL happens to find first;
+ * - the next message the one-statement commit hands back (`next`) is as a fresh read would find it
+ *   after that commit — its dialog step and unknown-streak — and answering it reads nothing more.
  */
 import { expect } from "chai";
 import { Pool } from "pg";
 import { randomBytes } from "node:crypto";
-import { dbFromPool } from "../../shared/db";
+import { dbFromPool, type Db } from "../../shared/db";
 import type { Handling } from "../../shared/log/handling";
 import { MessageLog } from "../../shared/log/message-log";
 import type { PendingInbound } from "../../shared/log/records";
@@ -183,5 +185,71 @@ describe("message log: the relay's drain of one conversation", function () {
     } finally {
       await planPool.end();
     }
+  });
+
+  it("hands back the next pending message as the commit left its conversation, and answering it reads nothing", async () => {
+    const chatId = `carry-${randomBytes(4).toString("hex")}`;
+    const record = (n: number, text: string) =>
+      log.recordInbound({
+        channel: "telegram",
+        key: `${chatId}:${n}`,
+        chatId,
+        chat: { type: "private" },
+        sender: { id: chatId, displayName: "Carry Test" },
+        kind: "text",
+        text,
+        sentAt: new Date().toISOString(),
+        meta: { chatType: "private" },
+      });
+    const { conversationId } = await record(1, "perpanjang");
+    await record(2, "1");
+    await record(3, "terima kasih");
+    // A plain handling (no audit, no state change) that sets a dialog step and a streak.
+    const step = (message: PendingInbound): Handling => ({
+      handledBy: "test",
+      replies: [{ text: `answer to ${message.text}` }],
+      unknownStreak: message.conversation.unknownStreak + 1,
+      dialog: { step: `after ${message.text}` },
+    });
+    const first = await log.handleNextInbound(conversationId, async (m) => step(m));
+    expect(first!.committed).to.equal(true);
+    const next = first!.next!;
+    expect(next.text).to.equal("1");
+    expect(next.conversation.dialog).to.deep.equal({ step: "after perpanjang" });
+    expect(next.conversation.unknownStreak).to.equal(1);
+    // The same as a fresh read would give.
+    const fresh = new MessageLog(dbFromPool(pool));
+    let freshSeen: PendingInbound | undefined;
+    await fresh
+      .handleNextInbound(conversationId, async (m) => {
+        freshSeen = m;
+        throw new Error("only looking");
+      })
+      .catch(() => undefined);
+    expect(next).to.deep.equal(freshSeen);
+
+    // Answering the carried message: the commit is the only statement.
+    const statements: string[] = [];
+    const counting = dbFromPool(pool);
+    const countingLog = new MessageLog({
+      ...counting,
+      query: (text: Parameters<Db["query"]>[0], params?: unknown[]) => {
+        statements.push(typeof text === "string" ? text : text.name);
+        return counting.query(text, params);
+      },
+    } as Db);
+    const second = await countingLog.handleNextInbound(conversationId, async (m) => step(m), next);
+    expect(statements).to.deep.equal(["commit_plain_handling"]);
+    expect(second!.next!.text).to.equal("terima kasih");
+    expect(second!.next!.conversation.dialog).to.deep.equal({ step: "after 1" });
+    expect(second!.next!.conversation.unknownStreak).to.equal(2);
+    const third = await log.handleNextInbound(conversationId, async (m) => step(m), second!.next);
+    expect(third!.more).to.equal(false);
+    expect(third!.next).to.equal(undefined);
+    expect((await repliesOf(conversationId)).map((r) => r.answers)).to.deep.equal([
+      "perpanjang",
+      "1",
+      "terima kasih",
+    ]);
   });
 });

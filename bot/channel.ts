@@ -112,6 +112,13 @@ export interface ChannelDeps {
  * different C as ChannelDescriptor<unknown>, and main.ts hands each one back only the value
  * its own fromEnv produced (Config.channels[name]).
  */
+/** How fast egress may send on a channel (ChannelDescriptor.sendRate). */
+export interface SendRate {
+  maxPerSecond: number;
+  perSeconds?: number;
+  perChat?: PaceRate;
+}
+
 export interface ChannelDescriptor<C = unknown, S extends z.ZodType = z.ZodType> extends ChannelConfigSpec<
   S,
   C
@@ -124,6 +131,6 @@ export interface ChannelDescriptor<C = unknown, S extends z.ZodType = z.ZodType>
    * per second, or per `perSeconds` seconds when given (WhatsApp is paced per minute), evenly
    * spaced; and, where the channel limits each chat too, that chat's rate (Telegram).
    */
-  sendRate(config: C): { maxPerSecond: number; perSeconds?: number; perChat?: PaceRate };
+  sendRate(config: C): SendRate;
   create(config: C, deps: ChannelDeps): ChannelAdapter;
 }

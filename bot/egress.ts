@@ -313,27 +313,26 @@ export class Egress {
     reply: QueuedOutbound,
     limits: readonly PacedLimit[],
   ): Promise<void> {
+    let laterMs: number;
     try {
       for (;;) {
         const slot = await this.pacer.reserve(limits, IN_JOB_WAIT_MS);
-        const reserved = slot.reserved;
-        let waitMs = slot.waitMs;
-        if (reserved || waitMs <= IN_JOB_WAIT_MS) {
-          if (waitMs > 0) await delay(waitMs, this.abort.signal);
-          if (!reserved) continue; // the chat allows a send by now: book it
-          // Booked ahead, then a 429 held the channel off meanwhile: wait that out too.
-          if (waitMs > 0) waitMs = await this.pacer.heldFor(limits);
-          if (waitMs === 0) return;
-        }
-        hopMetrics.paced(this.options.adapter.name);
-        await this.options.messageLog.releaseOutbound(reply.id);
-        await job.moveToDelayed(Date.now() + waitMs, token);
+        laterMs = slot.waitMs;
+        if (slot.waitMs > IN_JOB_WAIT_MS) break;
+        if (slot.waitMs > 0) await delay(slot.waitMs, this.abort.signal);
+        if (!slot.reserved) continue; // the chat allows a send by now: book it
+        // Booked ahead, and a 429 held the channel off meanwhile: wait that out too.
+        laterMs = slot.waitMs > 0 ? await this.pacer.heldFor(limits) : 0;
+        if (laterMs === 0) return;
         break;
       }
+      hopMetrics.paced(this.options.adapter.name);
+      await this.options.messageLog.releaseOutbound(reply.id);
+      await job.moveToDelayed(Date.now() + laterMs, token);
     } catch (err) {
       await this.options.messageLog.releaseOutbound(reply.id).catch(() => undefined);
       throw err;
     }
-    throw new DelayedError(`paced: the next send to this chat is due in a while`);
+    throw new DelayedError(`paced: the next send to this chat is due in ${laterMs} ms`);
   }
 }

@@ -5,11 +5,17 @@
  * webhooks, so the adapters are built for either role.
  */
 import type { Redis } from "ioredis";
-import type { ChannelAdapter, ChannelDeps, ChannelDescriptor, CommandMenu, OnInbound } from "./channel";
+import type {
+  ChannelAdapter,
+  ChannelDeps,
+  ChannelDescriptor,
+  CommandMenu,
+  OnInbound,
+  SendRate,
+} from "./channel";
 import type { ChannelStatusBoard } from "../shared/channel-status";
 import type { ConsoleEventPublisher } from "../shared/console-events";
 import { Egress, type EgressOptions } from "./egress";
-import type { PaceRate } from "./send-pacing";
 import { errorMessage } from "../shared/errors";
 import type { RoleContext } from "../shared/health";
 import type { Logger } from "../shared/logger";
@@ -21,11 +27,7 @@ import { Sweeper } from "../shared/sweeper";
 export interface ConfiguredChannel {
   descriptor: ChannelDescriptor;
   adapter: ChannelAdapter;
-  maxPerSecond: number;
-  /** the window maxPerSecond counts in (default 1 s) */
-  perSeconds?: number;
-  /** the pace of replies to one chat, where the channel has one */
-  perChat?: PaceRate;
+  rate: SendRate;
 }
 
 /** The adapters of every channel whose variables are set (config.channels holds only those). */
@@ -60,14 +62,7 @@ export function configuredChannels(
         ? { onStatus: (report) => void deps.statusBoard!.report(descriptor.name, report) }
         : {}),
     });
-    const rate = descriptor.sendRate(channelConfig);
-    channels.push({
-      descriptor,
-      adapter,
-      maxPerSecond: rate.maxPerSecond,
-      ...(rate.perSeconds ? { perSeconds: rate.perSeconds } : {}),
-      ...(rate.perChat ? { perChat: rate.perChat } : {}),
-    });
+    channels.push({ descriptor, adapter, rate: descriptor.sendRate(channelConfig) });
   }
   return channels;
 }
@@ -112,7 +107,7 @@ export async function startEgress(
   options: EgressRoleOptions,
 ): Promise<void> {
   const { messageLog, redis, prefix, logger, sweepIntervalMs } = options;
-  for (const { adapter, descriptor, maxPerSecond, perSeconds, perChat } of channels) {
+  for (const { adapter, descriptor, rate } of channels) {
     const egress = new Egress({
       adapter,
       capabilities: descriptor.capabilities,
@@ -121,9 +116,7 @@ export async function startEgress(
       redis,
       prefix,
       logger: logger.child({ role: "bot", channel: adapter.name }),
-      maxPerSecond,
-      ...(perSeconds ? { perSeconds } : {}),
-      ...(perChat ? { perChat } : {}),
+      ...rate,
       ...(options.onStatus ? { onStatus: options.onStatus } : {}),
     });
     await egress.start();

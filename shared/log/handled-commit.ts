@@ -95,9 +95,7 @@ export async function commitPlainHandling(
   const row = rows[0]!;
   return {
     committed: row.committed,
-    next:
-      row.committed && row.id !== null && row.id !== undefined
-        ? toPending(row as PendingRow, pending.conversationId)
-        : null,
+    // No next row: the LEFT JOIN's columns are null.
+    next: row.committed && row.id ? toPending(row as PendingRow, pending.conversationId) : null,
   };
 }

@@ -12,23 +12,13 @@ import { freePort, runService, type Running } from "../helpers/process";
 import { closeSql, eventually } from "../helpers/app";
 import { burst, burstSize, expectBurstDone, send } from "../helpers/burst";
 import { faultEnv } from "../helpers/fault-env";
+import { mostInWindow } from "../helpers/windows";
 
 const STORM_MS = 10_000;
 const RETRY_AFTER_S = 2;
 const MAX_PER_SECOND = 30; // the default TELEGRAM_MAX_PER_SECOND
 const ARRIVAL_JITTER_MS = 100;
 const CHAT_BURST = 3; // the default TELEGRAM_CHAT_BURST, at the default 1 a second
-
-/** The most timestamps in any window of `ms` (sliding: each timestamp opens one). */
-function maxInWindow(times: number[], ms: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (t[i]! - t[j]! >= ms) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 describe("faults: a Telegram 429 storm", function () {
   this.timeout(240_000);
@@ -73,18 +63,18 @@ describe("faults: a Telegram 429 storm", function () {
     const after = sends.filter((m) => m.at >= stormEnd);
     const firstAfterMs = after.length ? Math.min(...after.map((m) => m.at)) - stormEnd : NaN;
     const lastAt = Math.max(...sends.map((m) => m.at));
-    const globalMax = maxInWindow(
+    const globalMax = mostInWindow(
       sends.map((m) => m.at),
       1000,
     );
     const drainRate = after.length / Math.max(1, (lastAt - stormEnd) / 1000);
-    const fiveSecondMax = maxInWindow(
+    const fiveSecondMax = mostInWindow(
       sends.map((m) => m.at),
       5000,
     );
     const perChatMax = Math.max(
       ...b.chats.map((chat) =>
-        maxInWindow(
+        mostInWindow(
           fake.sentTo(chat).map((m) => m.at),
           1000,
         ),

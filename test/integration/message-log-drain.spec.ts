@@ -57,20 +57,25 @@ describe("message log: the relay's drain of one conversation", function () {
     await closeSql();
   });
 
-  it("two drains of one conversation at once: each message committed once, replies once and in order", async () => {
-    const chatId = `drain-${randomBytes(4).toString("hex")}`;
-    const record = (n: number, text: string) =>
+  /** Records inbound message `n` of a new private chat (one per call of `recorder`). */
+  function recorder(tag: string) {
+    const chatId = `${tag}-${randomBytes(4).toString("hex")}`;
+    return (n: number, text: string) =>
       log.recordInbound({
         channel: "telegram",
         key: `${chatId}:${n}`,
         chatId,
         chat: { type: "private" },
-        sender: { id: chatId, displayName: "Drain Test" },
+        sender: { id: chatId, displayName: `${tag} test` },
         kind: "text",
         text,
         sentAt: new Date().toISOString(),
         meta: { chatType: "private" },
       });
+  }
+
+  it("two drains of one conversation at once: each message committed once, replies once and in order", async () => {
+    const record = recorder("drain");
     const { conversationId } = await record(1, "one");
     await record(2, "two");
 
@@ -188,19 +193,7 @@ describe("message log: the relay's drain of one conversation", function () {
   });
 
   it("hands back the next pending message as the commit left its conversation, and answering it reads nothing", async () => {
-    const chatId = `carry-${randomBytes(4).toString("hex")}`;
-    const record = (n: number, text: string) =>
-      log.recordInbound({
-        channel: "telegram",
-        key: `${chatId}:${n}`,
-        chatId,
-        chat: { type: "private" },
-        sender: { id: chatId, displayName: "Carry Test" },
-        kind: "text",
-        text,
-        sentAt: new Date().toISOString(),
-        meta: { chatType: "private" },
-      });
+    const record = recorder("carry");
     const { conversationId } = await record(1, "perpanjang");
     await record(2, "1");
     await record(3, "terima kasih");

@@ -7,18 +7,8 @@
 import { expect } from "chai";
 import { SendPacer, type PacedLimit } from "../../bot/send-pacing";
 import { createRedis } from "../../shared/redis";
+import { mostInWindow } from "../helpers/windows";
 import { testRedisUrl, uniquePrefix } from "../support/services";
-
-/** The most of `times` in any window of `ms` (each time opens one). */
-export function mostInWindow(times: readonly number[], ms: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (t[i]! - t[j]! >= ms) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 describe("send pacing: GCRA reservations in Redis", () => {
   let redis: ReturnType<typeof createRedis>;
